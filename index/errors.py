@@ -1,0 +1,37 @@
+"""The engine's error hierarchy: one base class, specific subclasses.
+
+The UI shows any ``KildefinnerError`` through one function; anything else is a bug and goes to the log.
+"""
+
+
+class KildefinnerError(Exception):
+    """Base class for every error the engine raises on purpose."""
+
+
+class ParseError(KildefinnerError):
+    """One source file could not be read. The build reports it (path + reason) and skips the file."""
+
+    def __init__(self, path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+class IndexMissingError(KildefinnerError):
+    """No snapshot exists at the given location."""
+
+
+class IndexCorruptError(KildefinnerError):
+    """A snapshot exists but cannot be opened safely."""
+
+
+class BuildCancelled(KildefinnerError):
+    """The caller cancelled a build through its progress callback; the previous snapshot keeps serving."""
+
+
+class NothingIndexedError(KildefinnerError):
+    """A build found no usable document at all."""
+
+
+class ModelUnavailableError(KildefinnerError):
+    """No embedding model could be loaded; search falls back to lexical only."""
