@@ -41,3 +41,73 @@ class Procedure:
     @property
     def text(self) -> str:
         return "\n\n".join(f"{s.heading}\n{s.text}" if s.heading else s.text for s in self.sections)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked result. Scores are kept for debugging; ``fused`` is what the ranking used."""
+
+    doc_id: str
+    title: str
+    tier: str
+    owner: str
+    unit: str
+    language: str
+    status: str
+    stale: bool
+    review_due: dt.date | None
+    revised: dt.date | None
+    section: str  # heading of the best-matching section ("" if none)
+    snippet: str  # plain text with matched terms wrapped in «» (the UI turns them into highlighting)
+    path: str
+    url: str
+    lexical: float = 0.0
+    dense: float = 0.0
+    fused: float = 0.0
+    replaced_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """Restrictions a caller puts on a search. Query prefixes (``var:``, ``lokal:``) map onto these."""
+
+    tiers: frozenset[str] = frozenset()  # empty = all
+    languages: frozenset[str] = frozenset()  # empty = all
+    include_stale: bool = True
+    include_superseded: bool = False
+    owner: str = ""  # substring match on owner/unit, case-insensitive
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    hits: tuple[Hit, ...]
+    mode: str  # "hybrid" | "lexical" | "dense" — what actually ran
+    suggestion: str = ""  # "did you mean" text, empty when none
+    fuzzy: bool = False  # typo-tolerant matching was used
+    notice: str = ""  # plain-language note (e.g. "semantic search unavailable: lexical only")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    indexed: int
+    reused: int  # unchanged files carried over from the previous snapshot
+    skipped: tuple[tuple[str, str], ...]  # (path, reason)
+    warnings: tuple[tuple[str, str], ...]  # (path, message)
+    removed: int
+    seconds: float
+    snapshot: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    snapshot: str
+    built_at: str
+    documents: int
+    chunks: int
+    by_tier: dict
+    by_language: dict
+    stale: int
+    superseded: int
+    model: str  # "" when the snapshot has no vectors
+    dim: int

@@ -1,0 +1,146 @@
+"""Norwegian text analysis: folding, tokens, stop words, stemming and compound splitting.
+
+One ``Analyzer`` turns text into index terms, the same way at index and at query time. Terms are Snowball
+Norwegian stems (which serve bokmål and, roughly, nynorsk). Compound words are split against the corpus
+vocabulary (``Vocabulary``) so ``trykksår`` finds ``trykksårforebygging`` and ``måling blodtrykk`` finds
+``blodtrykksmåling``; the parts go to their own field so a whole-word match still counts more.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+_KEEP = set("æøå")
+# Stop words in both written standards, plus filler words nurses type into a search box.
+STOP_WORDS = frozenset(stopwords_for_language("no")) | frozenset(
+    "hvordan korleis hva kva når kor hvor hvilken hvilke kven hvem bør skal skal kan må gjøre gjere "
+    "gjør rutine rutinen prosedyre prosedyren".split()
+)
+# Linking letters Norwegian puts between compound parts (blodtrykk-s-måling, sykepleie-e-...).
+_LINKERS = ("s", "e")
+MIN_PART = 3
+MAX_WORD = 40
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, keeping æ, ø, å (é→e, ü→u; Swedish/German ä, ö → æ, ø)."""
+    text = unicodedata.normalize("NFC", text).lower().replace("ä", "æ").replace("ö", "ø")
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ch in _KEEP or ch.isascii():
+            out.append(ch)
+            continue
+        base = unicodedata.normalize("NFD", ch)
+        out.append("".join(c for c in base if not unicodedata.combining(c)) or ch)
+    return "".join(out)
+
+
+def words(text: str) -> list[str]:
+    """Folded surface words (no stop-word removal, no stemming)."""
+    return [w for w in _TOKEN_RE.findall(fold(text)) if len(w) <= MAX_WORD]
+
+
+_snowball = stemmer_for_language("no")
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball Norwegian, applied to a fixed point so inflected and base forms meet
+    (``kateteret`` → ``kateter`` → ``katet``)."""
+    if word.isdigit() or len(word) <= 3:
+        return word
+    prev, cur = word, _snowball(word)
+    while cur != prev and len(cur) > 3:
+        prev, cur = cur, _snowball(cur)
+    return cur
+
+
+class Vocabulary:
+    """Surface-word frequencies of the corpus; used to split compounds and to suggest spellings."""
+
+    def __init__(self, counts: Counter | dict | None = None, *, min_count: int = 2):
+        self.counts: Counter = Counter(counts or {})
+        self.min_count = min_count
+        self._split_cache: dict[str, tuple[str, ...]] = {}
+
+    def add_text(self, text: str) -> None:
+        self.counts.update(w for w in words(text) if not w.isdigit())
+        self._split_cache.clear()
+
+    def known(self, word: str) -> bool:
+        return self.counts.get(word, 0) >= self.min_count and word not in STOP_WORDS
+
+    def split(self, word: str) -> tuple[str, ...]:
+        """Parts of a compound word (recursively), or ``()`` when it does not split into known words."""
+        cached = self._split_cache.get(word)
+        if cached is None:
+            cached = self._split_cache[word] = self._split(word, depth=0)
+        return cached
+
+    def _split(self, word: str, depth: int) -> tuple[str, ...]:
+        if len(word) < 2 * MIN_PART or depth > 3 or not word.isalpha():
+            return ()
+        best: tuple[float, str, str] | None = None
+        for i in range(MIN_PART, len(word) - MIN_PART + 1):
+            head, tail = word[:i], word[i:]
+            if not (self.known(tail) or self._split(tail, depth + 1)):
+                continue
+            heads = [head]
+            if head[-1] in _LINKERS and len(head) > MIN_PART:
+                heads.append(head[:-1])
+            for h in heads:
+                if not self.known(h):
+                    continue
+                # Koehn & Knight: prefer the split whose parts are frequent (geometric mean).
+                score = math.sqrt(self.counts[h] * max(self.counts.get(tail, 0), 1))
+                if best is None or score > best[0]:
+                    best = (score, h, tail)
+        if best is None:
+            return ()
+        # Binary split first, then each part that is itself a compound splits further:
+        # trykksårforebygging → trykksår, forebygging, trykk, sår.
+        _, head, tail = best
+        return (head, tail, *self._split(head, depth + 1), *self._split(tail, depth + 1))
+
+    def to_json(self) -> dict:
+        return {"min_count": self.min_count, "counts": dict(self.counts)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Vocabulary:
+        return cls(data.get("counts", {}), min_count=int(data.get("min_count", 2)))
+
+
+class Analyzer:
+    """Text → index terms. ``terms`` gives whole-word stems, ``part_terms`` the stems of compound parts."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None):
+        self.vocabulary = vocabulary or Vocabulary()
+
+    def terms(self, text: str) -> list[str]:
+        return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+    def part_terms(self, text: str) -> list[str]:
+        out = []
+        for w in words(text):
+            if w in STOP_WORDS:
+                continue
+            out.extend(stem(p) for p in self.vocabulary.split(w) if p not in STOP_WORDS)
+        return out
+
+    def all_terms(self, text: str) -> tuple[list[str], list[str]]:
+        return self.terms(text), self.part_terms(text)
+
+
+def join_terms(terms: Iterable[str]) -> str:
+    """Pre-analysed terms as the space-separated text Whoosh's fields take."""
+    return " ".join(terms)

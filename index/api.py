@@ -1,0 +1,143 @@
+"""The engine facade. The app and the CLI use only this module: open, build, search, document, stats.
+
+Opening is fast and gives lexical search at once; ``load_model()`` (slow: imports torch) adds semantic search
+and is meant to run in the background. ``search`` is safe to call from one thread at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+from pathlib import Path
+
+from index import build as _build
+from index import snapshot as _snapshot
+from index.analysis import Analyzer, Vocabulary
+from index.errors import IndexCorruptError, KildefinnerError, ModelUnavailableError
+from index.lexical import LexicalIndex
+from index.records import BuildReport, IndexStats, Procedure, SearchFilters, SearchResult
+from index.search import Searcher
+from index.spelling import Speller
+from index.synonyms import SynonymTable
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Engine", "build", "resources_dir", "demo_sources", "KildefinnerError", "SearchFilters"]
+
+
+def resources_dir() -> Path:
+    """The ``resources/`` folder, in a source checkout or inside a PyInstaller bundle."""
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    return base / "resources"
+
+
+def demo_sources() -> tuple[list[tuple[str, Path]], Path | None]:
+    demo = resources_dir() / "demo"
+    manifest = demo / "manifest.csv"
+    return ([(tier, demo / tier) for tier in ("var", "regional", "local")],
+            manifest if manifest.is_file() else None)
+
+
+def load_synonyms(path: Path | None = None) -> SynonymTable:
+    path = path or resources_dir() / "synonyms.tsv"
+    try:
+        return SynonymTable.load(path)
+    except OSError as exc:
+        log.warning("synonym table %s not readable (%s); searching without synonyms", path, exc)
+        return SynonymTable()
+
+
+def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: Path | None = None,
+          model_path: str | Path | None = None, use_model: bool = True, progress=None,
+          full: bool = False) -> BuildReport:
+    """Build or update a snapshot. Without a loadable model the snapshot is lexical-only (and says so)."""
+    embedder = None
+    if use_model:
+        from index.model import load_embedder
+        try:
+            embedder = load_embedder(model_path)
+        except ModelUnavailableError as exc:
+            log.warning("building without vectors: %s", exc)
+    return _build.build(Path(index_dir), sources, manifest=manifest, embedder=embedder, progress=progress,
+                        full=full)
+
+
+class Engine:
+    """An open snapshot ready to search."""
+
+    def __init__(self, index_dir: str | Path, *, synonyms: SynonymTable | None = None):
+        self.index_dir = Path(index_dir)
+        self.snapshot = _snapshot.open_current(self.index_dir)
+        try:
+            vocab_data = json.loads((self.snapshot.folder / "vocab.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(f"{self.snapshot.folder}: vocab.json damaged ({exc})") from exc
+        vocab = Vocabulary.from_json(vocab_data)
+        self._searcher = Searcher(snapshot=self.snapshot, lexical=LexicalIndex(self.snapshot.folder / "whoosh"),
+                                  analyzer=Analyzer(vocab), synonyms=synonyms or load_synonyms(),
+                                  speller=Speller(vocab))
+        self.model_error = ""
+        self._lock = threading.Lock()
+
+    @property
+    def fallback_reason(self) -> str:
+        """Why an older snapshot serves instead of the one the pointer names ("" normally)."""
+        return getattr(self.snapshot, "fallback_reason", "")
+
+    @property
+    def semantic_ready(self) -> bool:
+        return self._searcher.embedder is not None and bool(self.snapshot.manifest.get("model"))
+
+    def load_model(self, model_path: str | Path | None = None) -> bool:
+        """Load the embedding model matching the snapshot. Slow; returns False (and sets model_error) if not."""
+        wanted = self.snapshot.manifest.get("model")
+        if not wanted:
+            self.model_error = "this index has no vectors (built without a model)"
+            return False
+        from index.model import load_embedder
+        try:
+            embedder = load_embedder(model_path)
+        except ModelUnavailableError as exc:
+            self.model_error = str(exc)
+            return False
+        if embedder.name != wanted or embedder.dim != self.snapshot.manifest.get("dim"):
+            self.model_error = (f"the index was built with {wanted!r}, the configured model is "
+                                f"{embedder.name!r}; rebuild the index to use it")
+            return False
+        self.snapshot.vectors()  # load now, off the caller's critical path
+        with self._lock:
+            self._searcher.embedder = embedder
+        return True
+
+    def search(self, query: str, *, filters: SearchFilters = SearchFilters(), top: int = 20,
+               mode: str = "hybrid") -> SearchResult:
+        with self._lock:
+            return self._searcher.search(query, filters=filters, top=top, mode=mode)
+
+    def document(self, doc_id: str) -> Procedure:
+        idx = self.snapshot.by_id.get(doc_id)
+        if idx is None:
+            raise KildefinnerError(f"no document with id {doc_id!r} in this index")
+        return self.snapshot.procedure(idx)
+
+    def stats(self) -> IndexStats:
+        import datetime as dt
+
+        today = dt.date.today()
+        docs = self.snapshot.docs
+        by_lang: dict[str, int] = {}
+        for d in docs:
+            by_lang[d.language] = by_lang.get(d.language, 0) + 1
+        vectors = self.snapshot.vectors() if self.snapshot.manifest.get("model") else None
+        m = self.snapshot.manifest
+        return IndexStats(snapshot=self.snapshot.name, built_at=m.get("built_at", ""), documents=len(docs),
+                          chunks=0 if vectors is None else len(vectors[1]), by_tier=dict(m.get("by_tier", {})),
+                          by_language=by_lang, stale=sum(d.stale(today) for d in docs),
+                          superseded=sum(d.status == "superseded" for d in docs), model=m.get("model", ""),
+                          dim=m.get("dim", 0))
+
+    def close(self) -> None:
+        self._searcher.lexical.close()
+        self.snapshot.close()

@@ -1,0 +1,222 @@
+"""Building and incrementally updating a snapshot from source folders.
+
+Unchanged files (same content hash as in the serving snapshot) keep their parsed text, Whoosh entry and
+vectors; only new and changed files are parsed and embedded, deleted ones dropped. Everything is written
+into ``INDEX/.building-<pid>-<time>`` and only then renamed into ``snapshots/`` and named by the pointer, so a
+killed or cancelled build leaves the previous snapshot serving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from index import lexical, snapshot
+from index.analysis import Analyzer, Vocabulary
+from index.errors import BuildCancelled, IndexCorruptError, IndexMissingError, NothingIndexedError, ParseError
+from index.formats import parse_file
+from index.records import TIERS, BuildReport, Procedure
+from index.sources import SourceFile, discover, file_hash
+
+log = logging.getLogger(__name__)
+
+# progress(stage, done, total) -> False to cancel. Stages: "scan", "parse", "embed", "write".
+ProgressFn = Callable[[str, int, int], "bool | None"]
+CHUNK_WORDS = 180
+DOC_CHUNK = snapshot.DOC_CHUNK_SECTION
+
+
+def chunk_texts(p: Procedure) -> list[tuple[int, str]]:
+    """Passages to embed: one for the document as a whole, one per section (title kept for context)."""
+    opening = " ".join(" ".join(s.text for s in p.sections).split()[:CHUNK_WORDS])
+    out = [(DOC_CHUNK, f"{p.title}. {', '.join(p.keywords)}. {opening}")]
+    for i, s in enumerate(p.sections):
+        body = " ".join(s.text.split()[:CHUNK_WORDS])
+        if len(body) >= 40:
+            out.append((i, f"{p.title} – {s.heading}: {body}" if s.heading else f"{p.title}: {body}"))
+    return out
+
+
+class _Reporter:
+    def __init__(self, progress: ProgressFn | None):
+        self._progress = progress
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._progress is not None and self._progress(stage, done, total) is False:
+            raise BuildCancelled("build cancelled; the previous index keeps serving")
+
+
+def _previous(index_dir: Path) -> snapshot.Snapshot | None:
+    try:
+        return snapshot.Snapshot(snapshot.current_dir(index_dir))
+    except (IndexMissingError, IndexCorruptError) as exc:
+        if not isinstance(exc, IndexMissingError):
+            log.warning("previous snapshot unusable, building from scratch: %s", exc)
+        return None
+
+
+def build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | None = None,
+          embedder=None, progress: ProgressFn | None = None, full: bool = False) -> BuildReport:
+    """Build or update the index at ``index_dir`` from ``sources`` ([(tier, folder)])."""
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    snapshot.prune(index_dir)
+    report = _Reporter(progress)
+    prev = None if full else _previous(index_dir)
+    if prev is not None and embedder is not None and prev.manifest.get("model") != embedder.name:
+        prev = None  # a different model: vectors cannot be reused
+    prev_rows = prev.file_rows() if prev else {}
+
+    files, problems = discover(sources, manifest)
+    skipped: list[tuple[str, str]] = list(problems)
+    warnings: list[tuple[str, str]] = []
+    report("scan", len(files), len(files))
+
+    entries: list[tuple[Procedure, str, str, int | None]] = []  # (procedure, rel, hash, previous idx)
+    for n, sf in enumerate(files):
+        report("parse", n, len(files))
+        entry = _load(sf, prev, prev_rows, skipped)
+        if entry is not None:
+            entries.append(entry)
+            warnings.extend((sf.rel, w) for w in entry[0].warnings if entry[3] is None)
+    report("parse", len(files), len(files))
+    entries = _drop_duplicate_ids(entries, skipped)
+    if not entries:
+        raise NothingIndexedError(f"nothing could be indexed ({len(skipped)} files skipped)")
+
+    tmp = index_dir / f".building-{os.getpid()}-{time.time_ns()}"
+    tmp.mkdir()
+    try:
+        vocab = Vocabulary()
+        for p, *_ in entries:
+            vocab.add_text(f"{p.title} {' '.join(p.keywords)} {p.text}")
+        analyzer = Analyzer(vocab)
+        new = [p for p, _, _, old in entries if old is None]
+        kept_ids = {p.doc_id for p, _, _, old in entries if old is not None}
+        dim, model_name = _write_vectors(tmp, entries, prev, embedder, report)
+        report("write", 0, 1)
+        (tmp / "whoosh").mkdir()
+        if prev is not None:
+            shutil.copytree(prev.folder / "whoosh", tmp / "whoosh", dirs_exist_ok=True)
+            gone = {m.doc_id for m in prev.docs} - kept_ids
+            lexical.write_index(tmp / "whoosh", add=new, delete=gone, analyzer=analyzer, fresh=False)
+        else:
+            lexical.write_index(tmp / "whoosh", add=new, delete=set(), analyzer=analyzer, fresh=True)
+        snapshot.write_docstore(tmp / "docs.sqlite", [(p, rel, h) for p, rel, h, _ in entries])
+        (tmp / "vocab.json").write_text(json.dumps(vocab.to_json(), ensure_ascii=False), encoding="utf-8")
+        removed = len(set(prev_rows) - {rel for _, rel, _, _ in entries}) if prev else 0
+        manifest_data = {
+            "format": snapshot.FORMAT_VERSION,
+            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "model": model_name, "dim": dim,
+            "documents": len(entries),
+            "by_tier": {t: sum(1 for p, *_ in entries if p.tier == t) for t in TIERS},
+            "files": {rel: h for _, rel, h, _ in entries},
+            "skipped": skipped,
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest_data, ensure_ascii=False, indent=1),
+                                           encoding="utf-8")
+        report("write", 1, 1)
+        name = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
+        final = index_dir / snapshot.SNAPSHOTS / name
+        final.parent.mkdir(exist_ok=True)
+        _fsync_tree(tmp)
+        os.rename(tmp, final)
+        snapshot.switch_pointer(index_dir, name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if prev is not None:
+            prev.close()
+    snapshot.prune(index_dir)
+    return BuildReport(indexed=len(new), reused=len(entries) - len(new), skipped=tuple(skipped),
+                       warnings=tuple(warnings), removed=removed, seconds=time.perf_counter() - started,
+                       snapshot=name)
+
+
+def _load(sf: SourceFile, prev, prev_rows, skipped) -> tuple[Procedure, str, str, int | None] | None:
+    try:
+        digest = file_hash(sf.path)
+    except OSError as exc:
+        skipped.append((sf.rel, f"unreadable ({exc.strerror or exc})"))
+        return None
+    if sf.meta:  # a changed manifest row changes the document too
+        digest = hashlib.sha256((digest + json.dumps(sf.meta, sort_keys=True, default=str)).encode()).hexdigest()
+    old = prev_rows.get(sf.rel)
+    if old is not None and old[0] == digest:
+        return prev.procedure(old[1]), sf.rel, digest, old[1]
+    try:
+        return parse_file(sf.path, rel=sf.rel, tier_default=sf.tier_default, extra_meta=sf.meta), sf.rel, digest, None
+    except ParseError as exc:
+        skipped.append((sf.rel, exc.reason))
+        return None
+
+
+def _drop_duplicate_ids(entries, skipped):
+    """Two files claiming one id: the higher tier (then the first path) keeps it, the other is skipped."""
+    rank = {t: i for i, t in enumerate(TIERS)}
+    ordered = sorted(entries, key=lambda e: (rank.get(e[0].tier, 9), e[1]))
+    seen: dict[str, str] = {}
+    keep = set()
+    for p, rel, *_ in ordered:
+        if p.doc_id in seen:
+            skipped.append((rel, f"duplicate id {p.doc_id!r} (already used by {seen[p.doc_id]})"))
+        else:
+            seen[p.doc_id] = rel
+            keep.add(rel)
+    return [e for e in entries if e[1] in keep]
+
+
+def _write_vectors(tmp: Path, entries, prev, embedder, report) -> tuple[int, str]:
+    if embedder is None:
+        return 0, ""
+    prev_vectors = prev.vectors() if prev is not None else None
+    prev_by_doc: dict[int, list[int]] = {}
+    if prev_vectors is not None:
+        for row, doc in enumerate(prev_vectors[1][:, 0]):
+            prev_by_doc.setdefault(int(doc), []).append(row)
+    todo: list[tuple[int, int, str]] = []  # (new doc idx, section idx, text)
+    reused: list[tuple[int, np.ndarray, np.ndarray]] = []
+    for new_idx, (p, _, _, old) in enumerate(entries):
+        if old is not None and old in prev_by_doc:
+            rows = prev_by_doc[old]
+            reused.append((new_idx, prev_vectors[0][rows], prev_vectors[1][rows, 1]))
+        else:
+            todo.extend((new_idx, sec, text) for sec, text in chunk_texts(p))
+    embedded = np.zeros((len(todo), embedder.dim), dtype=np.float32)
+    batch = 32
+    for start in range(0, len(todo), batch):
+        report("embed", start, len(todo))
+        embedded[start:start + batch] = embedder.encode_passages([t for _, _, t in todo[start:start + batch]])
+    report("embed", len(todo), len(todo))
+    mats, tables = [], []
+    for new_idx, mat, secs in reused:
+        mats.append(mat)
+        tables.append(np.column_stack([np.full(len(secs), new_idx), secs]))
+    if todo:
+        mats.append(embedded)
+        tables.append(np.array([(d, s) for d, s, _ in todo]))
+    matrix = np.concatenate(mats) if mats else np.zeros((0, embedder.dim), np.float32)
+    table = np.concatenate(tables).astype(np.int32) if tables else np.zeros((0, 2), np.int32)
+    order = np.argsort(table[:, 0], kind="stable")  # chunks grouped by document, for reduceat
+    np.save(tmp / "vectors.npy", matrix[order].astype(np.float16))
+    np.save(tmp / "chunks.npy", table[order])
+    return embedder.dim, embedder.name
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())

@@ -1,0 +1,197 @@
+"""``kildefinner-index``: build, search and inspect an index from the command line.
+
+Exit codes: 0 ok, 1 nothing could be indexed / runtime error, 2 bad arguments or missing/corrupt index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from index import api  # noqa: E402
+from index.errors import IndexCorruptError, IndexMissingError, KildefinnerError, NothingIndexedError  # noqa: E402
+from index.records import SearchFilters  # noqa: E402
+from index.sources import parse_source_arg  # noqa: E402
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kildefinner-index", description=__doc__.splitlines()[0])
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build or update an index snapshot from source folders")
+    b.add_argument("--index", required=True, type=Path)
+    b.add_argument("--source", action="append", default=[], metavar="[TIER=]PATH",
+                   help="a source folder; TIER is var, regional or local (repeatable)")
+    b.add_argument("--manifest", type=Path, help="CSV with metadata for files that carry none")
+    b.add_argument("--model", help="sentence-transformers folder (default: the provisioned e5-small)")
+    b.add_argument("--no-model", action="store_true", help="lexical-only index (no vectors)")
+    b.add_argument("--full", action="store_true", help="rebuild everything, ignoring the previous snapshot")
+    b.add_argument("--demo", action="store_true", help="index the embedded demo corpus")
+
+    s = sub.add_parser("search", help="search an index (one query, or a batch to a TREC run file)")
+    s.add_argument("--index", required=True, type=Path)
+    s.add_argument("--top", type=int, default=None)
+    s.add_argument("--mode", choices=("hybrid", "lexical", "dense"), default="hybrid")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--model")
+    s.add_argument("--queries", type=Path, help="TSV with header columns qid and query")
+    s.add_argument("--run", type=Path, help="TREC run file to write (with --queries)")
+    s.add_argument("--tag", default="kildefinner")
+    s.add_argument("--include-superseded", action="store_true")
+    s.add_argument("query", nargs="?")
+
+    st = sub.add_parser("stats", help="show what an index holds")
+    st.add_argument("--index", required=True, type=Path)
+    st.add_argument("--json", action="store_true")
+    return p
+
+
+def _progress_bar():
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int):
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=f"{stage:>6}", unit="doc" if stage != "embed" else "chunk",
+                                     leave=True, file=sys.stderr, disable=None)
+        bar.total = total
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+    return progress
+
+
+def cmd_build(args) -> int:
+    if args.demo:
+        sources, manifest = api.demo_sources()
+    else:
+        try:
+            sources = [parse_source_arg(a) for a in args.source]
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        manifest = args.manifest
+    if not sources:
+        print("error: give at least one --source [TIER=]PATH (or --demo)", file=sys.stderr)
+        return EXIT_USAGE
+    if manifest is not None and not manifest.is_file():
+        print(f"error: manifest not found: {manifest}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = api.build(args.index, sources, manifest=manifest, model_path=args.model,
+                           use_model=not args.no_model, progress=_progress_bar(), full=args.full)
+    except NothingIndexedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KildefinnerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    for path, reason in report.skipped:
+        print(f"skipped  {path}: {reason}", file=sys.stderr)
+    for path, msg in report.warnings:
+        print(f"warning  {path}: {msg}", file=sys.stderr)
+    print(f"indexed {report.indexed}, reused {report.reused}, removed {report.removed}, "
+          f"skipped {len(report.skipped)}, warnings {len(report.warnings)} "
+          f"in {report.seconds:.1f} s → snapshot {report.snapshot}")
+    return EXIT_OK
+
+
+def _open(args) -> api.Engine:
+    engine = api.Engine(args.index)
+    if engine.fallback_reason:
+        print(f"warning: serving an older snapshot: {engine.fallback_reason}", file=sys.stderr)
+    if args.mode != "lexical" and not engine.load_model(args.model):
+        print(f"note: semantic search unavailable ({engine.model_error}); lexical only", file=sys.stderr)
+    return engine
+
+
+def _read_queries(path: Path) -> list[tuple[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t")
+        if not reader.fieldnames or not {"qid", "query"} <= set(reader.fieldnames):
+            raise ValueError(f"{path}: needs a header with columns 'qid' and 'query'")
+        return [(r["qid"], r["query"] or "") for r in reader]
+
+
+def cmd_search(args) -> int:
+    if bool(args.queries) == bool(args.query):
+        print("error: give either a query or --queries FILE --run OUT", file=sys.stderr)
+        return EXIT_USAGE
+    if args.queries and not args.run:
+        print("error: --queries needs --run OUT", file=sys.stderr)
+        return EXIT_USAGE
+    filters = SearchFilters(include_superseded=args.include_superseded)
+    try:
+        queries = _read_queries(args.queries) if args.queries else []
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    engine = _open(args)
+    if args.queries:
+        top = args.top or 100
+        with open(args.run, "w", encoding="utf-8") as out:
+            for qid, text in queries:
+                result = engine.search(text, filters=filters, top=top, mode=args.mode)
+                for rank, hit in enumerate(result.hits, 1):
+                    out.write(f"{qid} Q0 {hit.doc_id} {rank} {hit.fused:.6f} {args.tag}\n")
+        print(f"wrote {len(queries)} queries to {args.run}", file=sys.stderr)
+        return EXIT_OK
+    result = engine.search(args.query, filters=filters, top=args.top or 10, mode=args.mode)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(result), ensure_ascii=False, default=str, indent=1))
+        return EXIT_OK
+    if result.notice:
+        print(f"({result.notice})")
+    if result.suggestion:
+        print(f"Mente du: {result.suggestion}")
+    for rank, h in enumerate(result.hits, 1):
+        flags = " ".join(f for f, on in (("[UTDATERT]", h.stale), ("[UTGÅTT]", h.status == "superseded")) if on)
+        print(f"{rank:2}. [{h.tier.upper():8}] {h.title}  ({h.doc_id}) {flags}")
+        print(f"    {h.owner} · {h.section} · lex {h.lexical:.2f} dense {h.dense:.3f} → {h.fused:.3f}")
+        print(f"    {h.snippet}")
+    if not result.hits:
+        print("no results")
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    engine = api.Engine(args.index)
+    s = engine.stats()
+    if args.json:
+        print(json.dumps(dataclasses.asdict(s), ensure_ascii=False, indent=1))
+    else:
+        for field in dataclasses.fields(s):
+            print(f"{field.name:>12}: {getattr(s, field.name)}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return {"build": cmd_build, "search": cmd_search, "stats": cmd_stats}[args.command](args)
+    except (IndexMissingError, IndexCorruptError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KildefinnerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

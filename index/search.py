@@ -1,0 +1,157 @@
+"""One search over an open snapshot: parse the query, run lexical and dense side by side, fuse, apply the
+source policy and filters, and dress the top documents as hits (best section, highlighted snippet)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from index.analysis import STOP_WORDS, Analyzer, stem, words
+from index.lexical import LexicalIndex
+from index.ranking import Candidate, Fusion, SourcePriority, top_docs_from_chunks
+from index.records import Hit, SearchFilters, SearchResult
+from index.snapshot import DOC_CHUNK_SECTION, Snapshot
+from index.spelling import Speller
+from index.synonyms import Concept, SynonymTable
+
+MAX_QUERY_CHARS = 500
+CANDIDATES = 100
+SNIPPET_WORDS = 28
+
+_PREFIX_RE = re.compile(r"(?<!\S)(var|regional|regionalt|lokal|local|nb|nn|en|nynorsk|bokmål|utgått|alle):",
+                        re.IGNORECASE)
+_TIER_PREFIX = {"var": "var", "regional": "regional", "regionalt": "regional", "lokal": "local", "local": "local"}
+_LANG_PREFIX = {"nb": "nb", "bokmål": "nb", "nn": "nn", "nynorsk": "nn", "en": "en"}
+
+
+def parse_prefixes(query: str, filters: SearchFilters) -> tuple[str, SearchFilters]:
+    """``var: pvk`` → ("pvk", tiers={var}). Prefixes add to the caller's filters."""
+    tiers, langs, superseded = set(filters.tiers), set(filters.languages), filters.include_superseded
+    for m in _PREFIX_RE.finditer(query):
+        key = m.group(1).lower()
+        if key in _TIER_PREFIX:
+            tiers.add(_TIER_PREFIX[key])
+        elif key in _LANG_PREFIX:
+            langs.add(_LANG_PREFIX[key])
+        else:  # utgått:, alle: — show superseded documents too
+            superseded = True
+    text = _PREFIX_RE.sub(" ", query)
+    return " ".join(text.split()), replace(filters, tiers=frozenset(tiers), languages=frozenset(langs),
+                                          include_superseded=superseded)
+
+
+@dataclass
+class Searcher:
+    snapshot: Snapshot
+    lexical: LexicalIndex
+    analyzer: Analyzer
+    synonyms: SynonymTable
+    speller: Speller
+    fusion: Fusion = Fusion()
+    policy: SourcePriority = SourcePriority()
+    embedder: object | None = None  # index.model.Embedder once loaded
+    today: dt.date | None = None
+
+    def search(self, query: str, *, filters: SearchFilters = SearchFilters(), top: int = 20,
+               mode: str = "hybrid") -> SearchResult:
+        query = "".join(ch if ch.isprintable() else " " for ch in query[:MAX_QUERY_CHARS])
+        text, filters = parse_prefixes(query, filters)
+        concepts = self.synonyms.concepts(text)
+        dense_ok = self.embedder is not None and self.snapshot.vectors() is not None
+        if mode == "dense" and not dense_ok:
+            mode = "lexical"
+        notice = ""
+        if mode == "hybrid" and not dense_ok:
+            mode = "lexical"
+            notice = "semantic search not available: lexical results only"
+
+        suggestion, fuzzy = "", False
+        lex: dict[int, float] = {}
+        if mode in ("hybrid", "lexical") and concepts:
+            lex = self._lexical(concepts)
+            corrected = self.speller.correct(text, self.lexical) if len(lex) < 3 else ""
+            if corrected:
+                suggestion, fuzzy = corrected, True
+                for idx, s in self._lexical(self.synonyms.concepts(corrected)).items():
+                    lex[idx] = max(lex.get(idx, 0.0), s)
+        dense: dict[int, float] = {}
+        chunk_scores = None
+        if mode in ("hybrid", "dense") and text:
+            qv = self.embedder.encode_queries([text])[0]
+            matrix, table = self.snapshot.vectors()
+            chunk_scores = matrix @ qv
+            docs, best = top_docs_from_chunks(chunk_scores, table[:, 0], CANDIDATES)
+            dense = dict(zip(docs.tolist(), best.tolist()))
+
+        today = self.today or dt.date.today()
+        candidates = []
+        for idx, (lx, dn, fused) in self.fusion.fuse(lex, dense).items():
+            meta = self.snapshot.docs[idx]
+            if not self._allowed(meta, filters, today):
+                continue
+            final = self.policy.final_score(fused, meta.tier, meta.stale(today))
+            candidates.append(Candidate(idx, meta.tier, lx, dn, fused, final))
+        ranked = self.policy.rank(candidates)[:top]
+        hits = tuple(self._hit(c, concepts, chunk_scores, today) for c in ranked)
+        return SearchResult(query=query, hits=hits, mode=mode, suggestion=suggestion, fuzzy=fuzzy,
+                            notice=notice)
+
+    def _lexical(self, concepts: list[Concept]) -> dict[int, float]:
+        by_id = self.snapshot.by_id
+        return {by_id[d]: s for d, s in self.lexical.search(concepts, self.analyzer, CANDIDATES) if d in by_id}
+
+    @staticmethod
+    def _allowed(meta, f: SearchFilters, today: dt.date) -> bool:
+        if f.tiers and meta.tier not in f.tiers:
+            return False
+        if f.languages and meta.language not in f.languages:
+            return False
+        if meta.status == "superseded" and not f.include_superseded:
+            return False
+        if not f.include_stale and meta.stale(today):
+            return False
+        owner = f.owner.casefold()
+        return not owner or owner in meta.owner.casefold() or owner in meta.unit.casefold()
+
+    def _hit(self, c: Candidate, concepts: list[Concept], chunk_scores, today: dt.date) -> Hit:
+        meta = self.snapshot.docs[c.idx]
+        sections = self.snapshot.sections(c.idx)
+        wanted = {s for con in concepts for phrase in (con.original, *con.alternatives) for s in phrase}
+        sec_dense = {}
+        if chunk_scores is not None:
+            table = self.snapshot.vectors()[1]
+            rows = np.flatnonzero(table[:, 0] == c.idx)
+            sec_dense = {int(table[r, 1]): float(chunk_scores[r]) for r in rows if table[r, 1] != DOC_CHUNK_SECTION}
+        best, best_score = 0, -1.0
+        for i, (heading, body) in enumerate(sections):
+            terms = self.analyzer.terms(f"{heading} {body}")
+            overlap = len(wanted.intersection(terms)) / (1 + len(wanted))
+            score = overlap + sec_dense.get(i, 0.0)
+            if score > best_score:
+                best, best_score = i, score
+        heading, body = sections[best] if sections else ("", "")
+        return Hit(doc_id=meta.doc_id, title=meta.title, tier=meta.tier, owner=meta.owner, unit=meta.unit,
+                   language=meta.language, status=meta.status, stale=meta.stale(today),
+                   review_due=meta.review_due, revised=meta.revised, section=heading,
+                   snippet=snippet(body, wanted), path=meta.path, url=meta.url, lexical=c.lexical,
+                   dense=c.dense, fused=c.final, replaced_by=meta.replaced_by)
+
+
+def snippet(text: str, wanted: set[str], size: int = SNIPPET_WORDS) -> str:
+    """A window of ``size`` words around the first matched word; matches wrapped in «»."""
+    tokens = text.split()
+    if not tokens:
+        return ""
+
+    def matches(tok: str) -> bool:
+        return any(w not in STOP_WORDS and stem(w) in wanted for w in words(tok))
+
+    first = next((i for i, t in enumerate(tokens) if matches(t)), 0)
+    start = max(0, min(first - size // 3, len(tokens) - size))
+    window = [f"«{t}»" if matches(t) else t for t in tokens[start:start + size]]
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + size < len(tokens) else ""
+    return prefix + " ".join(window) + suffix

@@ -1,0 +1,247 @@
+"""On-disk snapshot layout, the atomic pointer, and reading a snapshot back.
+
+An index folder holds immutable snapshots and a pointer naming the one that serves::
+
+    INDEX/CURRENT                      one line: the serving snapshot's folder name (replaced with os.replace)
+    INDEX/snapshots/<name>/manifest.json   format version, model, counts, build time, per-file hashes
+                          /docs.sqlite     metadata and sections of every document
+                          /whoosh/         the Whoosh index (one Whoosh document per procedure)
+                          /vectors.npy     chunk embeddings (float16), with chunks.npy (doc index, section index)
+                          /vocab.json      corpus word counts (compound splitting, spelling suggestions)
+    INDEX/.building-*                  a build in progress; never read, removed by the next build
+
+A build writes a new snapshot folder completely, then replaces CURRENT; a reader never sees a half-built one.
+Snapshots are opened read-only (SQLite ``immutable``), so an index on a read-only share works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.errors import IndexCorruptError, IndexMissingError
+from index.records import Procedure, Section
+
+FORMAT_VERSION = 1
+POINTER = "CURRENT"
+SNAPSHOTS = "snapshots"
+KEEP_SNAPSHOTS = 3  # the serving one plus fallbacks; older ones are pruned by the next build
+DOC_CHUNK_SECTION = -1  # section index of the whole-document chunk in chunks.npy
+
+
+@dataclass(frozen=True, slots=True)
+class DocMeta:
+    """What ranking and filtering need of every document, held in memory for the whole corpus."""
+
+    idx: int
+    doc_id: str
+    title: str
+    tier: str
+    owner: str
+    unit: str
+    language: str
+    status: str
+    revised: dt.date | None
+    review_due: dt.date | None
+    keywords: tuple[str, ...]
+    path: str
+    url: str
+    replaced_by: str
+
+    def stale(self, today: dt.date) -> bool:
+        return self.review_due is not None and self.review_due < today
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def procedure_to_row(p: Procedure) -> dict:
+    return {
+        "doc_id": p.doc_id, "title": p.title, "tier": p.tier, "owner": p.owner, "unit": p.unit,
+        "language": p.language, "status": p.status,
+        "revised": p.revised.isoformat() if p.revised else None,
+        "review_due": p.review_due.isoformat() if p.review_due else None,
+        "keywords": list(p.keywords), "path": p.path, "url": p.url, "replaced_by": p.replaced_by,
+        "warnings": list(p.warnings),
+    }
+
+
+def row_to_procedure(meta: dict, sections: list) -> Procedure:
+    return Procedure(
+        doc_id=meta["doc_id"], title=meta["title"], tier=meta["tier"],
+        sections=tuple(Section(h, t) for h, t in sections), path=meta["path"], owner=meta["owner"],
+        unit=meta["unit"], language=meta["language"], revised=_date(meta["revised"]),
+        review_due=_date(meta["review_due"]), status=meta["status"], keywords=tuple(meta["keywords"]),
+        url=meta["url"], replaced_by=meta.get("replaced_by", ""), warnings=tuple(meta.get("warnings", ())),
+    )
+
+
+def write_docstore(path: Path, rows: list[tuple[Procedure, str, str]]) -> None:
+    """rows: (procedure, rel path, content hash), in index order."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("CREATE TABLE docs (idx INTEGER PRIMARY KEY, doc_id TEXT UNIQUE NOT NULL, rel TEXT NOT NULL,"
+                    " hash TEXT NOT NULL, meta TEXT NOT NULL, sections TEXT NOT NULL)")
+        con.executemany(
+            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)",
+            ((i, p.doc_id, rel, h, json.dumps(procedure_to_row(p), ensure_ascii=False),
+              json.dumps([[s.heading, s.text] for s in p.sections], ensure_ascii=False))
+             for i, (p, rel, h) in enumerate(rows)))
+        con.commit()
+    finally:
+        con.close()
+
+
+class Snapshot:
+    """A read-only view of one snapshot folder. Cheap to open: Whoosh and vectors load on first use."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        try:
+            self.manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(f"{folder}: manifest.json unreadable ({exc})") from exc
+        if self.manifest.get("format") != FORMAT_VERSION:
+            raise IndexCorruptError(f"{folder}: snapshot format {self.manifest.get('format')!r}, "
+                                    f"this version reads {FORMAT_VERSION}; rebuild the index")
+        self._con = self._connect()
+        self.docs: list[DocMeta] = []
+        self.by_id: dict[str, int] = {}
+        try:
+            for idx, meta in self._con.execute("SELECT idx, meta FROM docs ORDER BY idx"):
+                m = json.loads(meta)
+                self.docs.append(DocMeta(
+                    idx=idx, doc_id=m["doc_id"], title=m["title"], tier=m["tier"], owner=m["owner"],
+                    unit=m["unit"], language=m["language"], status=m["status"], revised=_date(m["revised"]),
+                    review_due=_date(m["review_due"]), keywords=tuple(m["keywords"]), path=m["path"],
+                    url=m["url"], replaced_by=m.get("replaced_by", "")))
+                self.by_id[m["doc_id"]] = idx
+        except (sqlite3.Error, ValueError, KeyError) as exc:
+            raise IndexCorruptError(f"{folder}: document store damaged ({exc})") from exc
+        if len(self.docs) != self.manifest.get("documents"):
+            raise IndexCorruptError(f"{folder}: manifest says {self.manifest.get('documents')} documents, "
+                                    f"store has {len(self.docs)}")
+        self._vectors: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        uri = (self.folder / "docs.sqlite").resolve().as_uri() + "?mode=ro&immutable=1"
+        try:
+            return sqlite3.connect(uri, uri=True, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise IndexCorruptError(f"{self.folder}: docs.sqlite cannot be opened ({exc})") from exc
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    def sections(self, idx: int) -> list[tuple[str, str]]:
+        row = self._con.execute("SELECT sections FROM docs WHERE idx = ?", (idx,)).fetchone()
+        return [tuple(s) for s in json.loads(row[0])] if row else []
+
+    def procedure(self, idx: int) -> Procedure:
+        meta, sections = self._con.execute("SELECT meta, sections FROM docs WHERE idx = ?", (idx,)).fetchone()
+        return row_to_procedure(json.loads(meta), json.loads(sections))
+
+    def file_rows(self) -> dict[str, tuple[str, int]]:
+        """rel path → (content hash, idx) for incremental builds."""
+        return {rel: (h, idx) for idx, rel, h in self._con.execute("SELECT idx, rel, hash FROM docs")}
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(matrix float32 [chunks, dim], chunk table int32 [chunks, 2] = doc idx, section idx) or None."""
+        if self._vectors is None and self.manifest.get("model"):
+            try:
+                mat = np.load(self.folder / "vectors.npy", mmap_mode="r")
+                table = np.load(self.folder / "chunks.npy")
+            except (OSError, ValueError) as exc:
+                raise IndexCorruptError(f"{self.folder}: vector file damaged ({exc})") from exc
+            if mat.shape[0] != table.shape[0] or mat.shape[1] != self.manifest.get("dim"):
+                raise IndexCorruptError(f"{self.folder}: vector file shape {mat.shape} does not match "
+                                        f"the manifest")
+            # Upcast once: numpy has no fast float16 matrix product.
+            self._vectors = (np.ascontiguousarray(mat, dtype=np.float32), table)
+        return self._vectors
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def snapshot_dirs(index_dir: Path) -> list[Path]:
+    root = index_dir / SNAPSHOTS
+    return sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name) if root.is_dir() else []
+
+
+def current_dir(index_dir: Path) -> Path:
+    """The serving snapshot folder named by the pointer."""
+    pointer = index_dir / POINTER
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise IndexMissingError(f"no index at {index_dir} (build one with kildefinner-index build)") from None
+    except OSError as exc:
+        raise IndexCorruptError(f"{pointer}: unreadable ({exc})") from exc
+    folder = index_dir / SNAPSHOTS / name
+    if not name or "/" in name or "\\" in name or not folder.is_dir():
+        raise IndexCorruptError(f"{pointer} names a snapshot that does not exist: {name!r}")
+    return folder
+
+
+def open_current(index_dir: Path) -> Snapshot:
+    """Open the serving snapshot; if it is damaged, fall back to the newest older one that opens."""
+    index_dir = Path(index_dir)
+    first_error: Exception | None = None
+    try:
+        return Snapshot(current_dir(index_dir))
+    except IndexCorruptError as exc:
+        first_error = exc
+    for folder in reversed(snapshot_dirs(index_dir)):
+        try:
+            snap = Snapshot(folder)
+        except IndexCorruptError:
+            continue
+        snap.fallback_reason = str(first_error)
+        return snap
+    raise first_error
+
+
+def switch_pointer(index_dir: Path, name: str) -> None:
+    tmp = index_dir / f".{POINTER}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / POINTER)
+
+
+def prune(index_dir: Path, keep: int = KEEP_SNAPSHOTS) -> None:
+    """Remove old snapshots beyond ``keep`` and leftovers of killed builds (never the serving one)."""
+    try:
+        serving = current_dir(index_dir).name
+    except (IndexMissingError, IndexCorruptError):
+        serving = None
+    for folder in snapshot_dirs(index_dir)[:-keep]:
+        if folder.name != serving:
+            shutil.rmtree(folder, ignore_errors=True)
+    for leftover in index_dir.glob(".building-*"):
+        pid = leftover.name.split("-")[1] if leftover.name.count("-") >= 2 else ""
+        if not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
