@@ -63,7 +63,7 @@ def evaluate(name: str, *, failures: bool = False) -> list[list]:
         s = score(run, qrels, docs_dir, qtypes)
         summ = s["summary"]
         rows.append([name, mode, summ["ndcg"], summ["recall"], summ["mrr"], summ["varfirst"]])
-        if mode == "hybrid" and name == "nursing-nb":
+        if mode == MODES[-1] and name == "nursing-nb":
             print(table(["type", "nDCG@10"], [[t, v] for t, v in sorted(s["by_type"].items())]))
             if failures:
                 _print_failures(s["per"], queries, results)

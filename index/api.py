@@ -102,6 +102,11 @@ class Engine:
         except ModelUnavailableError as exc:
             self.model_error = str(exc)
             return False
+        return self.attach_embedder(embedder)
+
+    def attach_embedder(self, embedder) -> bool:
+        """Use an already loaded embedder if it matches the snapshot's vectors."""
+        wanted = self.snapshot.manifest.get("model")
         if embedder.name != wanted or embedder.dim != self.snapshot.manifest.get("dim"):
             self.model_error = (f"the index was built with {wanted!r}, the configured model is "
                                 f"{embedder.name!r}; rebuild the index to use it")
@@ -109,6 +114,7 @@ class Engine:
         self.snapshot.vectors()  # load now, off the caller's critical path
         with self._lock:
             self._searcher.embedder = embedder
+        self.model_error = ""
         return True
 
     def search(self, query: str, *, filters: SearchFilters = SearchFilters(), top: int = 20,

@@ -68,15 +68,11 @@ class Searcher:
             mode = "lexical"
             notice = "semantic search not available: lexical results only"
 
-        suggestion, fuzzy = "", False
-        lex: dict[int, float] = {}
-        if mode in ("hybrid", "lexical") and concepts:
-            lex = self._lexical(concepts)
-            corrected = self.speller.correct(text, self.lexical) if len(lex) < 3 else ""
-            if corrected:
-                suggestion, fuzzy = corrected, True
-                for idx, s in self._lexical(self.synonyms.concepts(corrected)).items():
-                    lex[idx] = max(lex.get(idx, 0.0), s)
+        # Words the index has never seen are corrected before searching; the user sees "did you mean".
+        suggestion = self.speller.correct(text, self.lexical) if text else ""
+        if suggestion:
+            text, concepts = suggestion, self.synonyms.concepts(suggestion)
+        lex = self._lexical(concepts) if mode in ("hybrid", "lexical") and concepts else {}
         dense: dict[int, float] = {}
         chunk_scores = None
         if mode in ("hybrid", "dense") and text:
@@ -96,7 +92,7 @@ class Searcher:
             candidates.append(Candidate(idx, meta.tier, lx, dn, fused, final))
         ranked = self.policy.rank(candidates)[:top]
         hits = tuple(self._hit(c, concepts, chunk_scores, today) for c in ranked)
-        return SearchResult(query=query, hits=hits, mode=mode, suggestion=suggestion, fuzzy=fuzzy,
+        return SearchResult(query=query, hits=hits, mode=mode, suggestion=suggestion, fuzzy=bool(suggestion),
                             notice=notice)
 
     def _lexical(self, concepts: list[Concept]) -> dict[int, float]:

@@ -10,6 +10,7 @@ from index.analysis import STOP_WORDS, Vocabulary, stem, words
 
 class Speller:
     def __init__(self, vocabulary: Vocabulary, *, min_count: int = 2):
+        self._vocabulary = vocabulary
         ranked = sorted(((w, c) for w, c in vocabulary.counts.items()
                          if c >= min_count and len(w) >= 3 and not w.isdigit()), key=lambda wc: -wc[1])
         self._words = [w for w, _ in ranked]
@@ -31,7 +32,8 @@ class Speller:
         """The query with unknown words replaced, or "" when nothing needed (or could be) corrected."""
         out, changed = [], False
         for w in words(text):
-            if w in STOP_WORDS or w in self._counts or lexical.doc_frequency(stem(w)) > 0:
+            if (w in STOP_WORDS or w in self._counts or lexical.doc_frequency(stem(w)) > 0
+                    or self._vocabulary.split(w)):
                 out.append(w)
                 continue
             fix = self.suggest(w)

@@ -1,0 +1,51 @@
+"""Test-wide setup: offline, offscreen, and a shared model + index built once per session."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from tests.helpers.corpus import write_corpus  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real provisioned model (make test provisions it first)."""
+    from index.model import default_model_dir, load_embedder
+
+    if not (default_model_dir() / ".verified").exists():
+        pytest.fail(f"model not provisioned at {default_model_dir()}: run `make model` (make test does)")
+    return load_embedder(default_model_dir())
+
+
+@pytest.fixture(scope="session")
+def hybrid_index(tmp_path_factory, embedder):
+    """A snapshot of the test corpus with vectors, built once."""
+    from index import build
+
+    root = tmp_path_factory.mktemp("corpus")
+    sources = write_corpus(root)
+    index_dir = tmp_path_factory.mktemp("index")
+    build.build(index_dir, sources, embedder=embedder)
+    return index_dir
+
+
+@pytest.fixture
+def hybrid_engine(hybrid_index, embedder):
+    from index.api import Engine
+
+    engine = Engine(hybrid_index)
+    assert engine.attach_embedder(embedder), engine.model_error
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    root = tmp_path / "src"
+    return root, write_corpus(root)
