@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 
 model: $(MODEL_STAMP)
 
-$(MODEL_STAMP): $(STAMP) index/model.py
+$(MODEL_STAMP): $(STAMP) index/model.py index/model_convert.py
 	$(PY) -m index.model provision --out $(MODEL_DIR)
 
 run: $(STAMP) $(MODEL_STAMP)

@@ -72,8 +72,8 @@ def read_source(path: Path) -> Source:
     eps, qk = r.take("fi")
     if qk != QK:
         raise ValueError(f"{path}: unexpected Q4 block size {qk}")
-    hp = dict(hidden=hidden, layers=layers, heads=heads, ff=ff, vocab=vocab, max_pos=max_pos,
-              type_vocab=type_vocab, eps=float(eps))
+    hp = {"hidden": hidden, "layers": layers, "heads": heads, "ff": ff, "vocab": vocab, "max_pos": max_pos,
+          "type_vocab": type_vocab, "eps": float(eps)}
     n_pieces, bos, eos, pad, unk = r.take("5i")
     blob_len = r.take("Q")
     offs = np.frombuffer(r.raw(4 * (n_pieces + 1)), "<u4")
@@ -96,7 +96,7 @@ def read_source(path: Path) -> Source:
         if nbytes != expected or offset + nbytes > len(data):
             raise ValueError(f"{path}: tensor {name} has a bad size or offset")
         tensors[name] = (dtype, memoryview(data)[offset:offset + nbytes])
-    return Source(hp, pieces, scores, dict(bos=bos, eos=eos, pad=pad, unk=unk), norm, tensors)
+    return Source(hp, pieces, scores, {"bos": bos, "eos": eos, "pad": pad, "unk": unk}, norm, tensors)
 
 
 # ----------------------------------------------------------------------------------------------- weights
@@ -185,17 +185,17 @@ def precompiled_charsmap(norm: dict[int, str]) -> bytes:
         node[0] = strings[out]           # label 0 = terminal, value = string offset
     units, used = [0] * 256, bytearray(256)
     used[0] = 1
-    queue, first_free, bases = [(trie, 0)], 1, set()
+    queue, first_free = [(trie, 0)], 1
     while queue:
         node, pos = queue.pop(0)
         labels = sorted(node)
         while first_free < len(used) and used[first_free]:
             first_free += 1
-        base = first_free ^ labels[0]
-        # Bases must be unique too: a shared base would make one node's child answer for another node.
-        while base in bases or any(base ^ c < len(used) and used[base ^ c] for c in labels):
+        # Slot ``base`` itself (label 0) is always reserved, which keeps bases unique: a shared base would
+        # let one node's child answer for another node's missing child.
+        base = first_free
+        while base < len(used) and (used[base] or any(base ^ c < len(used) and used[base ^ c] for c in labels)):
             base += 1
-        bases.add(base)
         top = (base | 0xFF) + 1
         if top > len(used):
             used.extend(bytes(top - len(used)))
@@ -204,6 +204,7 @@ def precompiled_charsmap(norm: dict[int, str]) -> bytes:
         if offset >= 1 << 21:
             raise ValueError("normalisation map too large for a simple double array")
         units[pos] |= offset << 10
+        used[base] = 1
         for c in labels:
             used[base ^ c] = 1
             if c == 0:
@@ -253,6 +254,7 @@ def write_model_folder(src: Source, out: Path, dtype=np.float16) -> None:
     max_len = src.hp["max_pos"]
     _write_json(out / "config.json", bert_config(src))
     save_file(bert_state_dict(src, dtype), str(out / "model.safetensors"), metadata={"format": "pt"})
+    (out / "model.safetensors").chmod(0o644)     # save_file creates it 0600; the bundle must be readable
     write_tokenizer(src, out, max_len)
     _write_json(out / "modules.json", [
         {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},

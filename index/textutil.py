@@ -1,9 +1,10 @@
-"""Text helpers shared by the format parsers: decoding, heading detection, light Markdown stripping.
+"""Text helpers shared by the format parsers: decoding, heading detection, Markdown and front matter.
 
-Everything here is pure and format-agnostic. ``decode_text`` turns the bytes of a text-like file (Markdown,
+Everything here works on text, not files. ``decode_text`` turns the bytes of a text-like file (Markdown,
 HTML, plain text) into ``str`` or raises ``ParseError``; ``SectionBuilder`` collects ``(heading, text)``
 pieces in document order with a size cap; ``heading_of`` recognises the usual Norwegian (and English)
-procedure headings in files without markup (PDF text layers, plain text, unstyled Word paragraphs).
+procedure headings in files without markup (PDF text layers, plain text, unstyled Word paragraphs);
+``front_matter`` and ``SectionBuilder.markdown`` read Markdown with YAML front matter.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import re
 import unicodedata
 
 import charset_normalizer
+import yaml
 
 from index.errors import ParseError
 
 MAX_TEXT_CHARS = 5 * 1024 * 1024  # extracted text beyond this is cut off (with a warning)
+MAX_FRONT_MATTER = 256 * 1024
 
 # Headings of Norwegian nursing procedures (bokmål and nynorsk), plus English ones. The one list used to
 # split PDF text layers, plain text and unstyled Word paragraphs into sections. Compare with ``_fold``.
@@ -100,10 +103,10 @@ def prettify_stem(stem: str) -> str:
 class SectionBuilder:
     """Collects sections in document order. Level 0 is text before the first heading."""
 
-    def __init__(self, limit: int = MAX_TEXT_CHARS):
+    def __init__(self, limit: int | None = None):
         self.sections: list[list] = [[0, "", []]]  # [level, heading, [text pieces]]
         self.size = 0
-        self.limit = limit
+        self.limit = MAX_TEXT_CHARS if limit is None else limit
         self.truncated = False
 
     @property
@@ -126,6 +129,18 @@ class SectionBuilder:
         self.sections[-1][2].append(text)
         self.size += len(text)
 
+    def newline(self) -> None:
+        """End the current line unless it is already ended (markup-driven line breaks, as in HTML)."""
+        pieces = self.sections[-1][2]
+        for piece in reversed(pieces):
+            cut = piece.rfind("\n")
+            if cut >= 0 and not piece[cut + 1:].strip():
+                return
+            if piece.strip():
+                break
+        if pieces:
+            self.text("\n")
+
     def first_heading(self) -> str:
         return next((h for _, h, _ in self.sections[1:] if h), "")
 
@@ -146,6 +161,32 @@ class SectionBuilder:
                 self.heading(2, head)
             else:
                 self.text(line + "\n")
+
+    def markdown(self, body: str) -> None:
+        """Feed a Markdown body: ATX headings (levels 1-3) split sections; fenced code is kept as text."""
+        fence = ""
+        for line in _drop_comments(body).split("\n"):
+            if self.truncated:
+                return
+            if fence:
+                stripped = line.strip()
+                if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                    fence = ""
+                else:
+                    self.text(line + "\n")
+                continue
+            if m := _FENCE_RE.match(line):
+                fence = m.group(1)
+                continue
+            if m := _ATX_RE.match(line):
+                heading = _ATX_CLOSE_RE.sub("", m.group(2) or "").strip()
+                heading = "" if set(heading) <= {"#"} else strip_markdown(heading)
+                if len(m.group(1)) <= 3:
+                    self.heading(len(m.group(1)), heading)
+                else:
+                    self.text(heading + "\n")
+                continue
+            self.text(strip_markdown(line) + "\n")
 
 
 # --- decoding -------------------------------------------------------------------------------------------
@@ -212,10 +253,10 @@ def decode_text(data: bytes, path) -> tuple[str, list[str]]:
 
 
 # --- Markdown ------------------------------------------------------------------------------------------
-_MD_IMAGE_RE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)|!\[[^\]\n]{0,500}\]\[[^\]\n]{0,200}\]")
-_MD_LINK_RE = re.compile(r"\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)|\[([^\]\n]{0,500})\]\[[^\]\n]{0,200}\]")
+_MD_IMAGE_RE = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\n]{0,2000}\)|!\[[^\[\]\n]{0,500}\]\[[^\[\]\n]{0,200}\]")
+_MD_LINK_RE = re.compile(r"\[([^\[\]\n]{0,500})\]\([^()\n]{0,2000}\)|\[([^\[\]\n]{0,500})\]\[[^\[\]\n]{0,200}\]")
 _MD_AUTOLINK_RE = re.compile(r"<((?:https?|mailto|ftp):[^>\s]{1,2000})>")
-_MD_TAG_RE = re.compile(r"<!--.{0,2000}?-->|</?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>]{0,1000})?/?>")
+_MD_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>]{0,1000})?/?>")
 _MD_EMPH_RE = re.compile(r"\*{1,3}|~~|(?<!\w)_{1,3}|_{1,3}(?!\w)")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _MD_REFDEF_RE = re.compile(r"^ {0,3}\[[^\]]{1,200}\]:\s")
@@ -224,6 +265,16 @@ _MD_BULLET_RE = re.compile(r"^(\s*)(?:>\s?)*(?:[-*+]\s+)?")
 _MD_RULE_RE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _ESC_BASE = 0xE000  # escaped characters are parked in the private-use area while markup is removed
 _ESC_RESTORE_RE = re.compile("[\ue000-\ue07f]")
+
+
+def _drop_comments(text: str) -> str:
+    """Remove ``<!-- ... -->`` (in linear time; an unclosed comment is left as it is)."""
+    out, pos = [], 0
+    while (start := text.find("<!--", pos)) >= 0 and (end := text.find("-->", start + 4)) >= 0:
+        out.append(text[pos:start])
+        pos = end + 3
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def strip_markdown(line: str) -> str:
@@ -240,3 +291,40 @@ def strip_markdown(line: str) -> str:
     if "|" in line and line.strip().startswith("|"):
         line = " ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
     return _ESC_RESTORE_RE.sub(lambda m: chr(ord(m.group(0)) - _ESC_BASE), line)
+
+
+class _MetaLoader(yaml.SafeLoader):
+    """Safe YAML with no implicit typing: every scalar stays a string (dates and ids are checked by us)."""
+
+
+_MetaLoader.yaml_implicit_resolvers = {}
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
+_ATX_CLOSE_RE = re.compile(r"[ \t]+#+[ \t]*$")
+
+
+def front_matter(text: str, warnings: list[str]) -> tuple[dict, str]:
+    """Split YAML front matter (between ``---`` lines) from a Markdown text: ``(metadata, body)``."""
+    if not text.startswith("---"):
+        return {}, text
+    first, _, rest = text.partition("\n")
+    if first.rstrip() != "---":
+        return {}, text
+    match = re.search(r"^(?:---|\.\.\.)[ \t]*$", rest, re.MULTILINE)
+    if match is None:
+        return {}, text
+    block, body = rest[:match.start()], rest[match.end():]
+    if len(block) > MAX_FRONT_MATTER:
+        warnings.append("front matter is too large; ignored")
+        return {}, body
+    try:
+        data = yaml.load(block, Loader=_MetaLoader)
+    except Exception:  # noqa: BLE001 - YAML errors, recursion on deep nesting, unhashable keys
+        warnings.append("front matter is not valid YAML; ignored")
+        return {}, body
+    if data is None:
+        return {}, body
+    if not isinstance(data, dict):
+        warnings.append("front matter is not a list of 'key: value' lines; ignored")
+        return {}, body
+    return data, body

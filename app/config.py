@@ -1,0 +1,214 @@
+"""The one configuration layer: a declarative defaults table, layered files, one typed accessor.
+
+Layers, lowest first::
+
+    defaults (OPTIONS below)
+    < per-machine IT file  (platformdirs site config dir / kildefinner.toml)
+    < per-user file        (platformdirs user config dir / kildefinner.toml; written by the settings dialog)
+    < command-line flags
+
+except that a key the IT file *locks* keeps the IT value whatever the user file or the flags say. The IT file
+locks keys either with a top-level list ``locked = ["index_dir"]`` (locking the values given at top level) or
+with a ``[locked]`` table (``[locked]`` / ``index_dir = "..."``: locked to those values).
+
+A value that is unknown, of the wrong type or out of range is ignored (the next lower layer wins) and noted in
+``Config.ignored`` so the UI can say so once. No module reads settings any other way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "kildefinner"
+FILE_NAME = "kildefinner.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    key: str
+    type: type
+    default: Any
+    description: str
+    choices: tuple = ()
+    check: Callable[[Any], str] | None = None  # returns a reason when the value is not acceptable
+
+
+def _scale(value: float) -> str:
+    return "" if 0.5 <= value <= 3.0 else "must be between 0.5 and 3.0"
+
+
+def _folders(value: list) -> str:
+    return "" if all(isinstance(v, str) for v in value) else "must be a list of folder paths"
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("index_dir", str, "", "Index folder to open; empty opens the built-in demo index."),
+    Option("model_path", str, "", "Embedding model folder; empty uses the model shipped with the app."),
+    Option("tablet_mode", str, "auto", "Touch layout: auto (small or touch screens), on or off.",
+           choices=("auto", "on", "off")),
+    Option("language", str, "nb", "Interface language: nb (bokmål), nn (nynorsk) or en (English).",
+           choices=("nb", "nn", "en")),
+    Option("font_scale", float, 1.0, "Text size relative to the system font (0.5–3.0).", check=_scale),
+    Option("semantic", bool, True, "Load the embedding model for semantic search (off = word search only)."),
+    Option("sources_var", list, [], "Source folders of VAR (primary source) procedures, for Fil → Bygg indeks.",
+           check=_folders),
+    Option("sources_regional", list, [], "Source folders of regional procedures.", check=_folders),
+    Option("sources_local", list, [], "Source folders of local procedures.", check=_folders),
+)
+BY_KEY = {o.key: o for o in OPTIONS}
+
+
+def user_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / FILE_NAME
+
+
+def machine_config_path() -> Path:
+    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / FILE_NAME
+
+
+def coerce(option: Option, value: Any) -> tuple[Any, str]:
+    """The value as the option's type, or (None, reason)."""
+    if option.type is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if option.type is str and isinstance(value, Path):
+        value = str(value)
+    if not isinstance(value, option.type) or (option.type is not bool and isinstance(value, bool)):
+        return None, f"expected {option.type.__name__}, got {type(value).__name__}"
+    if option.choices and value not in option.choices:
+        return None, f"must be one of {', '.join(option.choices)}"
+    reason = option.check(value) if option.check else ""
+    return (None, reason) if reason else (value, "")
+
+
+class Config:
+    """Effective settings. Read with ``get(key)``; change user values with ``set_user`` + ``save``."""
+
+    def __init__(self, *, user_path: Path | None = None, machine_path: Path | None = None,
+                 flags: dict[str, Any] | None = None):
+        self.user_path = user_path or user_config_path()
+        self.machine_path = machine_path or machine_config_path()
+        self.ignored: list[tuple[str, str, str]] = []  # (layer, key, reason)
+        self._machine, self.locked = self._read_machine()
+        self._user = self._read_layer("user", self._read_toml(self.user_path, "user"))
+        self._flags = self._read_layer("command line", {k: v for k, v in (flags or {}).items() if v is not None})
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def get(self, key: str) -> Any:
+        option = BY_KEY[key]  # KeyError for a typo in the code is wanted
+        if key in self.locked:
+            return self._machine[key]
+        for layer in (self._flags, self._user, self._machine):
+            if key in layer:
+                return layer[key]
+        return list(option.default) if isinstance(option.default, list) else option.default
+
+    def is_locked(self, key: str) -> bool:
+        return key in self.locked
+
+    def user_value(self, key: str) -> Any:
+        return self._user.get(key)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {o.key: self.get(o.key) for o in OPTIONS}
+
+    # -- writing (user layer only) --------------------------------------------------------------------------
+    def set_user(self, key: str, value: Any) -> str:
+        """Set a user value; returns a reason if it was refused (locked or invalid), else ""."""
+        if key in self.locked:
+            return "locked by the IT configuration"
+        value, reason = coerce(BY_KEY[key], value)
+        if reason:
+            return reason
+        if value == BY_KEY[key].default:
+            self._user.pop(key, None)
+        else:
+            self._user[key] = value
+        self._flags.pop(key, None)  # the user just chose: a start-up flag no longer masks it
+        return ""
+
+    def save(self) -> None:
+        self.user_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.user_path.with_suffix(".tmp")
+        tmp.write_text(dump_toml(self._user), encoding="utf-8")
+        os.replace(tmp, self.user_path)
+
+    # -- internals ------------------------------------------------------------------------------------------
+    def _read_toml(self, path: Path, layer: str) -> dict:
+        try:
+            with open(path, "rb") as fh:
+                return tomllib.load(fh)
+        except FileNotFoundError:
+            return {}
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            self.ignored.append((layer, str(path), f"file not readable: {exc}"))
+            log.warning("config file %s ignored: %s", path, exc)
+            return {}
+
+    def _read_layer(self, layer: str, raw: dict) -> dict[str, Any]:
+        out = {}
+        for key, value in raw.items():
+            option = BY_KEY.get(key)
+            if option is None:
+                self.ignored.append((layer, key, "unknown setting"))
+                continue
+            value, reason = coerce(option, value)
+            if reason:
+                self.ignored.append((layer, key, reason))
+            else:
+                out[key] = value
+        return out
+
+    def _read_machine(self) -> tuple[dict[str, Any], frozenset[str]]:
+        raw = self._read_toml(self.machine_path, "machine")
+        locked_raw = raw.pop("locked", [])
+        values_raw = dict(raw)
+        names: list[str] = []
+        if isinstance(locked_raw, dict):
+            values_raw.update(locked_raw)
+            names = list(locked_raw)
+        elif isinstance(locked_raw, list):
+            names = [n for n in locked_raw if isinstance(n, str)]
+        else:
+            self.ignored.append(("machine", "locked", "must be a list of keys or a table"))
+        values = self._read_layer("machine", values_raw)
+        locked = set()
+        for name in names:
+            if name not in BY_KEY:
+                continue  # already reported as unknown, or a stray name in the list
+            if name not in values:
+                self.ignored.append(("machine", name, "locked without a valid value"))
+            else:
+                locked.add(name)
+        return values, frozenset(locked)
+
+
+def dump_toml(values: dict[str, Any]) -> str:
+    """A tiny TOML writer for the value types in OPTIONS (str, float, int, bool, list of str)."""
+    lines = ["# Kildefinner user settings (written by the app; see the settings dialog)."]
+    for key in sorted(values):
+        lines.append(f"{key} = {_toml_value(values[key])}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        escaped = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in escaped)
+        return f'"{escaped}"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")

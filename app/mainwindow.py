@@ -1,0 +1,429 @@
+"""The main window: search bar + results + document, menus, shortcuts, history, desktop and tablet layouts.
+
+Desktop: results and document side by side (a splitter). Tablet: one pane at a time (a stack) with a back
+button, larger type and touch targets of at least 9 mm. Typing is debounced by one single-shot timer; the
+session runs the search in the background and the newest result wins.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from app import dochtml, tablet
+from app.config import Config
+from app.document import DocumentPane
+from app.errors import show_error
+from app.history import History, Place
+from app.i18n import N_, set_language, tr
+from app.qt import (
+    QAction,
+    QApplication,
+    QDesktopServices,
+    QEvent,
+    QFrame,
+    QKeySequence,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QShortcut,
+    QSplitter,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QUrl,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from app.results import marked_terms
+from app.results_pane import ResultsPane
+from app.searchbar import SearchBar
+from app.session import SearchOutcome, Session
+from app.statusbar import StatusBar
+from index.records import Hit, Procedure
+
+log = logging.getLogger(__name__)
+DEBOUNCE_MS = 150
+
+
+_SYSTEM_FONT: list = []
+
+
+def system_font():
+    """The application font before any scaling of ours (taken once, so scaling never compounds)."""
+    if not _SYSTEM_FONT:
+        _SYSTEM_FONT.append(QApplication.font())
+    return _SYSTEM_FONT[0]
+
+
+def open_url(url: QUrl) -> bool:
+    """The only way the app hands something to another program; only ever called on a user's click."""
+    return QDesktopServices.openUrl(url)
+
+
+class MainWindow(QMainWindow):
+    document_shown = Signal(str)  # doc id, after the document view shows it (tests, self-test)
+
+    def __init__(self, *, config: Config, session: Session):
+        super().__init__()
+        self.config = config
+        self.session = session
+        self.history = History()
+        self.tablet = False
+        self._base_font = system_font()
+        self._query = ""
+        self._open_when_ready = False
+
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.on_debounced)
+
+        self.search_bar = SearchBar()
+        self.search_bar.text_changed.connect(self.on_text_changed)
+        self.search_bar.filters_changed.connect(self.on_filters_changed)
+        self.search_bar.field.installEventFilter(self)
+        self.results = ResultsPane()
+        self.results.open_requested.connect(self.open_hit)
+        self.results.query_requested.connect(self.set_query)
+        self.results.reset_filters_requested.connect(self.search_bar.reset_filters)
+        self.results.view.installEventFilter(self)
+        self.document = DocumentPane()
+        self.document.back_requested.connect(self.go_back)
+        self.document.document_requested.connect(self.open_doc_id)
+        self.document.open_original_requested.connect(self.on_open_original)
+        self.document.copy_requested.connect(self.on_copy)
+        self.document.browser.installEventFilter(self)
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner_close = QPushButton()
+        self.banner_close.clicked.connect(self.on_banner_closed)
+        self.banner_box = QWidget()
+        banner_layout = QVBoxLayout(self.banner_box)
+        banner_layout.setContentsMargins(0, 0, 0, 0)
+        banner_layout.addWidget(self.banner)
+        banner_layout.addWidget(self.banner_close, 0, Qt.AlignmentFlag.AlignRight)
+        self.banner_box.hide()
+
+        self.results_box = QWidget()
+        left = QVBoxLayout(self.results_box)
+        left.setContentsMargins(6, 6, 6, 6)
+        left.addWidget(self.banner_box)
+        left.addWidget(self.search_bar)
+        left.addWidget(self.results, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.pages = QStackedWidget()
+        self.central = QStackedWidget()
+        self.central.addWidget(self.splitter)
+        self.central.addWidget(self.pages)
+        self.setCentralWidget(self.central)
+        self.status = StatusBar()
+        self.setStatusBar(self.status)
+
+        self._make_actions()
+        self._connect_session()
+        self.apply_config()
+        self.resize(1200, 800)
+
+    # -- setup --------------------------------------------------------------------------------------------
+    def _make_actions(self) -> None:
+        self._texts: list[tuple[object, str]] = []  # (action or menu, bokmål text) for retranslate()
+
+        def action(text: str, slot, *keys, checkable=False) -> QAction:
+            a = QAction(self)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setCheckable(checkable)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            self._texts.append((a, text))
+            return a
+
+        self.act_build = action(N_("Bygg indeks …"), self.on_build_index, "Ctrl+B")
+        self.act_settings = action(N_("Innstillinger …"), self.on_settings, QKeySequence.StandardKey.Preferences)
+        self.act_quit = action(N_("Avslutt"), self.close, QKeySequence.StandardKey.Quit)
+        self.act_focus = action(N_("Søkefeltet"), self.focus_search, "Ctrl+K", "F3")
+        self.act_find = action(N_("Finn i dokumentet"), self.on_find, QKeySequence.StandardKey.Find)
+        self.act_back = action(N_("Tilbake"), self.go_back, "Alt+Left")
+        self.act_forward = action(N_("Fremover"), self.go_forward, "Alt+Right")
+        self.act_zoom_in = action(N_("Større tekst"), lambda: self.document.zoom(+1), "Ctrl++", "Ctrl+=")
+        self.act_zoom_out = action(N_("Mindre tekst"), lambda: self.document.zoom(-1), "Ctrl+-")
+        self.act_zoom_reset = action(N_("Normal tekststørrelse"), lambda: self.document.zoom(0), "Ctrl+0")
+        self.act_tablet = action(N_("Nettbrettmodus"), self.on_tablet_toggled, checkable=True)
+        self.act_about = action(N_("Om Kildefinner"), self.on_about)
+        # "/" focuses the search field from anywhere except a text field (where it is just a character).
+        self.slash = QShortcut(QKeySequence("/"), self)
+        self.slash.activated.connect(self.focus_search)
+        menus = ((N_("&Fil"), [self.act_build, self.act_settings, None, self.act_quit]),
+                 (N_("&Vis"), [self.act_tablet, self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset]),
+                 (N_("&Gå"), [self.act_focus, self.act_find, self.act_back, self.act_forward]),
+                 (N_("&Hjelp"), [self.act_about]))
+        for title, actions in menus:
+            menu = self.menuBar().addMenu("")
+            for a in actions:
+                menu.addSeparator() if a is None else menu.addAction(a)
+            self._texts.append((menu, title))
+        self.menu_file = self.menuBar().actions()[0].menu()
+
+    def _connect_session(self) -> None:
+        s = self.session
+        s.results_ready.connect(self.on_results)
+        s.search_failed.connect(lambda msg: self.status.showMessage(tr("Søket feilet: {msg}", msg=msg), 8000))
+        s.semantic_changed.connect(self.on_semantic_changed)
+        s.stats_changed.connect(lambda st: self.status.set_stats(st, demo=s.is_demo))
+        s.engine_changed.connect(self.status.set_opening)
+        s.index_progress.connect(self.status.set_build_progress)
+        s.index_failed.connect(self.on_index_failed)
+        self.status.set_semantic(s.semantic, s.semantic_reason)
+
+    # -- configuration, language, layout ------------------------------------------------------------------
+    def apply_config(self) -> None:
+        set_language(self.config.get("language"))
+        self.tablet = tablet.want_tablet(self.config.get("tablet_mode"))
+        self._apply_fonts()
+        self._apply_layout()
+        self.retranslate()
+
+    def _apply_fonts(self) -> None:
+        font = self._base_font.__class__(self._base_font)
+        size = self._base_font.pointSizeF()
+        if size > 0:
+            font.setPointSizeF(size * self.config.get("font_scale") * (1.2 if self.tablet else 1.0))
+        QApplication.setFont(font)
+        self.setFont(font)
+
+    def _apply_layout(self) -> None:
+        target = tablet.touch_target_px() if self.tablet else 0
+        showing_doc = self.pages.currentWidget() is self.document
+        if self.tablet:
+            self.pages.addWidget(self.results_box)
+            self.pages.addWidget(self.document)
+            self.pages.setCurrentWidget(self.document if showing_doc else self.results_box)
+            self.central.setCurrentWidget(self.pages)
+        else:
+            self.splitter.addWidget(self.results_box)
+            self.splitter.addWidget(self.document)
+            self.splitter.setStretchFactor(0, 2)
+            self.splitter.setStretchFactor(1, 3)
+            self.central.setCurrentWidget(self.splitter)
+        self.setStyleSheet(tablet.stylesheet(target) if self.tablet else "")
+        self.document.back_button.setVisible(self.tablet)
+        self.results.set_touch(target=target)
+        self.status.set_compact(self.tablet)
+        tablet.touch_scrolling([self.results.view, self.document.browser, self.document.sections], self.tablet)
+        self.act_tablet.setChecked(self.tablet)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("Kildefinner – prosedyresøk"))
+        for item, text in self._texts:
+            (item.setTitle if hasattr(item, "setTitle") else item.setText)(tr(text))
+        self.banner_close.setText(tr("Lukk"))
+        self.search_bar.retranslate()
+        self.results.retranslate()
+        self.document.retranslate()
+        self.status.retranslate()
+        self._show_ignored()
+
+    def _show_ignored(self) -> None:
+        if not self.config.ignored or getattr(self, "_banner_dismissed", False):
+            return
+        lines = [tr("Noen innstillinger ble ignorert, standardverdier brukes i stedet:")]
+        lines += [f"• {key} ({layer}): {reason}" for layer, key, reason in self.config.ignored]
+        self.banner.setText("\n".join(lines))
+        self.banner_box.show()
+
+    def on_banner_closed(self) -> None:
+        self._banner_dismissed = True
+        self.banner_box.hide()
+
+    # -- searching ----------------------------------------------------------------------------------------
+    def set_query(self, text: str) -> None:
+        self.search_bar.field.setText(text)
+        self.show_results()
+
+    def on_text_changed(self, text: str) -> None:
+        self._open_when_ready = False
+        if not text.strip():
+            self.debounce.stop()
+            self._query = ""
+            self.session.cancel_search()
+            self.results.show_start()
+            return
+        self.debounce.start()
+
+    def on_filters_changed(self) -> None:
+        if self.search_bar.field.text().strip():
+            self.debounce.start()
+
+    def on_debounced(self) -> None:
+        self._query = self.search_bar.field.text().strip()
+        if self._query:
+            self.session.search(self._query, self.search_bar.filters())
+
+    def on_results(self, outcome: SearchOutcome) -> None:
+        self.results.show_outcome(outcome, filters_active=self.search_bar.filters_active(),
+                                  semantic=self.session.semantic, titles=outcome.titles)
+        if self._open_when_ready:
+            self._open_when_ready = False
+            self.results.open_current()
+
+    def on_semantic_changed(self, state: str, reason: str) -> None:
+        self.status.set_semantic(state, reason)
+
+    def focus_search(self) -> None:
+        self.show_results()
+        self.search_bar.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_bar.field.selectAll()
+
+    # -- documents ----------------------------------------------------------------------------------------
+    def open_hit(self, hit: Hit) -> None:
+        terms = tuple(dochtml.highlight_terms(self._query, marked_terms(hit.snippet)))
+        self.history.visit(Place(query=self._query))
+        place = Place(query=self._query, doc_id=hit.doc_id, section=hit.section, terms=terms)
+        self.history.visit(place)
+        self._show_place(place)
+
+    def open_doc_id(self, doc_id: str) -> None:
+        place = Place(query=self._query, doc_id=doc_id)
+        self.history.visit(place)
+        self._show_place(place)
+
+    def _show_place(self, place: Place) -> None:
+        if not place.doc_id:
+            if self.search_bar.field.text().strip() != place.query:
+                self.search_bar.field.setText(place.query)
+            self.show_results()
+            return
+
+        def ready(proc: Procedure) -> None:
+            titles = self.results.model.titles
+            self.document.show_procedure(proc, section=place.section, terms=list(place.terms),
+                                         replaced_title=titles.get(proc.replaced_by, ""))
+            if self.tablet:
+                self.pages.setCurrentWidget(self.document)
+                self.document.jump_to_section(self.document.current_section)  # laid out anew when shown
+            self.document.browser.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.document_shown.emit(proc.doc_id)
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, tr("Dokumentet kunne ikke åpnes."), str(exc))
+
+        self.session.fetch_document(place.doc_id, on_ready=ready, on_failure=failed, owner=self)
+
+    def show_results(self) -> None:
+        if self.tablet:
+            self.pages.setCurrentWidget(self.results_box)
+
+    def go_back(self) -> None:
+        place = self.history.back()
+        if place is not None:
+            self._show_place(place)
+        elif self.tablet:
+            self.show_results()
+
+    def go_forward(self) -> None:
+        place = self.history.forward()
+        if place is not None:
+            self._show_place(place)
+
+    def on_find(self) -> None:
+        if self.document.procedure is not None:
+            if self.tablet:
+                self.pages.setCurrentWidget(self.document)
+            self.document.show_find()
+
+    def on_open_original(self, proc: Procedure) -> None:
+        folders = {t: self.config.get(f"sources_{t}") for t in ("var", "regional", "local")}
+        path = self.session.original_file(proc, folders)
+        url = QUrl.fromLocalFile(str(path)) if path is not None else QUrl(proc.url) if proc.url else None
+        if url is None or not url.isValid():
+            show_error(self, tr("Fant verken kildefilen eller en nettadresse for dette dokumentet."),
+                       tr("Fil: {path}", path=proc.path))
+            return
+        if not open_url(url):
+            show_error(self, tr("Originalen kunne ikke åpnes."), url.toString())
+
+    def on_copy(self, what: str, text: str) -> None:
+        QApplication.clipboard().setText(text)
+        self.status.showMessage(tr("Tittel kopiert") if what == "title" else tr("Lenke kopiert"), 4000)
+
+    # -- keyboard -----------------------------------------------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key = event.key()
+        if obj is self.search_bar.field:
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+                step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5, Qt.Key.Key_PageUp: -5}[key]
+                if self.debounce.isActive():
+                    self.debounce.stop()
+                    self.on_debounced()
+                self.results.move(step)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self.debounce.isActive():  # Enter before the results of what was typed: open when they come
+                    self.debounce.stop()
+                    self.on_debounced()
+                    self._open_when_ready = bool(self._query)
+                    return True
+                return self.results.open_current()
+            if key == Qt.Key.Key_Escape:
+                if self.search_bar.field.text():
+                    self.search_bar.field.clear()
+                elif self.tablet and self.pages.currentWidget() is self.document:
+                    self.go_back()
+                return True
+        elif obj is self.results.view and key == Qt.Key.Key_Escape:
+            self.focus_search()
+            return True
+        elif obj is self.document.browser and key == Qt.Key.Key_Escape:
+            if self.tablet:
+                self.go_back()
+                self.results.view.setFocus()
+            else:
+                self.focus_search()
+            return True
+        return False
+
+    # -- index, settings, misc ----------------------------------------------------------------------------
+    def on_index_failed(self, message: str, details: str) -> None:
+        self.status.set_stats(None, demo=self.session.is_demo)
+        show_error(self, tr("Indeksen kunne ikke åpnes: {message}", message=message), details)
+
+    def on_build_index(self) -> None:
+        from app.build_dialog import BuildDialog
+
+        BuildDialog(parent=self, config=self.config, session=self.session).open()
+
+    def on_settings(self) -> None:
+        from app.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(parent=self, config=self.config)
+        dialog.accepted.connect(lambda: self.on_settings_saved(dialog.changed))
+        dialog.open()
+
+    def on_settings_saved(self, changed: set[str]) -> None:
+        if changed & {"language", "tablet_mode", "font_scale"}:
+            self.apply_config()
+        if "index_dir" in changed:
+            self.status.set_opening()
+            self.session.reopen(self.config.get("index_dir") or None)
+        if changed & {"model_path", "semantic"}:
+            self.status.showMessage(tr("Endringer i språkmodellen brukes fra neste oppstart."), 8000)
+
+    def on_tablet_toggled(self, on: bool) -> None:
+        self.config.set_user("tablet_mode", "on" if on else "off")
+        self.config.save()
+        self.apply_config()
+
+    def on_about(self) -> None:
+        QMessageBox.about(self, tr("Om Kildefinner"),
+                          tr("Kildefinner finner sykepleieprosedyrer uten nettverk. Den nasjonale "
+                             "VAR-prosedyren er primærkilden og vises først."))
+
+    def closeEvent(self, event) -> None:
+        self.debounce.stop()
+        super().closeEvent(event)

@@ -1,0 +1,243 @@
+"""The results side: "did you mean", notices, and one of three states — start page, hit list, no hits.
+
+The start page offers example queries as buttons; the no-hit page suggests broadening the filters (with a
+button that does it) and says when semantic search is still loading.
+"""
+
+from __future__ import annotations
+
+from app.i18n import tr
+from app.qt import (
+    QAbstractItemView,
+    QEvent,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QStackedWidget,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from app.results import ResultDelegate, ResultsModel
+from app.session import LOADING, UNAVAILABLE, SearchOutcome
+from index.records import Hit
+
+EXAMPLES = ("PVK", "venflon", "trykksår", "blodtrykksmåling")
+EMPTY, LIST, NONE = 0, 1, 2
+
+
+class ResultList(QListView):
+    """The hit list. Recomputes row heights when its width changes (rows wrap)."""
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.scheduleDelayedItemsLayout()
+
+
+class ResultsPane(QWidget):
+    open_requested = Signal(object)  # Hit
+    query_requested = Signal(str)
+    reset_filters_requested = Signal()
+
+    def __init__(self, *, parent=None):
+        super().__init__(parent)
+        self.model = ResultsModel(parent=self)
+        self.delegate = ResultDelegate(parent=self)
+        self._outcome: SearchOutcome | None = None
+        self._filters_active = False
+        self._semantic = LOADING
+
+        self.suggestion_button = QPushButton()
+        self.suggestion_button.setFlat(True)
+        self.suggestion_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.suggestion_button.setStyleSheet("color: palette(link); text-decoration: underline;")
+        self.suggestion_button.clicked.connect(self.on_suggestion)
+        self.suggestion_button.hide()
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName(tr("Antall treff"))
+
+        self.view = ResultList()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setUniformItemSizes(False)
+        self.view.setWordWrap(True)
+        self.view.setSpacing(2)
+        self.view.clicked.connect(self.on_clicked)
+        self.view.installEventFilter(self)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._start_page())
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self._none_page())
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.count_label, 1)
+        top.addWidget(self.suggestion_button)
+        layout.addLayout(top)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.stack, 1)
+        self.retranslate()
+
+    def _start_page(self) -> QWidget:
+        page = QWidget()
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.examples_label = QLabel()
+        self.example_buttons = []
+        chips = QHBoxLayout()
+        for text in EXAMPLES:
+            b = QPushButton(text)
+            b.clicked.connect(lambda _=False, t=text: self.query_requested.emit(t))
+            self.example_buttons.append(b)
+            chips.addWidget(b)
+        chips.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.examples_label)
+        layout.addLayout(chips)
+        layout.addStretch(1)
+        return page
+
+    def _none_page(self) -> QWidget:
+        page = QWidget()
+        self.none_label = QLabel()
+        self.none_label.setWordWrap(True)
+        self.none_hint = QLabel()
+        self.none_hint.setWordWrap(True)
+        self.reset_button = QPushButton()
+        self.reset_button.clicked.connect(self.reset_filters_requested)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.none_label)
+        layout.addWidget(self.none_hint)
+        row = QHBoxLayout()
+        row.addWidget(self.reset_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        return page
+
+    # -- states -------------------------------------------------------------------------------------------
+    @property
+    def outcome(self) -> SearchOutcome | None:
+        return self._outcome
+
+    @property
+    def state(self) -> int:
+        return self.stack.currentIndex()
+
+    def show_start(self) -> None:
+        self._outcome = None
+        self.model.clear()
+        self.suggestion_button.hide()
+        self.notice.hide()
+        self.count_label.clear()
+        self.stack.setCurrentIndex(EMPTY)
+
+    def show_outcome(self, outcome: SearchOutcome, *, filters_active: bool, semantic: str,
+                     titles: dict[str, str]) -> None:
+        keep = self.current_hit()
+        same_query = self._outcome is not None and self._outcome.query == outcome.query
+        self._outcome = outcome
+        self._filters_active = filters_active
+        self._semantic = semantic
+        self.model.set_hits(outcome.result.hits, titles)
+        row = self.model.row_of(keep.doc_id) if keep is not None and same_query else -1
+        if self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(max(row, 0)))
+            if row < 0:
+                self.view.scrollToTop()
+        self.stack.setCurrentIndex(LIST if self.model.rowCount() else NONE)
+        self._describe()
+
+    def _describe(self) -> None:
+        outcome = self._outcome
+        if outcome is None:
+            return
+        result = outcome.result
+        n = len(result.hits)
+        self.count_label.setText(tr("{n} treff", n=n) if n != 1 else tr("1 treff"))
+        if result.suggestion:
+            self.suggestion_button.setText(tr("Mente du «{text}»?", text=result.suggestion))
+            self.suggestion_button.setAccessibleName(tr("Mente du {text}", text=result.suggestion))
+            self.suggestion_button.show()
+        else:
+            self.suggestion_button.hide()
+        notes = []
+        if result.fuzzy and result.suggestion:
+            notes.append(tr("Viser treff for «{text}».", text=result.suggestion))
+        if result.mode == "lexical" and self._semantic == LOADING:
+            notes.append(tr("Viser ordtreff mens semantisk søk lastes."))
+        self.notice.setText(" ".join(notes))
+        self.notice.setVisible(bool(notes))
+        self.none_label.setText(tr("Ingen treff for «{query}».", query=outcome.query))
+        hints = []
+        if self._filters_active:
+            hints.append(tr("Filtrene dine kan skjule treff – prøv å nullstille dem."))
+        hints.append(tr("Prøv et kortere eller mer generelt ord, eller et synonym (f.eks. «venflon» for PVK)."))
+        if self._semantic == LOADING:
+            hints.append(tr("Semantisk søk lastes fortsatt; da kan flere treff dukke opp."))
+        elif self._semantic == UNAVAILABLE:
+            hints.append(tr("Semantisk søk er ikke tilgjengelig, så bare ordtreff vises."))
+        self.none_hint.setText("\n".join(hints))
+        self.reset_button.setVisible(self._filters_active)
+
+    # -- navigation ---------------------------------------------------------------------------------------
+    def current_hit(self) -> Hit | None:
+        index = self.view.currentIndex()
+        return self.model.hit(index.row()) if index.isValid() else None
+
+    def move(self, delta: int) -> None:
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        current = self.view.currentIndex().row()
+        row = 0 if current < 0 else max(0, min(rows - 1, current + delta))
+        self.view.setCurrentIndex(self.model.index(row))
+        self.view.scrollTo(self.model.index(row))
+
+    def open_current(self) -> bool:
+        hit = self.current_hit()
+        if hit is None and self.model.rowCount():
+            hit = self.model.hit(0)
+        if hit is not None:
+            self.open_requested.emit(hit)
+        return hit is not None
+
+    def on_clicked(self, index) -> None:
+        hit = self.model.hit(index.row())
+        if hit is not None:
+            self.open_requested.emit(hit)
+
+    def on_suggestion(self) -> None:
+        if self._outcome is not None and self._outcome.result.suggestion:
+            self.query_requested.emit(self._outcome.result.suggestion)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.view and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return self.open_current()
+        return False
+
+    def set_touch(self, *, target: int) -> None:
+        self.delegate.min_height = target * 2 if target else 0
+        for b in (*self.example_buttons, self.reset_button, self.suggestion_button):
+            b.setMinimumHeight(target)
+        self.view.scheduleDelayedItemsLayout()
+
+    def retranslate(self) -> None:
+        self.intro.setText(tr("Skriv i søkefeltet for å finne prosedyrer. Den nasjonale VAR-prosedyren "
+                              "(primærkilden) vises først; regionale og lokale varianter er merket."))
+        self.examples_label.setText(tr("Prøv for eksempel:"))
+        self.view.setAccessibleName(tr("Søketreff"))
+        self.reset_button.setText(tr("Nullstill filtre"))
+        self.model.retranslate()
+        self._describe()

@@ -1,0 +1,124 @@
+"""The status bar: which index is open (snapshot date, documents per tier), semantic search state, offline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from app.i18n import N_, tr
+from app.qt import QLabel, QProgressBar, QSizePolicy, QStatusBar
+from app.session import LOADING, READY
+from index.records import IndexStats
+
+STAGES = {"scan": N_("Leser mapper"), "parse": N_("Leser dokumenter"), "embed": N_("Beregner vektorer"),
+          "write": N_("Skriver indeks")}
+
+
+def snapshot_date(stats: IndexStats) -> str:
+    try:
+        return dt.datetime.fromisoformat(stats.built_at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stats.built_at or stats.snapshot
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, *, parent=None):
+        super().__init__(parent)
+        self.index_label = QLabel()
+        # The index summary gives way (full text in its tooltip) so a narrow tablet window is not held wide.
+        self.index_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.compact = False
+        self.semantic_label = QLabel()
+        self.offline_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(260)
+        self.progress.hide()
+        self.addWidget(self.index_label, 1)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.semantic_label)
+        self.addPermanentWidget(self.offline_label)
+        self._stats: IndexStats | None = None
+        self._demo = False
+        self._opening = True
+        self._semantic = (LOADING, "")
+        self._stage = ""
+        self.retranslate()
+
+    def set_stats(self, stats: IndexStats | None, *, demo: bool) -> None:
+        self._stats, self._demo, self._opening = stats, demo, False
+        self._stage = ""
+        self.progress.hide()
+        self._update_index()
+
+    def set_opening(self) -> None:
+        self._opening, self._stats = True, None
+        self._update_index()
+
+    def set_build_progress(self, stage: str, done: int, total: int) -> None:
+        """Background (demo) build progress; hidden again when the new index's statistics arrive."""
+        self._stage = stage
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        self.progress.show()
+        self._update_progress()
+        if self._stats is None:
+            self._update_index()
+
+    def set_semantic(self, state: str, reason: str) -> None:
+        self._semantic = (state, reason)
+        self._update_semantic()
+
+    def _update_progress(self) -> None:
+        stage = tr(STAGES.get(self._stage, self._stage))
+        self.progress.setFormat(f"{stage} %p%")
+        self.progress.setAccessibleName(tr("Fremdrift for indeksbygging: {stage}", stage=stage))
+
+    def _update_index(self) -> None:
+        s = self._stats
+        if s is None:
+            text = tr("Åpner indeksen …") if self._opening else tr("Ingen indeks åpen")
+            if self._stage:
+                text = tr("Bygger demoindeksen: {stage} …", stage=tr(STAGES.get(self._stage, self._stage)))
+            self.index_label.setText(text)
+            self.index_label.setToolTip("")
+            return
+        tiers = s.by_tier
+        text = tr("{name} {date} · {n} dokumenter: VAR {var}, regionale {reg}, lokale {loc}",
+                  name=tr("Demoindeks") if self._demo else tr("Indeks"), date=snapshot_date(s), n=s.documents,
+                  var=tiers.get("var", 0), reg=tiers.get("regional", 0), loc=tiers.get("local", 0))
+        self.index_label.setText(text)
+        self.index_label.setToolTip(text + "\n" + tr("Øyeblikksbilde {snapshot}; {stale} med forfalt revisjon, "
+                                                     "{sup} utgåtte", snapshot=s.snapshot, stale=s.stale,
+                                                     sup=s.superseded))
+
+    def _update_semantic(self) -> None:
+        state, reason = self._semantic
+        if state == LOADING:
+            text = tr("Semantisk søk: laster …")
+            tip = tr("Språkmodellen lastes i bakgrunnen. Ordsøk virker allerede.")
+            if reason:
+                tip += f" ({tr(reason)})"
+        elif state == READY:
+            text = tr("Semantisk søk: klart")
+            tip = tr("Treffene kombinerer ordsøk og semantisk søk.")
+        else:
+            text = tr("Semantisk søk: utilgjengelig")
+            tip = tr("Bare ordsøk. Årsak: {reason}", reason=tr(reason) if reason else "?")
+        self.semantic_label.setText(text)
+        self.semantic_label.setToolTip(tip)
+        self.semantic_label.setAccessibleName(text)
+        self.semantic_label.setAccessibleDescription(tip)
+
+    def set_compact(self, compact: bool) -> None:
+        """Tablet mode: shorter permanent texts (the full ones stay in the tooltips)."""
+        self.compact = compact
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        full = tr("Frakoblet modus: ingen nettverk brukes")
+        self.offline_label.setText(tr("Frakoblet") if self.compact else full)
+        self.offline_label.setAccessibleName(full)
+        self.offline_label.setToolTip(full + ". " + tr("Kildefinner søker bare i den lokale indeksen og kontakter "
+                                                       "ingen tjenester på nettet."))
+        self._update_progress()
+        self._update_index()
+        self._update_semantic()

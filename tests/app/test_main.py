@@ -1,0 +1,34 @@
+"""The entry point as a user starts it: --self-test and --measure-startup in a fresh process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_app(tmp_path, *args, timeout=300):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_DIRS"):
+        env[var] = str(tmp_path / var.lower())
+    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, check=False,
+                          text=True, timeout=timeout)
+
+
+def test_self_test_exits_zero(tmp_path):
+    # Lexical only: a first-run demo build with vectors takes minutes on a small CPU; the real model is
+    # covered by test_session.py::test_hybrid_search_with_the_real_model.
+    proc = run_app(tmp_path, "--self-test", "--lexical-only")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "self-test passed" in proc.stdout
+    assert "'PVK':" in proc.stdout and "var " in proc.stdout
+
+
+def test_window_shows_without_torch(tmp_path):
+    proc = run_app(tmp_path, "--measure-startup", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "window shown after" in proc.stdout
+    assert "torch imported: False" in proc.stdout

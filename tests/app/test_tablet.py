@@ -1,0 +1,46 @@
+"""Tablet mode: one pane at a time with a back button, touch targets of at least 9 mm."""
+
+from __future__ import annotations
+
+from app import tablet
+from app.qt import Qt
+from tests.app.conftest import search
+
+
+def test_one_pane_at_a_time(qtbot, make_window):
+    window = make_window(tablet_mode="on")
+    assert window.tablet and window.act_tablet.isChecked()
+    assert window.central.currentWidget() is window.pages
+    assert window.pages.currentWidget() is window.results_box
+    target = tablet.touch_target_px()
+    assert target >= round(9 / 25.4 * 96) - 1
+    search(qtbot, window, "PVK")
+    assert window.search_bar.filter_button.sizeHint().height() >= target
+    assert window.results.view.sizeHintForRow(0) >= target
+    with qtbot.waitSignal(window.document_shown, timeout=10000):
+        qtbot.mouseClick(window.results.view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=window.results.view.visualRect(window.results.model.index(0)).center())
+    assert window.pages.currentWidget() is window.document
+    assert window.document.back_button.isVisible()
+    assert window.document.back_button.sizeHint().height() >= target
+    qtbot.mouseClick(window.document.back_button, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.results_box
+
+
+def test_switching_modes_keeps_the_panes(qtbot, make_window):
+    window = make_window()
+    assert window.central.currentWidget() is window.splitter
+    window.act_tablet.trigger()
+    assert window.tablet and window.central.currentWidget() is window.pages
+    assert window.config.get("tablet_mode") == "on"
+    window.act_tablet.trigger()
+    assert not window.tablet and window.splitter.count() == 2
+    assert not window.document.back_button.isVisible()
+
+
+def test_auto_mode_follows_the_screen(monkeypatch):
+    monkeypatch.setattr(tablet, "small_screen", lambda: True)
+    assert tablet.want_tablet("auto") and not tablet.want_tablet("off")
+    monkeypatch.setattr(tablet, "small_screen", lambda: False)
+    monkeypatch.setattr(tablet, "touch_screen_present", lambda: False)
+    assert not tablet.want_tablet("auto") and tablet.want_tablet("on")
