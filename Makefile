@@ -40,7 +40,7 @@ lint: $(STAMP)
 
 bench: $(STAMP) $(MODEL_STAMP)
 	$(PY) -m bench.quality
-	$(PY) -m bench.speed
+	$(PY) -m bench.ui_latency
 
 clean:
 	rm -rf $(VENV) build dist resources/models
