@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import ModelUnavailableError
+from index.snapshot import pid_alive
 
 log = logging.getLogger(__name__)
 
@@ -279,20 +280,10 @@ def _remove_stale_temp_dirs(out: Path) -> None:
     for pattern in (f".{out.name}.tmp-*", f".{out.name}.old-*"):
         for leftover in out.parent.glob(pattern):
             pid = leftover.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and pid_alive(int(pid)):
                 continue
             print(f"[model] removing leftover {leftover}", flush=True)
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _package_version(name: str) -> str | None:

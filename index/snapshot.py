@@ -231,13 +231,12 @@ def prune(index_dir: Path, keep: int = KEEP_SNAPSHOTS) -> None:
             shutil.rmtree(folder, ignore_errors=True)
     for leftover in index_dir.glob(".building-*"):
         pid = leftover.name.split("-")[1] if leftover.name.count("-") >= 2 else ""
-        if not (pid.isdigit() and _alive(int(pid))):
+        if not (pid.isdigit() and pid_alive(int(pid))):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+def pid_alive(pid: int) -> bool:
+    """True if a process with this id exists (a build or provisioning still running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
