@@ -38,10 +38,11 @@ def score(run: Path, qrels: Path, docs_dir: Path, queries: Path | None = None) -
 
 
 def write_run(path: Path, results: dict[str, list[tuple[str, float]]], tag: str) -> None:
+    from index.cli import trec_lines
+
     with open(path, "w", encoding="utf-8") as fh:
         for qid, ranked in results.items():
-            for rank, (doc_id, s) in enumerate(ranked, 1):
-                fh.write(f"{qid} Q0 {doc_id} {rank} {s:.6f} {tag}\n")
+            fh.writelines(trec_lines(qid, ranked, tag))
 
 
 def read_tsv(path: Path) -> list[dict]:

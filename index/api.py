@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from index import build as _build
+from index import publish as _publish
 from index import snapshot as _snapshot
 from index.analysis import Analyzer, Vocabulary
 from index.errors import IndexCorruptError, KildefinnerError, ModelUnavailableError
@@ -24,7 +25,8 @@ from index.synonyms import SynonymTable
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Engine", "build", "resources_dir", "demo_sources", "KildefinnerError", "SearchFilters"]
+__all__ = ["Engine", "build", "resources_dir", "demo_sources", "KildefinnerError", "SearchFilters", "publish",
+           "sync_published", "open_index", "published_copy_dir"]
 
 
 def resources_dir() -> Path:
@@ -64,6 +66,44 @@ def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: P
                         full=full)
 
 
+def publish(index_dir: str | Path, share: str | Path, *, keep: int = _publish.KEEP_PUBLISHED):
+    """Publish the serving snapshot of ``index_dir`` to a share (see ``index.publish``)."""
+    return _publish.publish(index_dir, share, keep=keep)
+
+
+def published_copy_dir(share: str | Path, cache_root: str | Path | None = None) -> Path:
+    """The local copy of a published share (under the user cache dir unless ``cache_root`` is given)."""
+    if cache_root is None:
+        import platformdirs
+
+        cache_root = Path(platformdirs.user_cache_dir("kildefinner", appauthor=False)) / "published"
+    return _publish.local_copy_dir(share, cache_root)
+
+
+def sync_published(share: str | Path, cache_root: str | Path | None = None, *, cancelled=lambda: False):
+    """Copy a newer published version into the local copy and switch it in; a ``SyncResult``, never raises
+    for an unreachable or damaged share."""
+    return _publish.sync(share, published_copy_dir(share, cache_root), cancelled=cancelled)
+
+
+def is_published_share(location: str | Path, cache_root: str | Path | None = None) -> bool:
+    """True for a share with a published pointer, or one already copied locally (even if unreachable now)."""
+    return ((published_copy_dir(location, cache_root) / _snapshot.POINTER).is_file()
+            or _publish.is_share(Path(location)))
+
+
+def open_index(location: str | Path, *, cache_root: str | Path | None = None) -> Engine:
+    """Open a built index folder, or the local copy of a published share (copying it first if there is none).
+
+    A share is never opened in place: Whoosh and SQLite read the verified local copy only.
+    """
+    if is_published_share(location, cache_root):
+        local = published_copy_dir(location, cache_root)
+        _publish.ensure_local_copy(location, local)
+        return Engine(local)
+    return Engine(location)
+
+
 class Engine:
     """An open snapshot ready to search."""
 
@@ -85,6 +125,11 @@ class Engine:
     def fallback_reason(self) -> str:
         """Why an older snapshot serves instead of the one the pointer names ("" normally)."""
         return getattr(self.snapshot, "fallback_reason", "")
+
+    @property
+    def embedder(self):
+        """The loaded embedder (None before ``load_model``), to hand to another Engine's ``attach_embedder``."""
+        return self._searcher.embedder
 
     @property
     def semantic_ready(self) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import lexical, snapshot
+from index import lexical, overlap, snapshot
 from index.analysis import Analyzer, Vocabulary
 from index.errors import BuildCancelled, IndexCorruptError, IndexMissingError, NothingIndexedError, ParseError
 from index.formats import parse_file
@@ -29,7 +29,7 @@ from index.sources import SourceFile, discover, file_hash
 
 log = logging.getLogger(__name__)
 
-# progress(stage, done, total) -> False to cancel. Stages: "scan", "parse", "embed", "write".
+# progress(stage, done, total) -> False to cancel. Stages: "scan", "parse", "embed", "overlap", "write".
 ProgressFn = Callable[[str, int, int], "bool | None"]
 CHUNK_WORDS = 180
 DOC_CHUNK = snapshot.DOC_CHUNK_SECTION
@@ -103,7 +103,13 @@ def build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | 
         analyzer = Analyzer(vocab)
         new = [p for p, _, _, old in entries if old is None]
         kept_ids = {p.doc_id for p, _, _, old in entries if old is not None}
-        dim, model_name = _write_vectors(tmp, entries, prev, embedder, report)
+        dim, model_name, matrix, table = _write_vectors(tmp, entries, prev, embedder, report)
+        report("overlap", 0, 1)
+        procs = [p for p, *_ in entries]
+        pairs = overlap.detect(procs, analyzer=analyzer, vectors=matrix, chunk_table=table)
+        (tmp / snapshot.OVERLAPS).write_text(json.dumps([o.to_json() for o in pairs], ensure_ascii=False),
+                                             encoding="utf-8")
+        report("overlap", 1, 1)
         report("write", 0, 1)
         (tmp / "whoosh").mkdir()
         if prev is not None:
@@ -178,9 +184,10 @@ def _drop_duplicate_ids(entries, skipped):
     return [e for e in entries if e[1] in keep]
 
 
-def _write_vectors(tmp: Path, entries, prev, embedder, report) -> tuple[int, str]:
+def _write_vectors(tmp: Path, entries, prev, embedder, report):
+    """Embed new documents, reuse the vectors of unchanged ones: (dim, model name, matrix, chunk table)."""
     if embedder is None:
-        return 0, ""
+        return 0, "", None, None
     prev_vectors = prev.vectors() if prev is not None else None
     prev_by_doc: dict[int, list[int]] = {}
     if prev_vectors is not None:
@@ -210,9 +217,10 @@ def _write_vectors(tmp: Path, entries, prev, embedder, report) -> tuple[int, str
     matrix = np.concatenate(mats) if mats else np.zeros((0, embedder.dim), np.float32)
     table = np.concatenate(tables).astype(np.int32) if tables else np.zeros((0, 2), np.int32)
     order = np.argsort(table[:, 0], kind="stable")  # chunks grouped by document, for reduceat
-    np.save(tmp / "vectors.npy", matrix[order].astype(np.float16))
-    np.save(tmp / "chunks.npy", table[order])
-    return embedder.dim, embedder.name
+    matrix, table = matrix[order].astype(np.float16), table[order]
+    np.save(tmp / "vectors.npy", matrix)
+    np.save(tmp / "chunks.npy", table)
+    return embedder.dim, embedder.name, matrix.astype(np.float32), table
 
 
 def _fsync_tree(folder: Path) -> None:

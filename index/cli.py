@@ -1,4 +1,4 @@
-"""``kildefinner-index``: build, search and inspect an index from the command line.
+"""``kildefinner-index``: build, search, inspect and publish an index from the command line.
 
 Exit codes: 0 ok, 1 nothing could be indexed / runtime error, 2 bad arguments or missing/corrupt index.
 """
@@ -55,6 +55,15 @@ def _parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="show what an index holds")
     st.add_argument("--index", required=True, type=Path)
     st.add_argument("--json", action="store_true")
+
+    pb = sub.add_parser("publish", help="publish the serving snapshot to a share for clients to copy")
+    pb.add_argument("--index", required=True, type=Path)
+    pb.add_argument("--to", required=True, type=Path, metavar="SHARE")
+    pb.add_argument("--keep", type=int, default=3, help="published versions kept on the share (default 3)")
+
+    sy = sub.add_parser("sync", help="copy the published index from a share into a local index folder")
+    sy.add_argument("--from", dest="share", required=True, type=Path, metavar="SHARE")
+    sy.add_argument("--index", required=True, type=Path, help="local index folder to keep up to date")
     return p
 
 
@@ -146,8 +155,7 @@ def cmd_search(args) -> int:
         with open(args.run, "w", encoding="utf-8") as out:
             for qid, text in queries:
                 result = engine.search(text, filters=filters, top=top, mode=args.mode)
-                for rank, hit in enumerate(result.hits, 1):
-                    out.write(f"{qid} Q0 {hit.doc_id} {rank} {hit.fused:.6f} {args.tag}\n")
+                out.writelines(trec_lines(qid, [(h.doc_id, h.fused) for h in result.hits], args.tag))
         print(f"wrote {len(queries)} queries to {args.run}", file=sys.stderr)
         return EXIT_OK
     result = engine.search(args.query, filters=filters, top=args.top or 10, mode=args.mode)
@@ -179,12 +187,45 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
+def trec_lines(qid: str, ranked: list[tuple[str, float]], tag: str) -> list[str]:
+    """TREC run lines. Scores are made non-increasing so tools that sort by score keep the engine's order
+    (a VAR procedure placed above its local variant can have the lower fused score)."""
+    lines, last = [], float("inf")
+    for rank, (doc_id, score) in enumerate(ranked, 1):
+        last = min(score, last - 1e-6)
+        lines.append(f"{qid} Q0 {doc_id} {rank} {last:.6f} {tag}\n")
+    return lines
+
+
+def cmd_publish(args) -> int:
+    if args.keep < 1:
+        print("error: --keep must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    r = api.publish(args.index, args.to, keep=args.keep)
+    if r.already_published:
+        print(f"already published: {r.version} ({r.documents} documents) on {r.share}")
+    else:
+        print(f"published {r.version}: {r.documents} documents, {r.files} files, {r.bytes / 1e6:.1f} MB "
+              f"→ {r.share}" + (f" (removed old versions: {', '.join(r.pruned)})" if r.pruned else ""))
+    return EXIT_OK
+
+
+def cmd_sync(args) -> int:
+    from index.publish import UP_TO_DATE, UPDATED, sync
+
+    r = sync(args.share, args.index)
+    print(f"{r.status}: serving {r.version or 'nothing'}" + (f" (share: {r.published})" if r.published else "")
+          + (f" — {r.reason}" if r.reason else ""))
+    return EXIT_OK if r.status in (UPDATED, UP_TO_DATE) else EXIT_FAIL
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        return {"build": cmd_build, "search": cmd_search, "stats": cmd_stats}[args.command](args)
+        return {"build": cmd_build, "search": cmd_search, "stats": cmd_stats, "publish": cmd_publish,
+                "sync": cmd_sync}[args.command](args)
     except (IndexMissingError, IndexCorruptError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

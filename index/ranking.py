@@ -60,6 +60,49 @@ class SourcePriority:
         return sorted(candidates, key=lambda c: (-c.final, c.idx))
 
 
+@dataclass(frozen=True)
+class VariantGrouping:
+    """A local or regional hit that repeats a VAR procedure found in the same search goes right under it.
+
+    "VAR AS IS": when a local routine covers the task of a VAR procedure, the VAR procedure is suggested first
+    and the local variant stays reachable just below it. A full overlap always groups; a partial one (a
+    children's variant, one shared section) only when the VAR procedure is comparably relevant (its fused score
+    at least ``partial_ratio`` of the variant's), so a query about what only the variant covers still finds it
+    first.
+    """
+
+    partial_ratio: float = 0.7
+    lift_ratio: float = 0.8  # a variant ranked below its VAR procedure moves up under it only if this relevant
+
+
+    def group(self, ranked: list[Candidate], parents: dict[int, tuple[int, str]]) -> tuple[list[Candidate], set[int]]:
+        """(new order, idx of the hits placed under their VAR procedure). ``parents``: idx → (VAR idx, kind)."""
+        by_idx = {c.idx: c for c in ranked}
+        children: dict[int, list[Candidate]] = {}
+        head_of: dict[int, int] = {}
+        for c in ranked:
+            parent, kind = parents.get(c.idx, (None, ""))
+            p = by_idx.get(parent)
+            if p is None or (kind != "full" and p.fused < self.partial_ratio * c.fused):
+                continue
+            if p.final >= c.final and c.fused < self.lift_ratio * p.fused:
+                continue  # already below its VAR procedure and much less relevant: leave it where it is
+            children.setdefault(p.idx, []).append(c)
+            head_of[c.idx] = p.idx
+        out: list[Candidate] = []
+        done: set[int] = set()
+        for c in ranked:
+            head = head_of.get(c.idx, c.idx)
+            if head in done:
+                continue
+            done.add(head)
+            out.append(by_idx[head])
+            for child in children.get(head, ()):
+                done.add(child.idx)
+                out.append(child)
+        return out, set(head_of)
+
+
 def top_docs_from_chunks(scores: np.ndarray, chunk_docs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Best chunk score per document (chunks grouped by document), then the k best documents."""
     starts = np.flatnonzero(np.r_[True, chunk_docs[1:] != chunk_docs[:-1]])

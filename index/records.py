@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 TIERS = ("var", "regional", "local")
 LANGUAGES = ("nb", "nn", "en")
 STATUSES = ("active", "superseded")
+OVERLAP_KINDS = ("full", "partial", "duplicate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,11 @@ class Hit:
     dense: float = 0.0
     fused: float = 0.0
     replaced_by: str = ""
+    # Overlap with a VAR procedure (or, for a local duplicate, with its newer copy), from index.overlap.
+    overlaps_id: str = ""
+    overlaps_title: str = ""
+    overlap_kind: str = ""  # one of OVERLAP_KINDS, "" if none
+    grouped: bool = False  # placed right under the VAR procedure it overlaps, which is in this result list
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +117,35 @@ class IndexStats:
     superseded: int
     model: str  # "" when the snapshot has no vectors
     dim: int
+
+
+@dataclass(frozen=True, slots=True)
+class SectionMatch:
+    heading: str  # section of the local document
+    other_heading: str  # its closest section in the other document
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """``doc_id`` (local/regional) covers the task of ``other_id`` (VAR, or a newer local copy for duplicates)."""
+
+    doc_id: str
+    other_id: str
+    kind: str  # one of OVERLAP_KINDS
+    score: float  # the decision score; higher = more certain
+    semantic: float  # document-embedding cosine (0 without vectors)
+    lexical: float  # TF-IDF cosine over stems
+    title: float  # TF-IDF cosine of the titles
+    primary: bool  # this document's verdict (False = an alternative worth a look)
+    shared_terms: tuple[str, ...] = ()
+    sections: tuple[SectionMatch, ...] = ()
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Overlap:
+        sections = tuple(SectionMatch(*s) if isinstance(s, list) else SectionMatch(**s)
+                         for s in data.get("sections", ()))
+        return cls(**{**data, "shared_terms": tuple(data.get("shared_terms", ())), "sections": sections})

@@ -4,6 +4,7 @@ source policy and filters, and dress the top documents as hits (best section, hi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -11,7 +12,7 @@ import numpy as np
 
 from index.analysis import STOP_WORDS, Analyzer, stem, words
 from index.lexical import LexicalIndex
-from index.ranking import Candidate, Fusion, SourcePriority, top_docs_from_chunks
+from index.ranking import Candidate, Fusion, SourcePriority, VariantGrouping, top_docs_from_chunks
 from index.records import Hit, SearchFilters, SearchResult
 from index.snapshot import DOC_CHUNK_SECTION, Snapshot
 from index.spelling import Speller
@@ -52,6 +53,7 @@ class Searcher:
     speller: Speller
     fusion: Fusion = Fusion()
     policy: SourcePriority = SourcePriority()
+    grouping: VariantGrouping = VariantGrouping()
     embedder: object | None = None  # index.model.Embedder once loaded
     today: dt.date | None = None
 
@@ -90,10 +92,17 @@ class Searcher:
                 continue
             final = self.policy.final_score(fused, meta.tier, meta.stale(today))
             candidates.append(Candidate(idx, meta.tier, lx, dn, fused, final))
-        ranked = self.policy.rank(candidates)[:top]
-        hits = tuple(self._hit(c, concepts, chunk_scores, today) for c in ranked)
+        ranked, grouped = self.grouping.group(self.policy.rank(candidates), self._parents)
+        hits = tuple(self._hit(c, concepts, chunk_scores, today, c.idx in grouped) for c in ranked[:top])
         return SearchResult(query=query, hits=hits, mode=mode, suggestion=suggestion, fuzzy=bool(suggestion),
                             notice=notice)
+
+    @functools.cached_property
+    def _parents(self) -> dict[int, tuple[int, str]]:
+        """doc idx → (VAR doc idx, overlap kind) for documents whose verdict is a VAR overlap."""
+        by_id = self.snapshot.by_id
+        return {idx: (by_id[o.other_id], o.kind) for idx, o in self.snapshot.primary_overlaps().items()
+                if o.kind != "duplicate"}
 
     def _lexical(self, concepts: list[Concept]) -> dict[int, float]:
         by_id = self.snapshot.by_id
@@ -112,8 +121,10 @@ class Searcher:
         owner = f.owner.casefold()
         return not owner or owner in meta.owner.casefold() or owner in meta.unit.casefold()
 
-    def _hit(self, c: Candidate, concepts: list[Concept], chunk_scores, today: dt.date) -> Hit:
+    def _hit(self, c: Candidate, concepts: list[Concept], chunk_scores, today: dt.date, grouped: bool) -> Hit:
         meta = self.snapshot.docs[c.idx]
+        ov = self.snapshot.primary_overlaps().get(c.idx)
+        other = self.snapshot.docs[self.snapshot.by_id[ov.other_id]] if ov else None
         sections = self.snapshot.sections(c.idx)
         wanted = {s for con in concepts for phrase in (con.original, *con.alternatives) for s in phrase}
         sec_dense = {}
@@ -133,7 +144,9 @@ class Searcher:
                    language=meta.language, status=meta.status, stale=meta.stale(today),
                    review_due=meta.review_due, revised=meta.revised, section=heading,
                    snippet=snippet(body, wanted), path=meta.path, url=meta.url, lexical=c.lexical,
-                   dense=c.dense, fused=c.final, replaced_by=meta.replaced_by)
+                   dense=c.dense, fused=c.final, replaced_by=meta.replaced_by,
+                   overlaps_id=other.doc_id if other else "", overlaps_title=other.title if other else "",
+                   overlap_kind=ov.kind if ov else "", grouped=grouped)
 
 
 def snippet(text: str, wanted: set[str], size: int = SNIPPET_WORDS) -> str:

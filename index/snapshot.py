@@ -27,13 +27,14 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import IndexCorruptError, IndexMissingError
-from index.records import Procedure, Section
+from index.records import Overlap, Procedure, Section
 
 FORMAT_VERSION = 1
 POINTER = "CURRENT"
 SNAPSHOTS = "snapshots"
 KEEP_SNAPSHOTS = 3  # the serving one plus fallbacks; older ones are pruned by the next build
 DOC_CHUNK_SECTION = -1  # section index of the whole-document chunk in chunks.npy
+OVERLAPS = "overlaps.json"  # index.overlap pairs, computed at build time
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,8 @@ class Snapshot:
             raise IndexCorruptError(f"{folder}: manifest says {self.manifest.get('documents')} documents, "
                                     f"store has {len(self.docs)}")
         self._vectors: tuple[np.ndarray, np.ndarray] | None = None
+        self._overlaps: list[Overlap] | None = None
+        self._primary: dict[int, Overlap] | None = None
 
     def _connect(self) -> sqlite3.Connection:
         uri = (self.folder / "docs.sqlite").resolve().as_uri() + "?mode=ro&immutable=1"
@@ -168,6 +171,24 @@ class Snapshot:
             # Upcast once: numpy has no fast float16 matrix product.
             self._vectors = (np.ascontiguousarray(mat, dtype=np.float32), table)
         return self._vectors
+
+    def overlaps(self) -> list[Overlap]:
+        """All overlap pairs found at build time ([] for a snapshot built before overlap detection)."""
+        if self._overlaps is None:
+            path = self.folder / OVERLAPS
+            try:
+                data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+                self._overlaps = [Overlap.from_json(d) for d in data]
+            except (OSError, ValueError, TypeError) as exc:
+                raise IndexCorruptError(f"{path}: overlap file damaged ({exc})") from exc
+        return self._overlaps
+
+    def primary_overlaps(self) -> dict[int, Overlap]:
+        """doc idx → its overlap verdict, for documents that have one."""
+        if self._primary is None:
+            self._primary = {self.by_id[o.doc_id]: o for o in self.overlaps()
+                             if o.primary and o.doc_id in self.by_id and o.other_id in self.by_id}
+        return self._primary
 
     def close(self) -> None:
         self._con.close()
