@@ -64,6 +64,7 @@ class DocumentPane(QWidget):
     open_original_requested = Signal(object)  # Procedure
     document_requested = Signal(str)  # doc id (a "replaced by" link)
     copy_requested = Signal(str, str)  # what ("link"/"title"), text
+    star_requested = Signal(object, object)  # Procedure, global QPoint: the "add to set" menu goes there
 
     def __init__(self, *, parent=None):
         super().__init__(parent)
@@ -84,6 +85,9 @@ class DocumentPane(QWidget):
         self.copy_link_button.clicked.connect(lambda: self._copy("link"))
         self.copy_title_button = QPushButton()
         self.copy_title_button.clicked.connect(lambda: self._copy("title"))
+        self.star_button = QPushButton()
+        self.star_button.clicked.connect(self.on_star)
+        self._starred = False
         self.zoom_out_button = QPushButton("A−")
         self.zoom_out_button.clicked.connect(lambda: self.zoom(-1))
         self.zoom_in_button = QPushButton("A+")
@@ -93,8 +97,8 @@ class DocumentPane(QWidget):
         title_row.addWidget(self.title_label, 1)
         actions = QHBoxLayout()
         actions.addStretch(1)
-        for b in (self.open_button, self.copy_link_button, self.copy_title_button, self.zoom_out_button,
-                  self.zoom_in_button):
+        for b in (self.star_button, self.open_button, self.copy_link_button, self.copy_title_button,
+                  self.zoom_out_button, self.zoom_in_button):
             actions.addWidget(b)
         self.title_label.setMinimumWidth(100)
 
@@ -238,14 +242,24 @@ class DocumentPane(QWidget):
         self.browser.setHtml(f"<p style='margin-top:2em'>{tr('Velg et treff for å lese prosedyren her.')}</p>")
 
     def _set_enabled(self, on: bool) -> None:
-        for w in (self.open_button, self.copy_link_button, self.copy_title_button, self.zoom_in_button,
-                  self.zoom_out_button):
+        for w in (self.star_button, self.open_button, self.copy_link_button, self.copy_title_button,
+                  self.zoom_in_button, self.zoom_out_button):
             w.setEnabled(on)
 
     # -- actions ------------------------------------------------------------------------------------------
     def on_open_original(self) -> None:
         if self.procedure is not None:
             self.open_original_requested.emit(self.procedure)
+
+    def on_star(self) -> None:
+        if self.procedure is not None:
+            button = self.star_button
+            self.star_requested.emit(self.procedure, button.mapToGlobal(button.rect().bottomLeft()))
+
+    def set_starred(self, on: bool) -> None:
+        """A filled star while the shown document is in a set or the bookmarks."""
+        self._starred = on
+        self.star_button.setText(tr("★ I sett …") if on else tr("☆ Legg til i sett …"))
 
     def _copy(self, what: str) -> None:
         p = self.procedure
@@ -275,6 +289,8 @@ class DocumentPane(QWidget):
         self.open_button.setToolTip(tr("Åpner kildefilen eller nettadressen i et annet program"))
         self.copy_link_button.setText(tr("Kopier lenke"))
         self.copy_title_button.setText(tr("Kopier tittel"))
+        self.set_starred(self._starred)
+        self.star_button.setToolTip(tr("Legg prosedyren i Mine bokmerker eller et sett (Ctrl+D = bokmerke)"))
         self.zoom_in_button.setAccessibleName(tr("Større tekst"))
         self.zoom_in_button.setToolTip(tr("Større tekst (Ctrl++)"))
         self.zoom_out_button.setAccessibleName(tr("Mindre tekst"))

@@ -650,3 +650,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Local",
     },
 }
+
+# The bookmarks and onboarding-set strings live in their own table (app/sets_catalogue.py).
+from app.sets_catalogue import SETS_CATALOGUE
+
+for _code, _table in SETS_CATALOGUE.items():
+    CATALOGUE.setdefault(_code, {}).update(_table)

@@ -30,6 +30,7 @@ from app.qt import (
     QSplitter,
     QStackedWidget,
     Qt,
+    QTabWidget,
     QTimer,
     QUrl,
     QVBoxLayout,
@@ -40,6 +41,8 @@ from app.results import marked_terms
 from app.results_pane import ResultsPane
 from app.searchbar import SearchBar
 from app.session import SearchOutcome, Session
+from app.sets_actions import SetsActions
+from app.sets_view import SetsPane
 from app.statusbar import StatusBar
 from index.records import Hit, Procedure
 
@@ -108,12 +111,19 @@ class MainWindow(QMainWindow):
         banner_layout.addWidget(self.banner_close, 0, Qt.AlignmentFlag.AlignRight)
         self.banner_box.hide()
 
-        self.results_box = QWidget()
-        left = QVBoxLayout(self.results_box)
+        search_page = QWidget()
+        left = QVBoxLayout(search_page)
         left.setContentsMargins(6, 6, 6, 6)
         left.addWidget(self.banner_box)
         left.addWidget(self.search_bar)
         left.addWidget(self.results, 1)
+        self.sets = SetsPane(session=session, config=config)
+        self.left = QTabWidget()  # search and sets share the left column (one page in tablet mode)
+        self.left.addTab(search_page, "")
+        self.left.addTab(self.sets, "")
+        self.results_box = QWidget()
+        QVBoxLayout(self.results_box).addWidget(self.left)
+        self.results_box.layout().setContentsMargins(0, 0, 0, 0)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.pages = QStackedWidget()
@@ -123,6 +133,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.central)
         self.status = StatusBar()
         self.setStatusBar(self.status)
+        self.sets.open_requested.connect(self.open_doc_id)
+        self.sets.message.connect(lambda text: self.status.showMessage(text, 6000))
+        self.document.layout().insertWidget(0, self.sets.walk)
+        self.document_shown.connect(self.sets.walk.on_document_shown)
 
         self._make_actions()
         self._connect_session()
@@ -167,6 +181,12 @@ class MainWindow(QMainWindow):
                 menu.addSeparator() if a is None else menu.addAction(a)
             self._texts.append((menu, title))
         self.menu_file = self.menuBar().actions()[0].menu()
+        self.sets_actions = SetsActions(pane=self.sets, window=self, target=self.set_target)
+        self.sets_actions.show_requested.connect(self.show_sets)
+        self.menuBar().insertMenu(self.menuBar().actions()[-1], self.sets_actions.menu)
+        self.results.menu_requested.connect(self.sets_actions.popup)
+        self.document.star_requested.connect(self.sets_actions.popup)
+        self.document_shown.connect(self.on_star_state)
 
     def _connect_session(self) -> None:
         s = self.session
@@ -212,6 +232,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(tablet.stylesheet(target) if self.tablet else "")
         self.document.back_button.setVisible(self.tablet)
         self.results.set_touch(target=target)
+        self.sets.set_touch(target=target)
         self.status.set_compact(self.tablet)
         tablet.touch_scrolling([self.results.view, self.document.browser, self.document.sections], self.tablet)
         self.act_tablet.setChecked(self.tablet)
@@ -224,6 +245,10 @@ class MainWindow(QMainWindow):
         self.search_bar.retranslate()
         self.results.retranslate()
         self.document.retranslate()
+        self.left.setTabText(0, tr("Søk"))
+        self.left.setTabText(1, tr("Sett og bokmerker"))
+        self.sets.retranslate()
+        self.sets_actions.retranslate()
         self.status.retranslate()
         self._show_ignored()
 
@@ -241,6 +266,7 @@ class MainWindow(QMainWindow):
 
     # -- searching ----------------------------------------------------------------------------------------
     def set_query(self, text: str) -> None:
+        self.left.setCurrentIndex(0)
         self.search_bar.field.setText(text)
         self.show_results()
 
@@ -274,6 +300,7 @@ class MainWindow(QMainWindow):
         self.status.set_semantic(state, reason)
 
     def focus_search(self) -> None:
+        self.left.setCurrentIndex(0)
         self.show_results()
         self.search_bar.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_bar.field.selectAll()
@@ -316,6 +343,20 @@ class MainWindow(QMainWindow):
     def show_results(self) -> None:
         if self.tablet:
             self.pages.setCurrentWidget(self.results_box)
+
+    def show_sets(self) -> None:
+        self.left.setCurrentWidget(self.sets)
+        self.show_results()
+        self.sets.items_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def on_star_state(self, doc_id: str) -> None:
+        self.document.set_starred(bool(self.sets_actions.holding(doc_id)))
+
+    def set_target(self):
+        """What the star and "add to set" apply to: the selected hit while the list has focus, else the document."""
+        if self.results.view.hasFocus() or self.document.procedure is None:
+            return self.results.current_hit()
+        return self.document.procedure
 
     def go_back(self) -> None:
         place = self.history.back()

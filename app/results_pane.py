@@ -40,6 +40,7 @@ class ResultsPane(QWidget):
     open_requested = Signal(object)  # Hit
     query_requested = Signal(str)
     reset_filters_requested = Signal()
+    menu_requested = Signal(object, object)  # Hit, global QPoint: its context menu ("add to set")
 
     def __init__(self, *, parent=None):
         super().__init__(parent)
@@ -71,6 +72,8 @@ class ResultsPane(QWidget):
         self.view.setSpacing(2)
         self.view.clicked.connect(self.on_clicked)
         self.view.installEventFilter(self)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self.on_context_menu)
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self._start_page())
@@ -216,6 +219,11 @@ class ResultsPane(QWidget):
         hit = self.model.hit(index.row())
         if hit is not None:
             self.open_requested.emit(hit)
+
+    def on_context_menu(self, pos) -> None:
+        hit = self.model.hit(self.view.indexAt(pos).row())
+        if hit is not None:
+            self.menu_requested.emit(hit, self.view.viewport().mapToGlobal(pos))
 
     def on_suggestion(self) -> None:
         if self._outcome is not None and self._outcome.result.suggestion:

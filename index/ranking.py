@@ -28,7 +28,7 @@ class Fusion:
 
     lexical_weight: float = 0.5
     dense_weight: float = 0.5
-    dense_floor_rank: int = 30  # dense scores are rescaled between this rank's score and the best
+    dense_floor_rank: int = 15  # dense scores are rescaled between this rank's score and the best
 
     def fuse(self, lexical: dict[int, float], dense: dict[int, float]) -> dict[int, tuple[float, float, float]]:
         lex_max = max(lexical.values(), default=0.0) or 1.0
