@@ -47,12 +47,23 @@ def _scale(value: float) -> str:
     return "" if 0.5 <= value <= 3.0 else "must be between 0.5 and 3.0"
 
 
+def _minutes(value: int) -> str:
+    return "" if 0 <= value <= 10080 else "must be between 0 and 10080 minutes (one week)"
+
+
 def _folders(value: list) -> str:
     return "" if all(isinstance(v, str) for v in value) else "must be a list of folder paths"
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("index_dir", str, "", "Index folder to open; empty opens the built-in demo index."),
+    Option("index_dir", str, "", "Index to open: a built index folder, or a published share (read-only network "
+                                 "folder with a PUBLISHED file, copied to the user cache and served from "
+                                 "there); empty opens the built-in demo index."),
+    Option("update_check_minutes", int, 60, "How often to look for a newer published index on the share "
+                                            "(minutes; 0 = only at start)", check=_minutes),
+    Option("published_sets_dir", str, "", "Folder of read-only onboarding sets published by IT; empty = none."),
+    Option("query_log", bool, False, "Append searches to a local query log in the log folder (never sent "
+                                     "anywhere); for reviewing search quality."),
     Option("model_path", str, "", "Embedding model folder; empty uses the model shipped with the app."),
     Option("tablet_mode", str, "auto", "Touch layout: auto (small or touch screens), on or off.",
            choices=("auto", "on", "off")),
