@@ -7,7 +7,7 @@ variant, while a clearly more relevant local-only routine (larger lead than the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -24,19 +24,31 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Fusion:
-    """Weighted sum of max-normalised lexical and min-max-normalised dense scores."""
+    """Weighted sum of max-normalised lexical and min-max-normalised dense scores.
 
-    lexical_weight: float = 0.5
-    dense_weight: float = 0.5
+    The lexical share falls with query length: a few words (a title, an abbreviation) are best matched by
+    exact terms, while a described situation ("eldre pasient hoster når hun drikker") is best matched by meaning.
+    """
+
+    short_lexical_weight: float = 0.6  # queries of up to SHORT words
+    long_lexical_weight: float = 0.35  # queries of LONG words or more; linear in between
+    short: int = 3
+    long: int = 4
     dense_floor_rank: int = 15  # dense scores are rescaled between this rank's score and the best
 
-    def fuse(self, lexical: dict[int, float], dense: dict[int, float]) -> dict[int, tuple[float, float, float]]:
+    def lexical_weight(self, words: int) -> float:
+        t = min(1.0, max(0.0, (words - self.short) / (self.long - self.short)))
+        return self.short_lexical_weight + t * (self.long_lexical_weight - self.short_lexical_weight)
+
+    def fuse(self, lexical: dict[int, float], dense: dict[int, float], *,
+             words: int = 1) -> dict[int, tuple[float, float, float]]:
         lex_max = max(lexical.values(), default=0.0) or 1.0
         d_sorted = sorted(dense.values(), reverse=True)
         d_hi = d_sorted[0] if d_sorted else 1.0
         d_lo = d_sorted[min(self.dense_floor_rank, len(d_sorted) - 1)] if d_sorted else 0.0
         span = (d_hi - d_lo) or 1.0
-        lw, dw = (self.lexical_weight, self.dense_weight) if lexical and dense else (1.0, 1.0)
+        lw = self.lexical_weight(words)
+        lw, dw = (lw, 1.0 - lw) if lexical and dense else (1.0, 1.0)
         out = {}
         for idx in lexical.keys() | dense.keys():
             lx = lexical.get(idx, 0.0)
@@ -65,34 +77,42 @@ class VariantGrouping:
     """A local or regional hit that repeats a VAR procedure found in the same search goes right under it.
 
     "VAR AS IS": when a local routine covers the task of a VAR procedure, the VAR procedure is suggested first
-    and the local variant stays reachable just below it. A full overlap always groups; a partial one (a
-    children's variant, one shared section) only when the VAR procedure is comparably relevant (its fused score
-    at least ``partial_ratio`` of the variant's), so a query about what only the variant covers still finds it
-    first.
+    and the local variant stays reachable just below it. A full copy whose VAR procedure is in the list also
+    loses ``copy_penalty`` of its score (it adds nothing the primary source lacks), so it does not outrank other
+    VAR procedures either. A partial variant (a children's version, one shared section) groups only when its
+    VAR procedure is comparably relevant (fused score at least ``partial_ratio`` of the variant's), so a query
+    about what only the variant covers still finds it first. A variant never moves above another VAR hit.
     """
 
     partial_ratio: float = 0.7
-    lift_ratio: float = 0.8  # a variant ranked below its VAR procedure moves up under it only if this relevant
-
+    copy_penalty: float = 0.1
 
     def group(self, ranked: list[Candidate], parents: dict[int, tuple[int, str]]) -> tuple[list[Candidate], set[int]]:
         """(new order, idx of the hits placed under their VAR procedure). ``parents``: idx → (VAR idx, kind)."""
         by_idx = {c.idx: c for c in ranked}
-        children: dict[int, list[Candidate]] = {}
-        head_of: dict[int, int] = {}
+        links: dict[int, int] = {}
         for c in ranked:
             parent, kind = parents.get(c.idx, (None, ""))
             p = by_idx.get(parent)
             if p is None or (kind != "full" and p.fused < self.partial_ratio * c.fused):
                 continue
-            if p.final >= c.final and c.fused < self.lift_ratio * p.fused:
-                continue  # already below its VAR procedure and much less relevant: leave it where it is
-            children.setdefault(p.idx, []).append(c)
-            head_of[c.idx] = p.idx
+            links[c.idx] = p.idx
+            if kind == "full":
+                by_idx[c.idx] = replace(c, final=c.final - self.copy_penalty)
+        ranked = sorted(by_idx.values(), key=lambda c: (-c.final, c.idx))
+        pos = {c.idx: i for i, c in enumerate(ranked)}
+        is_var = [c.tier == "var" for c in ranked]
+        children: dict[int, list[Candidate]] = {}
+        for c in ranked:
+            p = links.get(c.idx)
+            if p is None or (pos[p] < pos[c.idx] and any(is_var[pos[p] + 1:pos[c.idx]])):
+                links.pop(c.idx, None)
+                continue
+            children.setdefault(p, []).append(c)
         out: list[Candidate] = []
         done: set[int] = set()
         for c in ranked:
-            head = head_of.get(c.idx, c.idx)
+            head = links.get(c.idx, c.idx)
             if head in done:
                 continue
             done.add(head)
@@ -100,7 +120,7 @@ class VariantGrouping:
             for child in children.get(head, ()):
                 done.add(child.idx)
                 out.append(child)
-        return out, set(head_of)
+        return out, set(links)
 
 
 def top_docs_from_chunks(scores: np.ndarray, chunk_docs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
