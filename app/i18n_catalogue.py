@@ -656,3 +656,9 @@ from app.sets_catalogue import SETS_CATALOGUE
 
 for _code, _table in SETS_CATALOGUE.items():
     CATALOGUE.setdefault(_code, {}).update(_table)
+
+# The cleanup ("Rydding") and overlap strings live in their own table (app/cleanup_catalogue.py).
+from app.cleanup_catalogue import CLEANUP_CATALOGUE
+
+for _code, _table in CLEANUP_CATALOGUE.items():
+    CATALOGUE.setdefault(_code, {}).update(_table)

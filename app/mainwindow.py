@@ -24,6 +24,7 @@ from app.qt import (
     QKeySequence,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QShortcut,
@@ -36,6 +37,7 @@ from app.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    is_alive,
 )
 from app.results import marked_terms
 from app.results_pane import ResultsPane
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         self._base_font = system_font()
         self._query = ""
         self._open_when_ready = False
+        self.cleanup = None  # the "Rydding" window, made on first use
 
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
@@ -168,12 +171,14 @@ class MainWindow(QMainWindow):
         self.act_zoom_reset = action(N_("Normal tekststørrelse"), lambda: self.document.zoom(0), "Ctrl+0")
         self.act_tablet = action(N_("Nettbrettmodus"), self.on_tablet_toggled, checkable=True)
         self.act_about = action(N_("Om Kildefinner"), self.on_about)
+        self.act_cleanup = action(N_("Rydding …"), self.on_cleanup, "Ctrl+Shift+R")
         # "/" focuses the search field from anywhere except a text field (where it is just a character).
         self.slash = QShortcut(QKeySequence("/"), self)
         self.slash.activated.connect(self.focus_search)
         menus = ((N_("&Fil"), [self.act_build, self.act_settings, None, self.act_quit]),
                  (N_("&Vis"), [self.act_tablet, self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset]),
                  (N_("&Gå"), [self.act_focus, self.act_find, self.act_back, self.act_forward]),
+                 (N_("Verk&tøy"), [self.act_cleanup]),
                  (N_("&Hjelp"), [self.act_about]))
         for title, actions in menus:
             menu = self.menuBar().addMenu("")
@@ -184,7 +189,7 @@ class MainWindow(QMainWindow):
         self.sets_actions = SetsActions(pane=self.sets, window=self, target=self.set_target)
         self.sets_actions.show_requested.connect(self.show_sets)
         self.menuBar().insertMenu(self.menuBar().actions()[-1], self.sets_actions.menu)
-        self.results.menu_requested.connect(self.sets_actions.popup)
+        self.results.menu_requested.connect(self.on_hit_menu)
         self.document.star_requested.connect(self.sets_actions.popup)
         self.document_shown.connect(self.on_star_state)
 
@@ -249,6 +254,8 @@ class MainWindow(QMainWindow):
         self.left.setTabText(1, tr("Sett og bokmerker"))
         self.sets.retranslate()
         self.sets_actions.retranslate()
+        if self.cleanup is not None and is_alive(self.cleanup):
+            self.cleanup.retranslate()
         self.status.retranslate()
         self._show_ignored()
 
@@ -459,6 +466,34 @@ class MainWindow(QMainWindow):
         self.config.set_user("tablet_mode", "on" if on else "off")
         self.config.save()
         self.apply_config()
+
+    def on_hit_menu(self, hit: Hit, at) -> QMenu | None:
+        """A hit's context menu: open the VAR procedure it overlaps (or the copy it repeats), then the sets."""
+        menu = self.sets_actions.add_menu(hit) if self.sets.store is not None else QMenu(self)
+        if hit.overlaps_id:
+            label = (tr("Åpne nyere kopi: {title}", title=hit.overlaps_title) if hit.overlap_kind == "duplicate"
+                     else tr("Åpne VAR-prosedyren: {title}", title=hit.overlaps_title))
+            first = menu.actions()[0] if menu.actions() else None
+            menu.insertAction(first, QAction(label, menu, triggered=lambda: self.open_doc_id(hit.overlaps_id)))
+            if first is not None:
+                menu.insertSeparator(first)
+        if not menu.actions():
+            return None
+        menu.popup(at)
+        return menu
+
+    def on_cleanup(self) -> None:
+        """The procedure team's cleanup view (one window, raised if already open)."""
+        from app.cleanup_view import CleanupView
+
+        view = self.cleanup
+        if view is None or not is_alive(view):
+            view = self.cleanup = CleanupView(session=self.session, parent=self)
+            view.open_requested.connect(self.open_doc_id)
+            self.session.engine_changed.connect(view.load)
+        view.load()
+        view.show()
+        view.raise_()
 
     def on_about(self) -> None:
         QMessageBox.about(self, tr("Om Kildefinner"),

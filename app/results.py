@@ -22,6 +22,7 @@ from app.qt import (
     QFontMetrics,
     QPainter,
     QPalette,
+    QPen,
     QRect,
     QRectF,
     QSize,
@@ -41,7 +42,7 @@ BADGE_COLOURS = {
     "local": ("#6a1b9a", "#ffffff", "#ce93d8", "#000000"),
     "stale": ("#ffd54f", "#000000", "#ffd54f", "#000000"),
     "superseded": ("#b71c1c", "#ffffff", "#ef9a9a", "#000000"),
-    "overlap": ("#37474f", "#ffffff", "#b0bec5", "#000000"),  # later issue: overlapping procedures
+    "overlap": ("#37474f", "#ffffff", "#b0bec5", "#000000"),  # repeats a VAR procedure (or a newer copy)
 }
 LANGUAGE_NAMES = {"nb": "bokmål", "nn": "nynorsk", "en": "English"}
 
@@ -74,8 +75,20 @@ def hit_flags(hit: Hit, titles: dict[str, str]) -> list[Flag]:
     if hit.stale:
         due = hit.review_due.isoformat() if isinstance(hit.review_due, dt.date) else "?"
         flags.append(Flag("stale", tr("Revisjon forfalt {date}", date=due)))
-    # Overlap flag ("overlapper med …") goes here when the engine reports overlaps (later issue).
+    flags.extend(overlap_flags(hit))
     return flags
+
+
+def overlap_flags(hit: Hit) -> list[Flag]:
+    """"VAR AS IS": say which VAR procedure a local hit repeats (placed under it when both are listed)."""
+    if not hit.overlaps_id:
+        return []
+    title = hit.overlaps_title or hit.overlaps_id
+    if hit.overlap_kind == "duplicate":
+        return [Flag("overlap", tr("Kopi av: {title}", title=title))]
+    if hit.grouped:
+        return [Flag("overlap", tr("Lokal variant av: {title}", title=title))]
+    return [Flag("overlap", tr("Overlapper VAR: {title}", title=title))]
 
 
 _MARK = re.compile(r"«([^«»]*)»")
@@ -177,6 +190,11 @@ class ResultDelegate(QStyledItemDelegate):
     def _padding(self, option) -> int:
         return max(6, QFontMetrics(option.font).height() // 2)
 
+    @staticmethod
+    def indent(hit: Hit, option) -> int:
+        """A local variant placed under its VAR procedure is indented, so the pair reads as one group."""
+        return 2 * QFontMetrics(option.font).height() if hit.grouped else 0
+
     def _chips(self, hit: Hit, model) -> list[tuple[str, str]]:
         return [(hit.tier, badge_text(hit.tier))] + [(f.kind, f.text) for f in hit_flags(hit, model.titles)]
 
@@ -206,7 +224,7 @@ class ResultDelegate(QStyledItemDelegate):
         if hit is None:
             return super().sizeHint(option, index)
         pad = self._padding(option)
-        width = self._row_width(option) - 2 * pad
+        width = self._row_width(option) - 2 * pad - self.indent(hit, option)
         chips_h = self._chip_rows(hit, index.model(), option, width)
         doc = self._document(hit, option, width)
         height = int(pad + chips_h + pad // 2 + doc.size().height() + pad)
@@ -225,6 +243,7 @@ class ResultDelegate(QStyledItemDelegate):
         fm = QFontMetrics(font)
         x, rows = 0, 1
         for _, text in self._chips(hit, model):
+            text = fm.elidedText(text, Qt.TextElideMode.ElideRight, int(width) - 16)  # long VAR titles
             w = fm.horizontalAdvance(text) + 16
             if x and x + w > width:
                 rows, x = rows + 1, 0
@@ -246,7 +265,8 @@ class ResultDelegate(QStyledItemDelegate):
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         pad = self._padding(option)
-        rect = option.rect.adjusted(pad, pad, -pad, -pad)
+        indent = self.indent(hit, option)
+        rect = option.rect.adjusted(pad + indent, pad, -pad, -pad)
         font, chip_h = self._chip_metrics(option)
         fm = QFontMetrics(font)
         painter.setFont(font)
@@ -257,8 +277,15 @@ class ResultDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(chip_colours("var", option.palette)[0])
             painter.drawRoundedRect(stripe, 2, 2)
+        if indent:  # an elbow from the VAR hit above down to this variant
+            painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Mid), 2))
+            left = option.rect.left() + pad + indent // 3
+            mid = option.rect.top() + pad + self._chip_metrics(option)[1] // 2
+            painter.drawLine(left, option.rect.top(), left, mid)
+            painter.drawLine(left, mid, option.rect.left() + pad + indent - 4, mid)
         x, y = rect.left(), rect.top()
         for kind, text in self._chips(hit, index.model()):
+            text = fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - 16)  # the tooltip has it all
             w = fm.horizontalAdvance(text) + 16
             if x > rect.left() and x + w > rect.right():
                 x, y = rect.left(), y + chip_h + 4

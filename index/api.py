@@ -1,4 +1,4 @@
-"""The engine facade. The app and the CLI use only this module: open, build, search, document, stats.
+"""The engine facade. The app and the CLI use only this module: open, build, search, document, stats, report.
 
 Opening is fast and gives lexical search at once; ``load_model()`` (slow: imports torch) adds semantic search
 and is meant to run in the background. ``search`` is safe to call from one thread at a time.
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from index import build as _build
 from index import publish as _publish
+from index import report as _report
 from index import snapshot as _snapshot
 from index.analysis import Analyzer, Vocabulary
 from index.errors import IndexCorruptError, KildefinnerError, ModelUnavailableError
@@ -26,7 +27,7 @@ from index.synonyms import SynonymTable
 log = logging.getLogger(__name__)
 
 __all__ = ["Engine", "build", "resources_dir", "demo_sources", "KildefinnerError", "SearchFilters", "publish",
-           "sync_published", "open_index", "published_copy_dir"]
+           "sync_published", "open_index", "published_copy_dir", "write_report"]
 
 
 def resources_dir() -> Path:
@@ -69,6 +70,14 @@ def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: P
 def publish(index_dir: str | Path, share: str | Path, *, keep: int = _publish.KEEP_PUBLISHED):
     """Publish the serving snapshot of ``index_dir`` to a share (see ``index.publish``)."""
     return _publish.publish(index_dir, share, keep=keep)
+
+
+def write_report(engine: Engine, out_dir: str | Path, *, today=None) -> list[Path]:
+    """Write the cleanup report (CSV files + self-contained HTML) for the engine's snapshot into ``out_dir``.
+
+    Read-only analysis: the sources and the index are never modified. Returns the files written.
+    """
+    return _report.write(engine.report(today=today), out_dir)
 
 
 def published_copy_dir(share: str | Path, cache_root: str | Path | None = None) -> Path:
@@ -188,6 +197,10 @@ class Engine:
                           by_language=by_lang, stale=sum(d.stale(today) for d in docs),
                           superseded=sum(d.status == "superseded" for d in docs), model=m.get("model", ""),
                           dim=m.get("dim", 0))
+
+    def report(self, *, today=None):
+        """The cleanup report's data (``index.report.Report``): overlaps, duplicates, stale, superseded, local only."""
+        return _report.collect(self.snapshot, today=today)
 
     def close(self) -> None:
         self._searcher.lexical.close()

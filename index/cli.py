@@ -1,4 +1,4 @@
-"""``kildefinner-index``: build, search, inspect and publish an index from the command line.
+"""``kildefinner-index``: build, search, inspect, report on and publish an index from the command line.
 
 Exit codes: 0 ok, 1 nothing could be indexed / runtime error, 2 bad arguments or missing/corrupt index.
 """
@@ -60,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     pb.add_argument("--index", required=True, type=Path)
     pb.add_argument("--to", required=True, type=Path, metavar="SHARE")
     pb.add_argument("--keep", type=int, default=3, help="published versions kept on the share (default 3)")
+
+    rp = sub.add_parser("report", help="write the cleanup report (HTML + CSV) for the procedure team")
+    rp.add_argument("--index", required=True, type=Path)
+    rp.add_argument("--out", required=True, type=Path, help="folder for report.html and the CSV files")
 
     sy = sub.add_parser("sync", help="copy the published index from a share into a local index folder")
     sy.add_argument("--from", dest="share", required=True, type=Path, metavar="SHARE")
@@ -187,6 +191,19 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
+def cmd_report(args) -> int:
+    engine = api.Engine(args.index)
+    try:
+        paths = api.write_report(engine, args.out)
+    except OSError as exc:
+        print(f"error: cannot write the report to {args.out}: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    finally:
+        engine.close()
+    print(f"wrote {len(paths)} files to {args.out}: " + ", ".join(p.name for p in paths))
+    return EXIT_OK
+
+
 def trec_lines(qid: str, ranked: list[tuple[str, float]], tag: str) -> list[str]:
     """TREC run lines. Scores are made non-increasing so tools that sort by score keep the engine's order
     (a VAR procedure placed above its local variant can have the lower fused score)."""
@@ -225,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return {"build": cmd_build, "search": cmd_search, "stats": cmd_stats, "publish": cmd_publish,
-                "sync": cmd_sync}[args.command](args)
+                "sync": cmd_sync, "report": cmd_report}[args.command](args)
     except (IndexMissingError, IndexCorruptError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

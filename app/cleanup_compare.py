@@ -1,0 +1,113 @@
+"""Two documents side by side: the local procedure and the VAR procedure (or copy) it overlaps.
+
+The matching sections found at build time are listed on top; choosing one scrolls both texts to that pair, so
+a reviewer can judge an overlap in seconds. Both documents are read on the task runner, never on the main
+thread. The text is rendered by ``app.dochtml`` into ``SafeBrowser``s: nothing is fetched, nothing followed.
+"""
+
+from __future__ import annotations
+
+import html
+
+from app import dochtml
+from app.cleanup_model import CATEGORIES, CleanupRow
+from app.document import SafeBrowser
+from app.errors import show_error
+from app.i18n import tr
+from app.qt import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPalette,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from app.results import badge_text
+from index.records import Procedure
+
+
+class CompareDialog(QDialog):
+    """Non-modal: several pairs can be open while the team works down the list."""
+
+    def __init__(self, *, session, row: CleanupRow, parent=None):
+        super().__init__(parent)
+        self.row = row
+        self.procedures: tuple[Procedure, Procedure] | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(tr("Side om side: {title}", title=row.title))
+        self.heading = QLabel(tr("{kind} · sikkerhet {score}", kind=tr(CATEGORIES[row.category]),
+                                 score=f"{row.score:.3f}" if row.score is not None else "–"))
+        self.matches_label = QLabel(tr("Like seksjoner (velg for å vise begge):"))
+        self.matches = QListWidget()
+        self.matches.setMaximumHeight(6 * self.fontMetrics().height())
+        self.matches.currentRowChanged.connect(self.on_match)
+        self.left_title, self.right_title = QLabel(), QLabel()
+        self.left, self.right = SafeBrowser(), SafeBrowser()
+        self.left.setAccessibleName(tr("Lokalt dokument"))
+        self.right.setAccessibleName(tr("VAR / annet dokument"))
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        for title, browser in ((self.left_title, self.left), (self.right_title, self.right)):
+            title.setWordWrap(True)
+            title.setTextFormat(Qt.TextFormat.RichText)
+            pane = QWidget()
+            layout = QVBoxLayout(pane)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(title)
+            layout.addWidget(browser, 1)
+            splitter.addWidget(pane)
+        buttons = QDialogButtonBox()
+        buttons.addButton(tr("Lukk"), QDialogButtonBox.ButtonRole.RejectRole)  # Qt's own "Close" is not translated
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.matches_label)
+        layout.addWidget(self.matches)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(buttons)
+        self.resize(1100, 750)
+        self._load(session)
+
+    def _load(self, session) -> None:
+        engine = session.engine
+        if engine is None:
+            return
+        row = self.row
+        session.runner.run(lambda _t: (engine.document(row.doc_id), engine.document(row.other_id)), serial=True,
+                           owner=self, name="compare", on_success=self.on_loaded,
+                           on_failure=lambda exc: show_error(self, tr("Dokumentene kunne ikke åpnes."), str(exc)))
+
+    def on_loaded(self, procedures: tuple[Procedure, Procedure]) -> None:
+        self.procedures = procedures
+        palette = self.palette()
+        colours = {"highlight_bg": palette.color(QPalette.ColorRole.Highlight).name(),
+                   "highlight_fg": palette.color(QPalette.ColorRole.HighlightedText).name()}
+        terms = list(self.row.overlap.shared_terms) if self.row.overlap else []
+        for proc, title, browser in zip(procedures, (self.left_title, self.right_title), (self.left, self.right)):
+            title.setText(f"<b>{html.escape(badge_text(proc.tier))}</b> · {html.escape(proc.title)}<br/>"
+                          f"<small>{html.escape(proc.owner)} · {html.escape(proc.doc_id)}</small>")
+            browser.setHtml(dochtml.procedure_html(proc, terms=terms, **colours))
+        self.matches.clear()
+        for m in (self.row.overlap.sections if self.row.overlap else ()):
+            item = QListWidgetItem(f"{m.heading}  ↔  {m.other_heading}   ({m.similarity:.2f})")
+            item.setData(Qt.ItemDataRole.UserRole, (m.heading, m.other_heading))
+            self.matches.addItem(item)
+        self.matches_label.setVisible(self.matches.count() > 0)
+        self.matches.setVisible(self.matches.count() > 0)
+        if self.matches.count():
+            self.matches.setCurrentRow(0)
+
+    def on_match(self, index: int) -> None:
+        item = self.matches.item(index)
+        if item is None or self.procedures is None:
+            return
+        for proc, browser, heading in zip(self.procedures, (self.left, self.right),
+                                          item.data(Qt.ItemDataRole.UserRole)):
+            section = dochtml.section_index(proc, heading)
+            if section < 0:  # a section without a heading is named by its first words
+                section = next((i for i, s in enumerate(proc.sections) if s.text.startswith(heading)), -1)
+            if section >= 0:
+                browser.scrollToAnchor(dochtml.anchor(section))

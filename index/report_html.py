@@ -1,0 +1,166 @@
+"""The cleanup report as one self-contained HTML page: inline CSS, inline SVG bar charts, no script, no remote asset.
+
+Every piece of document text (titles, owners, headings, terms) goes through ``html.escape``: titles can hold
+``<`` and ``&``. The page is in bokmål, the procedure team's language; it prints sensibly (no hidden content).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+from index.report import OverlapRow, Report, owner_unit
+
+KIND_NAMES = {"full": "Full overlapp", "partial": "Delvis overlapp", "duplicate": "Lokal kopi",
+              "local_only": "Bare lokal – behold"}
+TIER_NAMES = {"var": "VAR", "regional": "Regional", "local": "Lokal"}
+STATUS_NAMES = {"active": "Aktiv", "stale": "Revisjon forfalt", "superseded": "Utgått"}
+# Bar colours per group; the same hues as the app's badges so the two read alike.
+COLOURS = {"var": "#1b5e20", "regional": "#0d47a1", "local": "#6a1b9a", "full": "#b71c1c", "partial": "#e65100",
+           "duplicate": "#37474f", "local_only": "#2e7d32", "active": "#1b5e20", "stale": "#f9a825",
+           "superseded": "#b71c1c"}
+DEFAULT_COLOUR = "#455a64"
+
+CSS = """
+body { font-family: system-ui, "Segoe UI", Arial, sans-serif; margin: 2em; color: #1a1a1a; max-width: 75em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 2px solid #ccc; }
+.meta { color: #555; } .charts { display: flex; flex-wrap: wrap; gap: 2em; }
+figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: 0.3em; }
+table { border-collapse: collapse; width: 100%; font-size: 0.92em; margin-top: 0.5em; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
+th { background: #eceff1; } tr:nth-child(even) td { background: #fafafa; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.evidence { font-size: 0.9em; margin: 0.3em 0 0 0; }
+table.evidence td, table.evidence th { padding: 0.15em 0.4em; }
+.kind { display: inline-block; white-space: nowrap; padding: 0.1em 0.5em; border-radius: 0.8em; color: #fff;
+        font-size: 0.85em; }
+.kind-full { background: #b71c1c; } .kind-partial { background: #e65100; } .kind-duplicate { background: #37474f; }
+.alt { color: #555; font-style: italic; } .id { color: #555; font-size: 0.85em; } .terms { color: #333; }
+nav a { margin-right: 1em; }
+"""
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def bar_chart(title: str, data: Sequence[tuple[str, int, str]], *, width: int = 420) -> str:
+    """A horizontal bar chart as inline SVG: ``data`` is (label, value, colour key)."""
+    bar_h, gap, label_w = 22, 6, 190
+    height = max(1, len(data)) * (bar_h + gap) + gap
+    top = max((v for _, v, _ in data), default=0) or 1
+    parts = [f'<svg width="{width}" height="{height}" role="img" aria-label="{esc(title)}">']
+    for i, (label, value, key) in enumerate(data):
+        y = gap + i * (bar_h + gap)
+        w = int((width - label_w - 40) * value / top)
+        short = label if len(label) <= 28 else label[:27] + "…"
+        parts.append(f'<text x="{label_w - 6}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" font-size="12">'
+                     f'<title>{esc(label)}</title>{esc(short)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{max(w, 1)}" height="{bar_h}" '
+                     f'fill="{COLOURS.get(key, DEFAULT_COLOUR)}"/>')
+        parts.append(f'<text x="{label_w + max(w, 1) + 4}" y="{y + bar_h * 0.7:.0f}" font-size="12">{value}</text>')
+    if not data:
+        parts.append(f'<text x="0" y="16" font-size="12">{esc("(ingen)")}</text>')
+    parts.append("</svg>")
+    return f"<figure><figcaption>{esc(title)}</figcaption>{''.join(parts)}</figure>"
+
+
+def table(headers: Iterable[str], rows: Iterable[Iterable[str]], *, css: str = "", numeric: set[int] = frozenset(),
+          empty: str = "Ingen.") -> str:
+    """Cells in ``rows`` are HTML already (escape before); ``numeric`` column indexes are right-aligned."""
+    body = ["<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
+                             for i, c in enumerate(row)) + "</tr>" for row in rows]
+    if not body:
+        return f"<p>{esc(empty)}</p>"
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def doc_cell(doc) -> str:
+    return f'{esc(doc.title)}<br/><span class="id">{esc(doc.doc_id)} · {esc(owner_unit(doc))}</span>'
+
+
+def evidence(row: OverlapRow, other_label: str) -> str:
+    o = row.overlap
+    pairs = table(("Lokal seksjon", other_label, "Likhet"),
+                  ([esc(s.heading), esc(s.other_heading), f"{s.similarity:.2f}"] for s in o.sections),
+                  css="evidence", numeric={2}, empty="(ingen seksjonsvektorer)")
+    terms = esc(", ".join(o.shared_terms)) or "–"
+    return (f'<div class="terms">Felles nøkkelord: {terms}<br/>Tittellikhet {o.title:.2f} · '
+            f'semantisk {o.semantic:.2f} · leksikalsk {o.lexical:.2f}</div>{pairs}')
+
+
+def _kind(kind: str, primary: bool = True) -> str:
+    label = f'<span class="kind kind-{esc(kind)}">{esc(KIND_NAMES.get(kind, kind))}</span>'
+    return label if primary else f'{label}<br/><span class="alt">alternativ</span>'
+
+
+def render(report: Report) -> str:
+    today = report.today
+    counts = {(m, g): n for m, g, n in report.summary()}
+
+    def series(measure: str, names: dict[str, str] | None = None) -> list[tuple[str, int, str]]:
+        return [((names or {}).get(g, g), n, g) for (m, g), n in counts.items() if m == measure]
+
+    charts = "".join((
+        bar_chart("Dokumenter per kildenivå", series("documents_by_tier", TIER_NAMES)),
+        bar_chart("Dokumenter per status", series("documents_by_status", STATUS_NAMES)),
+        bar_chart("Overlapp per type", series("overlaps_by_kind", KIND_NAMES)),
+        bar_chart("Revisjon forfalt per eier/enhet", series("stale_by_owner_unit")),
+    ))
+    owners = table(("Eier / enhet", "Dokumenter", "Revisjon forfalt"),
+                   ([esc(g), str(n), str(counts.get(("stale_by_owner_unit", g), 0))]
+                    for (m, g), n in counts.items() if m == "documents_by_owner_unit"), numeric={1, 2})
+    overlaps = table(("#", "Type", "Sikkerhet", "Lokalt dokument", "VAR-prosedyre", "Bevis"),
+                     ([str(i), _kind(r.kind, r.overlap.primary), f"{r.score:.3f}", doc_cell(r.doc),
+                       doc_cell(r.other), evidence(r, "VAR-seksjon")]
+                      for i, r in enumerate(report.overlaps, 1)), css="overlaps", numeric={0, 2})
+    duplicates = table(("Eldre kopi", "Revidert", "Kopi av (nyere)", "Revidert", "Sikkerhet", "Bevis"),
+                       ([doc_cell(r.doc), esc(r.doc.revised or ""), doc_cell(r.other), esc(r.other.revised or ""),
+                         f"{r.score:.3f}", evidence(r, "Seksjon i kopien")] for r in report.duplicates),
+                       css="duplicates", numeric={4})
+    stale = table(("Dokument", "Kilde", "Revisjon forfalt", "Dager over"),
+                  ([doc_cell(d), esc(TIER_NAMES.get(d.tier, d.tier)), esc(d.review_due),
+                    str((today - d.review_due).days)] for d in report.stale), css="stale", numeric={3})
+    superseded = table(("Dokument", "Revidert", "Erstattet av", "Erstatningen finnes"),
+                       ([doc_cell(d), esc(d.revised or ""),
+                         esc(report.title_of(d.replaced_by) or d.replaced_by or "–"),
+                         "ja" if report.has(d.replaced_by) else "nei"] for d in report.superseded),
+                       css="superseded")
+    local_only = table(("Dokument", "Kilde", "Språk", "Neste revisjon"),
+                       ([doc_cell(d), esc(TIER_NAMES.get(d.tier, d.tier)), esc(d.language), esc(d.review_due or "")]
+                        for d in report.local_only), css="local-only")
+    n_primary = sum(r.overlap.primary for r in report.overlaps)
+    return f"""<!DOCTYPE html>
+<html lang="nb"><head><meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1"/>
+<title>Kildefinner – ryddingsrapport {esc(today)}</title>
+<style>{CSS}</style></head>
+<body>
+<h1>Ryddingsrapport for prosedyrer</h1>
+<p class="meta">Laget {esc(today)} fra indeksversjon {esc(report.snapshot)} (bygget {esc(report.built_at)}),
+{len(report.documents)} dokumenter. «VAR AS IS»: lokale prosedyrer som dekker samme oppgave som en
+VAR-prosedyre er kandidater for utfasing. Rapporten er bare en analyse; kildene er ikke endret.</p>
+<nav><a href="#sammendrag">Sammendrag</a><a href="#overlapp">Overlapp ({n_primary})</a>
+<a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
+<a href="#forfalt">Revisjon forfalt ({len(report.stale)})</a>
+<a href="#utgatt">Utgått ({len(report.superseded)})</a><a href="#behold">Bare lokal ({len(report.local_only)})</a></nav>
+<h2 id="sammendrag">Sammendrag</h2>
+<div class="charts">{charts}</div>
+<h3>Per eier og enhet</h3>
+{owners}
+<h2 id="overlapp">Overlapp med VAR – kandidater for utfasing</h2>
+<p>Sortert etter sikkerhet. «Alternativ» er en annen VAR-prosedyre som også ligner, verdt et blikk.</p>
+{overlaps}
+<h2 id="kopier">Lokale kopier</h2>
+<p>Lokale dokumenter som dekker samme oppgave som hverandre (f.eks. gammel og ny versjon i ulike enheter).</p>
+{duplicates}
+<h2 id="forfalt">Revisjon forfalt</h2>
+{stale}
+<h2 id="utgatt">Utgåtte dokumenter som fortsatt ligger i kildene</h2>
+{superseded}
+<h2 id="behold">Bare lokal – behold</h2>
+<p>Lokale og regionale rutiner uten VAR-motstykke og uten nyere kopi.</p>
+{local_only}
+</body></html>
+"""
