@@ -69,11 +69,14 @@ def beir_to_folder(src: Path, dest: Path, *, language: str) -> Path:
 
 
 def beir_qrels(src: Path, dest: Path) -> Path:
+    """BEIR qrels (binary: 1 = relevant) as graded qrels. Relevant becomes grade 3, so the scorer's Recall@10
+    (grade ≥ 2) and MRR@10 (first grade 3) count it, as they would a best answer."""
     rows = read_tsv(src)
     with open(dest, "w", encoding="utf-8") as fh:
         fh.write("qid\tdoc_id\tgrade\n")
         for r in rows:
-            fh.write(f"{r['query-id']}\t{r['corpus-id']}\t{r['score']}\n")
+            grade = 3 if int(r["score"]) > 0 else 0
+            fh.write(f"{r['query-id']}\t{r['corpus-id']}\t{grade}\n")
     return dest
 
 

@@ -1,6 +1,6 @@
 """Retrieval quality: nDCG@10, Recall@10, MRR@10, VAR-first for lexical, dense and hybrid search.
 
-    python -m bench.quality [--datasets nursing-nb,norquad,liveqa-med] [--failures]
+    python -m bench.quality [--datasets nursing-nb,norquad,liveqa-med] [--failures] [--lexical-only]
 
 Scores come from the acceptance scorer (../shared/eval/score.py). Indexes are cached under bench/out/ and
 updated incrementally, so a re-run after a ranking change costs seconds.
@@ -40,20 +40,21 @@ def _dataset(name: str):
     return [("var", folder)], qrels, OUT / "no-tiers", queries
 
 
-def evaluate(name: str, *, failures: bool = False) -> list[list]:
+def evaluate(name: str, *, failures: bool = False, lexical_only: bool = False) -> list[list]:
     sources, qrels, docs_dir, queries = _dataset(name)
     (OUT / "no-tiers").mkdir(parents=True, exist_ok=True)
-    index_dir = OUT / f"index-{name}"
+    index_dir = OUT / (f"index-{name}-lexical" if lexical_only else f"index-{name}")
     t0 = time.perf_counter()
-    report = api.build(index_dir, sources)
+    report = api.build(index_dir, sources, use_model=not lexical_only)
     print(f"[{name}] index: {report.indexed} parsed, {report.reused} reused, {report.seconds:.1f} s")
     engine = api.Engine(index_dir)
-    if not engine.load_model():
+    if not lexical_only and not engine.load_model():
         print(f"[{name}] dense unavailable: {engine.model_error}")
+    modes = ("lexical",) if lexical_only else MODES
     rows = []
     qtypes = OUT / f"qtypes-{name}.tsv"
     qtypes.write_text("qid\ttype\n" + "".join(f"{q}\t{t}\n" for q, _, t in queries), encoding="utf-8")
-    for mode in MODES:
+    for mode in modes:
         results = {}
         for qid, text, _ in queries:
             res = engine.search(text, top=100, mode=mode)
@@ -63,7 +64,7 @@ def evaluate(name: str, *, failures: bool = False) -> list[list]:
         s = score(run, qrels, docs_dir, qtypes)
         summ = s["summary"]
         rows.append([name, mode, summ["ndcg"], summ["recall"], summ["mrr"], summ["varfirst"]])
-        if mode == MODES[-1] and name == "nursing-nb":
+        if mode == modes[-1] and name == "nursing-nb":
             print(table(["type", "nDCG@10"], [[t, v] for t, v in sorted(s["by_type"].items())]))
             if failures:
                 _print_failures(s["per"], queries, results)
@@ -91,11 +92,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--datasets", default="nursing-nb,norquad")
     ap.add_argument("--failures", action="store_true", help="list nursing-nb queries that miss a target")
+    ap.add_argument("--lexical-only", action="store_true",
+                    help="build without embeddings and score lexical search only (large corpora, quick)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
     for name in args.datasets.split(","):
-        rows += evaluate(name, failures=args.failures)
+        rows += evaluate(name, failures=args.failures, lexical_only=args.lexical_only)
     print(f"\n{time.strftime('%Y-%m-%d')} · {machine()}")
     print(table(["dataset", "mode", "nDCG@10", "R@10", "MRR@10", "VAR-first"], rows))
 
