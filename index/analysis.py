@@ -30,24 +30,45 @@ MIN_PART = 3
 MAX_WORD = 40
 
 
+def _fold_char(ch: str) -> str:
+    if ch in _KEEP or ch.isascii():
+        return ch
+    base = unicodedata.normalize("NFD", ch)
+    return "".join(c for c in base if not unicodedata.combining(c)) or ch
+
+
+# Characters seen so far that fold to themselves, and those that do not. Folding a text then costs a set of its
+# characters and a ``replace`` per accented letter in it, not a Python step per character (folding was most of
+# the time spent dressing search hits). A folded character folds to itself, so the order of replaces is free.
+_FOLD_SAME = {chr(i) for i in range(128)} | _KEEP
+_FOLD_CHANGED: dict[str, str] = {}
+
+
 def fold(text: str) -> str:
     """Lowercase and strip accents, keeping æ, ø, å (é→e, ü→u; Swedish/German ä, ö → æ, ø)."""
     text = unicodedata.normalize("NFC", text).lower().replace("ä", "æ").replace("ö", "ø")
     if text.isascii():
         return text
-    out = []
-    for ch in text:
-        if ch in _KEEP or ch.isascii():
-            out.append(ch)
-            continue
-        base = unicodedata.normalize("NFD", ch)
-        out.append("".join(c for c in base if not unicodedata.combining(c)) or ch)
-    return "".join(out)
+    for ch in set(text).difference(_FOLD_SAME):
+        folded = _FOLD_CHANGED.get(ch)
+        if folded is None:
+            folded = _fold_char(ch)
+            if folded == ch:
+                _FOLD_SAME.add(ch)
+                continue
+            _FOLD_CHANGED[ch] = folded
+        text = text.replace(ch, folded)
+    return text
 
 
 def words(text: str) -> list[str]:
     """Folded surface words (no stop-word removal, no stemming)."""
-    return [w for w in _TOKEN_RE.findall(fold(text)) if len(w) <= MAX_WORD]
+    return folded_words(fold(text))
+
+
+def folded_words(folded: str) -> list[str]:
+    """``words`` of text that is already folded (fold a long text once, then split it)."""
+    return [w for w in _TOKEN_RE.findall(folded) if len(w) <= MAX_WORD]
 
 
 _snowball = stemmer_for_language("no")
@@ -128,6 +149,10 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+    def term_set(self, text: str) -> set[str]:
+        """``set(terms(text))``, stemming each distinct word once."""
+        return {stem(w) for w in set(words(text)).difference(STOP_WORDS)}
 
     def part_terms(self, text: str) -> list[str]:
         out = []

@@ -94,10 +94,21 @@ def fallback_model_dir() -> Path | None:
 
 
 # --------------------------------------------------------------------------------------------- runtime
+# Threads for the BERT forward pass. A query is a dozen tokens: its matrix products are too small for a
+# second thread to pay off, and on a busy 2-core machine (the app's UI thread, antivirus, another process)
+# a thread team waits at every barrier for a descheduled member: query embedding p95 was ~1 s with 2 threads
+# under load, ~70 ms with one (bench/speed.py). Passage batches at build time are large enough to use the cores.
+QUERY_THREADS = 1
+BUILD_THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
 class Embedder:
     """A loaded sentence-transformers model; vectors are float32, L2-normalised."""
 
     def __init__(self, st_model, path: Path):
+        import torch  # already imported by loading the model
+
+        self._torch = torch
         self._st = st_model
         self.path = Path(path)
         # The folder name identifies the model; a package's generic "model" folder is named by its package.
@@ -111,20 +122,23 @@ class Embedder:
     def __repr__(self) -> str:
         return f"Embedder(name={self.name!r}, dim={self.dim}, path='{self.path}')"
 
-    def _encode(self, texts: list[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt_name: str | None, batch_size: int, threads: int) -> np.ndarray:
         texts = [texts] if isinstance(texts, str) else list(texts)
         if not texts:
             return np.zeros((0, self.dim), np.float32)
+        # Set per call (microseconds; the setting is process-wide): searches and builds may share one Embedder.
+        if self._torch.get_num_threads() != threads:
+            self._torch.set_num_threads(threads)
         kwargs = {"prompt_name": prompt_name} if prompt_name else {}
         vecs = self._st.encode(texts, batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True,
                                show_progress_bar=False, **kwargs)
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._query_prompt, batch_size=32)
+        return self._encode(texts, self._query_prompt, batch_size=32, threads=QUERY_THREADS)
 
     def encode_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        return self._encode(texts, self._passage_prompt, batch_size=batch_size)
+        return self._encode(texts, self._passage_prompt, batch_size=batch_size, threads=BUILD_THREADS)
 
 
 class _Unusable(Exception):
@@ -144,7 +158,7 @@ def _open_sentence_transformer(path: Path):
     import torch
     from sentence_transformers import SentenceTransformer
 
-    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    torch.set_num_threads(BUILD_THREADS)
     return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
 

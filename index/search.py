@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.analysis import STOP_WORDS, Analyzer, stem, words
+from index.analysis import STOP_WORDS, Analyzer, fold, folded_words, stem
 from index.lexical import LexicalIndex
 from index.ranking import Candidate, Fusion, SourcePriority, VariantGrouping, top_docs_from_chunks
 from index.records import Hit, SearchFilters, SearchResult
@@ -86,7 +86,7 @@ class Searcher:
 
         today = self.today or dt.date.today()
         candidates = []
-        for idx, (lx, dn, fused) in self.fusion.fuse(lex, dense).items():
+        for idx, (lx, dn, fused) in self.fusion.fuse(lex, dense, words=len(concepts)).items():
             meta = self.snapshot.docs[idx]
             if not self._allowed(meta, filters, today):
                 continue
@@ -130,11 +130,13 @@ class Searcher:
         sec_dense = {}
         if chunk_scores is not None:
             table = self.snapshot.vectors()[1]
-            rows = np.flatnonzero(table[:, 0] == c.idx)
-            sec_dense = {int(table[r, 1]): float(chunk_scores[r]) for r in rows if table[r, 1] != DOC_CHUNK_SECTION}
+            # Chunks are stored grouped by document in index order: a binary search, not a scan per hit.
+            lo, hi = np.searchsorted(table[:, 0], (c.idx, c.idx + 1))
+            sec_dense = {int(s): float(v) for s, v in zip(table[lo:hi, 1], chunk_scores[lo:hi])
+                         if s != DOC_CHUNK_SECTION}
         best, best_score = 0, -1.0
         for i, (heading, body) in enumerate(sections):
-            terms = self.analyzer.terms(f"{heading} {body}")
+            terms = self.analyzer.term_set(f"{heading} {body}")
             overlap = len(wanted.intersection(terms)) / (1 + len(wanted))
             score = overlap + sec_dense.get(i, 0.0)
             if score > best_score:
@@ -154,13 +156,16 @@ def snippet(text: str, wanted: set[str], size: int = SNIPPET_WORDS) -> str:
     tokens = text.split()
     if not tokens:
         return ""
+    folded = fold(text).split()  # fold once, not once per token
+    if len(folded) != len(tokens):  # folding changed the spacing (odd Unicode): fold token by token
+        folded = [fold(t) for t in tokens]
 
-    def matches(tok: str) -> bool:
-        return any(w not in STOP_WORDS and stem(w) in wanted for w in words(tok))
+    def matches(i: int) -> bool:
+        return any(w not in STOP_WORDS and stem(w) in wanted for w in folded_words(folded[i]))
 
-    first = next((i for i, t in enumerate(tokens) if matches(t)), 0)
+    first = next((i for i in range(len(tokens)) if matches(i)), 0)
     start = max(0, min(first - size // 3, len(tokens) - size))
-    window = [f"«{t}»" if matches(t) else t for t in tokens[start:start + size]]
+    window = [f"«{tokens[i]}»" if matches(i) else tokens[i] for i in range(start, min(start + size, len(tokens)))]
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + size < len(tokens) else ""
     return prefix + " ".join(window) + suffix
