@@ -65,11 +65,18 @@ def main(argv: list[str] | None = None) -> int:
     from app.mainwindow import MainWindow
     from app.session import Session
     from app.tasks import TaskRunner
+    from app.updates import IndexUpdater, ReusingModelLoader
 
     runner = TaskRunner()
     session = Session(runner=runner, index_dir=config.get("index_dir") or None,
-                      model_path=config.get("model_path"), semantic=config.get("semantic"))
+                      model_path=config.get("model_path"), semantic=config.get("semantic"),
+                      model_loader=ReusingModelLoader())
     window = MainWindow(config=config, session=session)
+    if config.get("query_log"):
+        from app.errors import log_dir
+        from app.querylog import FILE_NAME, QueryLog
+
+        QueryLog(log_dir() / FILE_NAME).attach(session)
 
     if args.self_test:
         from app.selftest import run_self_test
@@ -91,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         session.shutdown()
         return 0
 
+    updater = IndexUpdater(session=session, minutes=config.get("update_check_minutes"), parent=window)
+    updater.start()  # a published share: look for a newer version once open, then on the interval
     QTimer.singleShot(0, session.start)
     if args.search:
         window.set_query(args.search)

@@ -125,7 +125,7 @@ class Session(QObject):
         return task
 
     def _open_index(self, task: Task) -> api.Engine:
-        return api.Engine(self.index_dir)
+        return api.open_index(self.index_dir)  # a published share opens its verified local copy
 
     def _model_marker(self) -> str:
         if not self.semantic_enabled:

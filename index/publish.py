@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,7 @@ LISTING = "FILES.json"
 FORMAT = 1
 KEEP_PUBLISHED = 3  # on the share: the pointed-to version and older ones clients may still be copying
 KEEP_LOCAL = 2  # in the cache: the new version and the one the app may still be serving
+INCOMING_STALE_S = 6 * 3600  # an unfinished publish this old on the share is abandoned (its PC may differ)
 MAX_POINTER_BYTES = 64 * 1024
 _VERSION_RE = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{12}$")
 _CHUNK = 1 << 20
@@ -127,10 +129,17 @@ def _pid_of(name: str) -> int | None:
     return int(parts[1]) if len(parts) >= 3 and parts[1].isdigit() else None
 
 
-def _remove_leftovers(folder: Path, prefix: str) -> None:
+def _remove_leftovers(folder: Path, prefix: str, *, min_age_s: float = 0) -> None:
+    """Remove folders of killed writers. On a share the pid may belong to another PC, so there a leftover
+    must also be ``min_age_s`` old before it counts as abandoned."""
+    now = time.time()
     for leftover in folder.glob(f"{prefix}*"):
         pid = _pid_of(leftover.name)
-        if pid is None or (pid != os.getpid() and not _snapshot.pid_alive(pid)):
+        try:
+            old_enough = now - leftover.stat().st_mtime >= min_age_s
+        except OSError:
+            continue
+        if old_enough and (pid is None or (pid != os.getpid() and not _snapshot.pid_alive(pid))):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -208,7 +217,7 @@ def publish(index_dir: str | Path, share: str | Path, *, keep: int = KEEP_PUBLIS
     version = f"{stamp}-{listing_sha[:12]}"
     target = versions / version
     incoming = versions / f".incoming-{os.getpid()}-{version}"
-    _remove_leftovers(versions, ".incoming-")
+    _remove_leftovers(versions, ".incoming-", min_age_s=INCOMING_STALE_S)
     try:
         if not target.is_dir():
             shutil.rmtree(incoming, ignore_errors=True)

@@ -310,3 +310,18 @@ def test_local_copy_dirs_are_per_share(tmp_path):
     b = api.published_copy_dir("/mnt/kildefinner/published", tmp_path)
     assert a != b and a.parent == tmp_path and b.name.startswith("published-")
     assert os.sep not in a.name
+
+
+def test_abandoned_publish_leftovers_are_removed_only_when_stale(source, tmp_path):
+    index_dir, rebuild = source
+    share = tmp_path / "share"
+    publish.publish(index_dir, share, now=T1)
+    fresh = share / publish.VERSIONS / ".incoming-999999-fresh"  # maybe another PC publishing right now
+    stale = share / publish.VERSIONS / ".incoming-999998-stale"
+    for folder in (fresh, stale):
+        folder.mkdir()
+    old = stale.stat().st_mtime - publish.INCOMING_STALE_S - 60
+    os.utime(stale, (old, old))
+    rebuild()
+    publish.publish(index_dir, share, now=T2)
+    assert fresh.is_dir() and not stale.exists()
