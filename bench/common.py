@@ -69,13 +69,15 @@ def beir_to_folder(src: Path, dest: Path, *, language: str) -> Path:
 
 
 def beir_qrels(src: Path, dest: Path) -> Path:
-    """BEIR qrels (binary: 1 = relevant) as graded qrels. Relevant becomes grade 3, so the scorer's Recall@10
-    (grade ≥ 2) and MRR@10 (first grade 3) count it, as they would a best answer."""
+    """BEIR qrels as the scorer's graded qrels. Graded sets (LiveQA-Med: 0–3) keep their grades; binary ones
+    (NorQuAD: 1 = the passage with the answer) map relevant to grade 3, so Recall@10 (grade ≥ 2) and MRR@10
+    (first grade 3) count it as the best answer it is."""
     rows = read_tsv(src)
+    binary = max(int(r["score"]) for r in rows) <= 1
     with open(dest, "w", encoding="utf-8") as fh:
         fh.write("qid\tdoc_id\tgrade\n")
         for r in rows:
-            grade = 3 if int(r["score"]) > 0 else 0
+            grade = 3 * int(r["score"]) if binary else int(r["score"])
             fh.write(f"{r['query-id']}\t{r['corpus-id']}\t{grade}\n")
     return dest
 
