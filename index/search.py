@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -22,6 +23,7 @@ MAX_QUERY_CHARS = 500
 CANDIDATES = 100
 SNIPPET_WORDS = 28
 
+_EMBED_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kildefinner-embed")
 _PREFIX_RE = re.compile(r"(?<!\S)(var|regional|regionalt|lokal|local|nb|nn|en|nynorsk|bokmål|utgått|alle):",
                         re.IGNORECASE)
 _TIER_PREFIX = {"var": "var", "regional": "regional", "regionalt": "regional", "lokal": "local", "local": "local"}
@@ -74,11 +76,15 @@ class Searcher:
         suggestion = self.speller.correct(text, self.lexical) if text else ""
         if suggestion:
             text, concepts = suggestion, self.synonyms.concepts(suggestion)
+        # The query embedding (torch, GIL released) runs beside the lexical search (Python): on two cores
+        # hybrid latency is max(lexical, embedding) rather than their sum.
+        embedding = (_EMBED_POOL.submit(self.embedder.encode_queries, [text])
+                     if mode in ("hybrid", "dense") and text else None)
         lex = self._lexical(concepts) if mode in ("hybrid", "lexical") and concepts else {}
         dense: dict[int, float] = {}
         chunk_scores = None
-        if mode in ("hybrid", "dense") and text:
-            qv = self.embedder.encode_queries([text])[0]
+        if embedding is not None:
+            qv = embedding.result()[0]
             matrix, table = self.snapshot.vectors()
             chunk_scores = matrix @ qv
             docs, best = top_docs_from_chunks(chunk_scores, table[:, 0], CANDIDATES)
@@ -96,6 +102,15 @@ class Searcher:
         hits = tuple(self._hit(c, concepts, chunk_scores, today, c.idx in grouped) for c in ranked[:top])
         return SearchResult(query=query, hits=hits, mode=mode, suggestion=suggestion, fuzzy=bool(suggestion),
                             notice=notice)
+
+    def __post_init__(self):
+        # Sections and their stems per document, for choosing each hit's best section: the same documents
+        # come back query after query while a nurse refines a search.
+        self._sections = functools.lru_cache(maxsize=2048)(self._load_sections)
+
+    def _load_sections(self, idx: int) -> tuple[list[tuple[str, str]], list[set[str]]]:
+        sections = self.snapshot.sections(idx)
+        return sections, [self.analyzer.term_set(f"{heading} {body}") for heading, body in sections]
 
     @functools.cached_property
     def _parents(self) -> dict[int, tuple[int, str]]:
@@ -125,7 +140,7 @@ class Searcher:
         meta = self.snapshot.docs[c.idx]
         ov = self.snapshot.primary_overlaps().get(c.idx)
         other = self.snapshot.docs[self.snapshot.by_id[ov.other_id]] if ov else None
-        sections = self.snapshot.sections(c.idx)
+        sections, section_terms = self._sections(c.idx)
         wanted = {s for con in concepts for phrase in (con.original, *con.alternatives) for s in phrase}
         sec_dense = {}
         if chunk_scores is not None:
@@ -135,8 +150,7 @@ class Searcher:
             sec_dense = {int(s): float(v) for s, v in zip(table[lo:hi, 1], chunk_scores[lo:hi])
                          if s != DOC_CHUNK_SECTION}
         best, best_score = 0, -1.0
-        for i, (heading, body) in enumerate(sections):
-            terms = self.analyzer.term_set(f"{heading} {body}")
+        for i, terms in enumerate(section_terms):
             overlap = len(wanted.intersection(terms)) / (1 + len(wanted))
             score = overlap + sec_dense.get(i, 0.0)
             if score > best_score:
