@@ -108,9 +108,8 @@ class Searcher:
         # come back query after query while a nurse refines a search.
         self._sections = functools.lru_cache(maxsize=2048)(self._load_sections)
 
-    def _load_sections(self, idx: int) -> tuple[list[tuple[str, str]], list[set[str]]]:
-        sections = self.snapshot.sections(idx)
-        return sections, [self.analyzer.term_set(f"{heading} {body}") for heading, body in sections]
+    def _load_sections(self, idx: int) -> list[_Section]:
+        return [_Section.of(heading, body, self.analyzer) for heading, body in self.snapshot.sections(idx)]
 
     @functools.cached_property
     def _parents(self) -> dict[int, tuple[int, str]]:
@@ -140,7 +139,7 @@ class Searcher:
         meta = self.snapshot.docs[c.idx]
         ov = self.snapshot.primary_overlaps().get(c.idx)
         other = self.snapshot.docs[self.snapshot.by_id[ov.other_id]] if ov else None
-        sections, section_terms = self._sections(c.idx)
+        sections = self._sections(c.idx)
         wanted = {s for con in concepts for phrase in (con.original, *con.alternatives) for s in phrase}
         sec_dense = {}
         if chunk_scores is not None:
@@ -150,36 +149,49 @@ class Searcher:
             sec_dense = {int(s): float(v) for s, v in zip(table[lo:hi, 1], chunk_scores[lo:hi])
                          if s != DOC_CHUNK_SECTION}
         best, best_score = 0, -1.0
-        for i, terms in enumerate(section_terms):
-            overlap = len(wanted.intersection(terms)) / (1 + len(wanted))
+        for i, sec in enumerate(sections):
+            overlap = len(wanted.intersection(sec.terms)) / (1 + len(wanted))
             score = overlap + sec_dense.get(i, 0.0)
             if score > best_score:
                 best, best_score = i, score
-        heading, body = sections[best] if sections else ("", "")
+        section = sections[best] if sections else _Section.of("", "", self.analyzer)
         return Hit(doc_id=meta.doc_id, title=meta.title, tier=meta.tier, owner=meta.owner, unit=meta.unit,
                    language=meta.language, status=meta.status, stale=meta.stale(today),
-                   review_due=meta.review_due, revised=meta.revised, section=heading,
-                   snippet=snippet(body, wanted), path=meta.path, url=meta.url, lexical=c.lexical,
+                   review_due=meta.review_due, revised=meta.revised, section=section.heading,
+                   snippet=section.snippet(wanted), path=meta.path, url=meta.url, lexical=c.lexical,
                    dense=c.dense, fused=c.final, replaced_by=meta.replaced_by,
                    overlaps_id=other.doc_id if other else "", overlaps_title=other.title if other else "",
                    overlap_kind=ov.kind if ov else "", grouped=grouped)
 
 
-def snippet(text: str, wanted: set[str], size: int = SNIPPET_WORDS) -> str:
-    """A window of ``size`` words around the first matched word; matches wrapped in «»."""
-    tokens = text.split()
-    if not tokens:
-        return ""
-    folded = fold(text).split()  # fold once, not once per token
-    if len(folded) != len(tokens):  # folding changed the spacing (odd Unicode): fold token by token
-        folded = [fold(t) for t in tokens]
+@dataclass(frozen=True, slots=True)
+class _Section:
+    """One section, analysed once: its stems (for choosing the best section) and per-word stems (for the
+    snippet), so a document that comes back query after query costs no analysis."""
 
-    def matches(i: int) -> bool:
-        return any(w not in STOP_WORDS and stem(w) in wanted for w in folded_words(folded[i]))
+    heading: str
+    tokens: tuple[str, ...]  # the body's words as written
+    stems: tuple[frozenset[str], ...]  # per token, the stems of the words in it
+    terms: frozenset[str]  # all stems of heading and body
 
-    first = next((i for i in range(len(tokens)) if matches(i)), 0)
-    start = max(0, min(first - size // 3, len(tokens) - size))
-    window = [f"«{tokens[i]}»" if matches(i) else tokens[i] for i in range(start, min(start + size, len(tokens)))]
-    prefix = "… " if start > 0 else ""
-    suffix = " …" if start + size < len(tokens) else ""
-    return prefix + " ".join(window) + suffix
+    @classmethod
+    def of(cls, heading: str, body: str, analyzer: Analyzer) -> _Section:
+        tokens = body.split()
+        folded = fold(body).split()  # fold once, not once per token
+        if len(folded) != len(tokens):  # folding changed the spacing (odd Unicode): fold token by token
+            folded = [fold(t) for t in tokens]
+        stems = tuple(frozenset(stem(w) for w in folded_words(f) if w not in STOP_WORDS) for f in folded)
+        return cls(heading, tuple(tokens), stems, frozenset(analyzer.term_set(heading)).union(*stems))
+
+    def snippet(self, wanted: set[str], size: int = SNIPPET_WORDS) -> str:
+        """A window of ``size`` words around the first matched word; matches wrapped in «»."""
+        tokens = self.tokens
+        if not tokens:
+            return ""
+        first = next((i for i, st in enumerate(self.stems) if not wanted.isdisjoint(st)), 0)
+        start = max(0, min(first - size // 3, len(tokens) - size))
+        window = [f"«{tokens[i]}»" if not wanted.isdisjoint(self.stems[i]) else tokens[i]
+                  for i in range(start, min(start + size, len(tokens)))]
+        prefix = "… " if start > 0 else ""
+        suffix = " …" if start + size < len(tokens) else ""
+        return prefix + " ".join(window) + suffix
