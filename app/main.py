@@ -34,8 +34,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--self-test", action="store_true", help="headless check: open/build the demo index, search, "
                                                             "load the model, exit 0 if all is well")
     p.add_argument("--measure-startup", action="store_true", help="print ms until the window is shown, then exit")
+    p.add_argument("--new-instance", action="store_true",
+                   help="start a separate app even if one is running for this user")
     p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("url", nargs="?", help="a kildefinner: link (kildefinner:search?q=… or kildefinner:doc/<id>)")
     return p.parse_args(argv)
+
+
+def launch_request(args: argparse.Namespace):
+    """The search/document asked for on the command line or by a link; exits with a message if unusable."""
+    from app.instance import parse_url, validated
+
+    try:
+        if args.url:
+            return parse_url(args.url)
+        return validated(search=args.search, open_id=args.open)
+    except ValueError as exc:
+        sys.exit(f"kildefinner: {exc}")
 
 
 def flags_from(args: argparse.Namespace) -> dict:
@@ -57,6 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Kildefinner")
     app.setOrganizationName("Kildefinner")
+    request = launch_request(args)
+    single = not (args.self_test or args.measure_startup or args.new_instance)
+    if single:
+        from app.instance import send_to_running
+
+        if send_to_running(request):
+            log.info("handed %s to the running app", request)
+            return 0
     config = Config(flags=flags_from(args))
     for layer, key, reason in config.ignored:
         log.warning("setting %s from the %s layer ignored: %s", key, layer, reason)
@@ -100,17 +123,21 @@ def main(argv: list[str] | None = None) -> int:
 
     updater = IndexUpdater(session=session, minutes=config.get("update_check_minutes"), parent=window)
     updater.start()  # a published share: look for a newer version once open, then on the interval
+    if single:
+        from app.instance import InstanceServer
+
+        server = InstanceServer(parent=window)
+        server.request.connect(window.on_launch_request)
+        server.listen()
     QTimer.singleShot(0, session.start)
-    if args.search:
-        window.set_query(args.search)
-    if args.open:
+    if request.open:
         def open_once() -> None:
             session.engine_changed.disconnect(open_once)
-            window.open_doc_id(args.open)
+            window.on_launch_request(request)
 
         session.engine_changed.connect(open_once)
     else:
-        window.focus_search()
+        window.on_launch_request(request)
     code = app.exec()
     session.shutdown()
     return code

@@ -272,6 +272,19 @@ class MainWindow(QMainWindow):
         self.banner_box.hide()
 
     # -- searching ----------------------------------------------------------------------------------------
+    def on_launch_request(self, request) -> None:
+        """A search or document asked for by a link or a second start (``app.instance``): show it, in front."""
+        if self.isVisible():
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+            self.raise_()
+            self.activateWindow()
+        if request.open:
+            self.open_doc_id(request.open)
+        elif request.search:
+            self.set_query(request.search)
+        else:
+            self.focus_search()
+
     def set_query(self, text: str) -> None:
         self.left.setCurrentIndex(0)
         self.search_bar.field.setText(text)

@@ -56,6 +56,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -153,6 +154,8 @@ __all__ = [
     "QKeySequence",
     "QLabel",
     "QLineEdit",
+    "QLocalServer",
+    "QLocalSocket",
     "QListView",
     "QListWidget",
     "QListWidgetItem",
