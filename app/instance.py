@@ -137,9 +137,9 @@ class InstanceServer(QObject):
         try:
             data = json.loads(line.decode("utf-8"))
             if not isinstance(data, dict):
-                raise ValueError("not an object")
+                raise TypeError("not a JSON object")
             req = validated(search=str(data.get("search", "")), open_id=str(data.get("open", "")))
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, TypeError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
             log.warning("launch request ignored: %s", exc)
             self.rejected.emit(str(exc))
             return

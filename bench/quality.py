@@ -11,10 +11,20 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
-from bench.common import (EVAL, NURSING, OUT, beir_qrels, beir_to_folder, machine, read_tsv, require_shared,
-                          score, table, write_run)
+from bench.common import (
+    EVAL,
+    NURSING,
+    OUT,
+    beir_qrels,
+    beir_to_folder,
+    machine,
+    read_tsv,
+    require_shared,
+    score,
+    table,
+    write_run,
+)
 from index import api
 
 MODES = ("lexical", "dense", "hybrid")

@@ -21,8 +21,7 @@ _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _KEEP = set("æøå")
 # Stop words in both written standards, plus filler words nurses type into a search box.
 STOP_WORDS = frozenset(stopwords_for_language("no")) | frozenset(
-    "hvordan korleis hva kva når kor hvor hvilken hvilke kven hvem bør skal skal kan må gjøre gjere "
-    "gjør rutine rutinen prosedyre prosedyren".split()
+    ["hvordan", "korleis", "hva", "kva", "når", "kor", "hvor", "hvilken", "hvilke", "kven", "hvem", "bør", "skal", "skal", "kan", "må", "gjøre", "gjere", "gjør", "rutine", "rutinen", "prosedyre", "prosedyren"]
 )
 # Linking letters Norwegian puts between compound parts (blodtrykk-s-måling, sykepleie-e-...).
 _LINKERS = ("s", "e")

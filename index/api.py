@@ -26,8 +26,19 @@ from index.synonyms import SynonymTable
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Engine", "build", "resources_dir", "demo_sources", "KildefinnerError", "SearchFilters", "publish",
-           "sync_published", "open_index", "published_copy_dir", "write_report"]
+__all__ = [
+    "Engine",
+    "KildefinnerError",
+    "SearchFilters",
+    "build",
+    "demo_sources",
+    "open_index",
+    "publish",
+    "published_copy_dir",
+    "resources_dir",
+    "sync_published",
+    "write_report",
+]
 
 
 def resources_dir() -> Path:

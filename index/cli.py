@@ -17,10 +17,10 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from index import api  # noqa: E402
-from index.errors import IndexCorruptError, IndexMissingError, KildefinnerError, NothingIndexedError  # noqa: E402
-from index.records import SearchFilters  # noqa: E402
-from index.sources import parse_source_arg  # noqa: E402
+from index import api
+from index.errors import IndexCorruptError, IndexMissingError, KildefinnerError, NothingIndexedError
+from index.records import SearchFilters
+from index.sources import parse_source_arg
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 

@@ -8,9 +8,9 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from tests.helpers.corpus import write_corpus  # noqa: E402
+from tests.helpers.corpus import write_corpus
 
 
 @pytest.fixture(scope="session")
