@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,14 @@ import numpy as np
 
 from index import lexical, overlap, snapshot
 from index.analysis import Analyzer, Vocabulary
-from index.errors import BuildCancelled, IndexCorruptError, IndexMissingError, NothingIndexedError, ParseError
+from index.errors import (
+    BuildCancelled,
+    IndexCorruptError,
+    IndexMissingError,
+    IndexWriteError,
+    NothingIndexedError,
+    ParseError,
+)
 from index.formats import parse_file
 from index.records import TIERS, BuildReport, Procedure
 from index.sources import SourceFile, discover, file_hash
@@ -66,7 +74,22 @@ def _previous(index_dir: Path) -> snapshot.Snapshot | None:
 
 def build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | None = None,
           embedder=None, progress: ProgressFn | None = None, full: bool = False) -> BuildReport:
-    """Build or update the index at ``index_dir`` from ``sources`` ([(tier, folder)])."""
+    """Build or update the index at ``index_dir`` from ``sources`` ([(tier, folder)]).
+
+    A failure to write (disk full, permission denied, read-only folder) raises ``IndexWriteError``; the
+    partial snapshot is removed and the previous one keeps serving.
+    """
+    try:
+        return _build(index_dir, sources, manifest=manifest, embedder=embedder, progress=progress, full=full)
+    except (OSError, sqlite3.Error) as exc:
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+        raise IndexWriteError(f"could not write the index at {index_dir}: {reason}{where}; "
+                              f"the previous index keeps serving") from exc
+
+
+def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | None, embedder,
+           progress: ProgressFn | None, full: bool) -> BuildReport:
     started = time.perf_counter()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -103,7 +126,7 @@ def build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | 
         analyzer = Analyzer(vocab)
         new = [p for p, _, _, old in entries if old is None]
         kept_ids = {p.doc_id for p, _, _, old in entries if old is not None}
-        dim, model_name, matrix, table = _write_vectors(tmp, entries, prev, embedder, report)
+        dim, model_name, matrix, table = _write_vectors(tmp, entries, prev, prev_rows, embedder, report)
         report("overlap", 0, 1)
         procs = [p for p, *_ in entries]
         pairs = overlap.detect(procs, analyzer=analyzer, vectors=matrix, chunk_table=table)
@@ -123,12 +146,13 @@ def build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | 
         removed = len(set(prev_rows) - {rel for _, rel, _, _ in entries}) if prev else 0
         manifest_data = {
             "format": snapshot.FORMAT_VERSION,
-            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "model": model_name, "dim": dim,
             "documents": len(entries),
             "by_tier": {t: sum(1 for p, *_ in entries if p.tier == t) for t in TIERS},
             "files": {rel: h for _, rel, h, _ in entries},
             "skipped": skipped,
+            "sizes": snapshot.file_sizes(tmp),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest_data, ensure_ascii=False, indent=1),
                                            encoding="utf-8")
@@ -184,8 +208,12 @@ def _drop_duplicate_ids(entries, skipped):
     return [e for e in entries if e[1] in keep]
 
 
-def _write_vectors(tmp: Path, entries, prev, embedder, report):
-    """Embed new documents, reuse the vectors of unchanged ones: (dim, model name, matrix, chunk table)."""
+def _write_vectors(tmp: Path, entries, prev, prev_rows, embedder, report):
+    """Embed new documents, reuse the vectors of unchanged ones: (dim, model name, matrix, chunk table).
+
+    A changed file re-embeds only the chunks whose text changed: an edit to one section of a long procedure
+    costs two or three passages, not all of them (embedding dominates an incremental update).
+    """
     if embedder is None:
         return 0, "", None, None
     prev_vectors = prev.vectors() if prev is not None else None
@@ -195,12 +223,18 @@ def _write_vectors(tmp: Path, entries, prev, embedder, report):
             prev_by_doc.setdefault(int(doc), []).append(row)
     todo: list[tuple[int, int, str]] = []  # (new doc idx, section idx, text)
     reused: list[tuple[int, np.ndarray, np.ndarray]] = []
-    for new_idx, (p, _, _, old) in enumerate(entries):
+    for new_idx, (p, rel, _, old) in enumerate(entries):
         if old is not None and old in prev_by_doc:
             rows = prev_by_doc[old]
             reused.append((new_idx, prev_vectors[0][rows], prev_vectors[1][rows, 1]))
-        else:
-            todo.extend((new_idx, sec, text) for sec, text in chunk_texts(p))
+            continue
+        old_idx = prev_rows[rel][1] if rel in prev_rows else None  # the previous version of a changed file
+        before = _previous_chunks(prev, prev_vectors, prev_by_doc.get(old_idx, []), old_idx)
+        chunks = chunk_texts(p)
+        same = [(sec, before[text]) for sec, text in chunks if text in before]
+        if same:
+            reused.append((new_idx, np.stack([v for _, v in same]), np.array([s for s, _ in same])))
+        todo.extend((new_idx, sec, text) for sec, text in chunks if text not in before)
     embedded = np.zeros((len(todo), embedder.dim), dtype=np.float32)
     batch = 32
     for start in range(0, len(todo), batch):
@@ -216,11 +250,20 @@ def _write_vectors(tmp: Path, entries, prev, embedder, report):
         tables.append(np.array([(d, s) for d, s, _ in todo]))
     matrix = np.concatenate(mats) if mats else np.zeros((0, embedder.dim), np.float32)
     table = np.concatenate(tables).astype(np.int32) if tables else np.zeros((0, 2), np.int32)
-    order = np.argsort(table[:, 0], kind="stable")  # chunks grouped by document, for reduceat
+    order = np.lexsort((table[:, 1], table[:, 0]))  # grouped by document (for reduceat), sections in order
     matrix, table = matrix[order].astype(np.float16), table[order]
     np.save(tmp / "vectors.npy", matrix)
     np.save(tmp / "chunks.npy", table)
     return embedder.dim, embedder.name, matrix.astype(np.float32), table
+
+
+def _previous_chunks(prev, prev_vectors, rows: list[int], old_idx: int) -> dict[str, np.ndarray]:
+    """Chunk text → vector of the previous version of a changed file (empty if there is none)."""
+    if not rows:
+        return {}
+    by_section = {int(prev_vectors[1][r, 1]): r for r in rows}
+    return {text: prev_vectors[0][by_section[sec]] for sec, text in chunk_texts(prev.procedure(old_idx))
+            if sec in by_section}
 
 
 def _fsync_tree(folder: Path) -> None:

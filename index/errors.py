@@ -29,6 +29,10 @@ class BuildCancelled(KildefinnerError):
     """The caller cancelled a build through its progress callback; the previous snapshot keeps serving."""
 
 
+class IndexWriteError(KildefinnerError):
+    """A build could not write its snapshot (disk full, permission denied); the previous one keeps serving."""
+
+
 class NothingIndexedError(KildefinnerError):
     """A build found no usable document at all."""
 

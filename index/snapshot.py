@@ -10,6 +10,9 @@ An index folder holds immutable snapshots and a pointer naming the one that serv
                           /vocab.json      corpus word counts (compound splitting, spelling suggestions)
     INDEX/.building-*                  a build in progress; never read, removed by the next build
 
+The manifest records every file's size; opening checks them (and the .npy headers), so a truncated or missing
+file is reported as ``IndexCorruptError`` at open and an older snapshot serves instead.
+
 A build writes a new snapshot folder completely, then replaces CURRENT; a reader never sees a half-built one.
 Snapshots are opened read-only (SQLite ``immutable``), so an index on a read-only share works.
 """
@@ -113,6 +116,7 @@ class Snapshot:
         if self.manifest.get("format") != FORMAT_VERSION:
             raise IndexCorruptError(f"{folder}: snapshot format {self.manifest.get('format')!r}, "
                                     f"this version reads {FORMAT_VERSION}; rebuild the index")
+        _check_files(folder, self.manifest)
         self._con = self._connect()
         self.docs: list[DocMeta] = []
         self.by_id: dict[str, int] = {}
@@ -194,6 +198,32 @@ class Snapshot:
         self._con.close()
 
 
+def file_sizes(folder: Path) -> dict[str, int]:
+    """Size of every file in a snapshot folder (posix relative path → bytes), recorded in the manifest."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_size for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "manifest.json"}
+
+
+def _check_files(folder: Path, manifest: dict) -> None:
+    """Cheap checks at open (stat and .npy headers only), so a truncated or missing file makes the snapshot
+    fail here, where ``open_current`` can still fall back, instead of at the first search or model load."""
+    for rel, size in (manifest.get("sizes") or {}).items():
+        try:
+            actual = (folder / rel).stat().st_size
+        except OSError:
+            raise IndexCorruptError(f"{folder}: {rel} is missing") from None
+        if actual != size:
+            raise IndexCorruptError(f"{folder}: {rel} is damaged ({actual} bytes, the build wrote {size})")
+    if manifest.get("model"):
+        try:
+            mat = np.load(folder / "vectors.npy", mmap_mode="r")  # header only; fails if truncated
+            table = np.load(folder / "chunks.npy", mmap_mode="r")
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(f"{folder}: vector file damaged ({exc})") from exc
+        if mat.ndim != 2 or mat.shape[0] != table.shape[0] or mat.shape[1] != manifest.get("dim"):
+            raise IndexCorruptError(f"{folder}: vector file shape {mat.shape} does not match the manifest")
+
+
 def snapshot_dirs(index_dir: Path) -> list[Path]:
     root = index_dir / SNAPSHOTS
     return sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name) if root.is_dir() else []
@@ -234,11 +264,15 @@ def open_current(index_dir: Path) -> Snapshot:
 
 def switch_pointer(index_dir: Path, name: str) -> None:
     tmp = index_dir / f".{POINTER}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(name + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, index_dir / POINTER)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, index_dir / POINTER)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def prune(index_dir: Path, keep: int = KEEP_SNAPSHOTS) -> None:
@@ -254,6 +288,10 @@ def prune(index_dir: Path, keep: int = KEEP_SNAPSHOTS) -> None:
         pid = leftover.name.split("-")[1] if leftover.name.count("-") >= 2 else ""
         if not (pid.isdigit() and pid_alive(int(pid))):
             shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in index_dir.glob(f".{POINTER}.*.tmp"):  # a build killed while replacing the pointer
+        pid = leftover.name.split(".")[2]
+        if not (pid.isdigit() and pid_alive(int(pid))):
+            leftover.unlink(missing_ok=True)
 
 
 def pid_alive(pid: int) -> bool:

@@ -405,3 +405,209 @@ def test_arbitrary_bytes_only_raise_parse_error(tmp_path, data, suffix):
         assert exc.path == str(path) and exc.reason
     else:
         assert isinstance(p, Procedure) and p.sections and p.title
+
+
+# --- hostile input, per parser (issue 7): fuzzed structure, not only random bytes --------------------------
+# Each property: a Procedure or a ParseError with a reason, within the hypothesis deadline; nothing else.
+def _only_parse_error(path: Path) -> None:
+    try:
+        p = parse(path)
+    except ParseError as exc:
+        assert exc.path == str(path) and exc.reason
+    else:
+        assert isinstance(p, Procedure) and p.sections and p.title
+
+
+_FUZZ = settings(max_examples=40, deadline=3000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _mutations(base: bytes):
+    """A real file with bytes flipped, a slice cut out or repeated, or cut short."""
+    edits = st.lists(st.tuples(st.sampled_from(["flip", "cut", "repeat", "truncate"]),
+                               st.integers(0, len(base) - 1), st.integers(1, 64), st.integers(0, 255)),
+                     min_size=1, max_size=6)
+
+    def apply(ops) -> bytes:
+        data = bytearray(base)
+        for op, at, length, value in ops:
+            if not data:  # cut to nothing already: an empty file is a case of its own
+                break
+            at %= len(data)
+            if op == "flip":
+                data[at] = value
+            elif op == "cut":
+                del data[at:at + length]
+            elif op == "repeat":
+                data[at:at] = data[at:at + length] * 3
+            else:
+                del data[at:]
+        return bytes(data)
+
+    return edits.map(apply)
+
+
+_PDF = None
+_DOCX = None
+
+
+def _real_pdf() -> bytes:
+    global _PDF
+    if _PDF is None:
+        from tests.index.conftest import pdf_bytes
+
+        _PDF = pdf_bytes([["Urinkateter", "Hensikt", "Hindre infeksjon."], ["Framgangsmåte", "Vask hendene."]],
+                         title="Urinkateter", author="Test")
+    return _PDF
+
+
+def _real_docx() -> bytes:
+    global _DOCX
+    if _DOCX is None:
+        from tests.index.conftest import docx_bytes
+
+        _DOCX = docx_bytes([("Title", "Sondeernæring"), ("Heading 1", "Hensikt"), (None, "Sikker ernæring."),
+                            ("table", [["Utstyr", "Antall"], ["Sprøyte", "2"]])], core={"title": "Sonde"})
+    return _DOCX
+
+
+@_FUZZ
+@given(data=st.data())
+def test_mutated_pdf_only_raises_parse_error(tmp_path, data):
+    path = tmp_path / "fuzz.pdf"
+    path.write_bytes(data.draw(_mutations(_real_pdf())))
+    _only_parse_error(path)
+
+
+@_FUZZ
+@given(data=st.data())
+def test_mutated_docx_only_raises_parse_error(tmp_path, data):
+    path = tmp_path / "fuzz.docx"
+    path.write_bytes(data.draw(_mutations(_real_docx())))
+    _only_parse_error(path)
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_docx_runs = st.recursive(
+    st.text(max_size=40).map(lambda t: "<w:r><w:t>" + t.replace("&", "&amp;").replace("<", "&lt;") + "</w:t></w:r>"),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4).map("".join),
+        st.tuples(st.sampled_from(["Heading1", "Title", "Overskrift2", "Heading9", "", "x" * 300]), inner)
+        .map(lambda s: f'<w:p><w:pPr><w:pStyle w:val="{s[0]}"/></w:pPr>{s[1]}</w:p>'),
+        inner.map(lambda x: f"<w:tbl><w:tr><w:tc><w:p>{x}</w:p></w:tc></w:tr></w:tbl>"),
+        inner.map(lambda x: f"<w:sdt><w:sdtContent>{x}</w:sdtContent></w:sdt>"),
+        inner.map(lambda x: f"<w:p>{x}"),  # unclosed
+    ), max_leaves=20)
+
+
+@_FUZZ
+@given(body=_docx_runs)
+def test_docx_with_fuzzed_document_xml_only_raises_parse_error(tmp_path, body):
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_real_docx())) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "word/document.xml":
+                content = (f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W}><w:body>{body}'
+                           f"</w:body></w:document>").encode()
+            dst.writestr(info, content)
+    path = tmp_path / "fuzz.docx"
+    path.write_bytes(out.getvalue())
+    _only_parse_error(path)
+
+
+_yaml_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=60),
+              st.dates().map(str), st.just("2024-02-30"), st.just("*alias"), st.just("!!python/object:os.system")),
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=15)
+_META_KEYS = ["id", "title", "source", "owner", "unit", "language", "revised", "review_due", "status", "keywords",
+              "url", "erstattet_av", "replaced_by", "tittel", ""]
+
+
+@_FUZZ
+@given(meta=st.dictionaries(st.sampled_from(_META_KEYS) | st.text(max_size=12), _yaml_values, max_size=8),
+       body=st.text(max_size=300))
+def test_fuzzed_front_matter_only_raises_parse_error(tmp_path, meta, body):
+    import yaml
+
+    try:
+        front = yaml.safe_dump(meta, allow_unicode=True)
+    except yaml.YAMLError:
+        front = str(meta)
+    path = tmp_path / "fuzz.md"
+    path.write_bytes(f"---\n{front}---\n{body}\n".encode("utf-8", "surrogatepass"))
+    _only_parse_error(path)
+
+
+_TAGS = ["h1", "h2", "h3", "h4", "p", "div", "ul", "li", "table", "tr", "td", "script", "style", "svg", "br",
+         "title", "meta", "html", "body", "head", "noscript", "template", "iframe", "pre", "b"]
+
+
+@_FUZZ
+@given(parts=st.lists(st.one_of(
+    st.sampled_from(_TAGS).map(lambda t: f"<{t}>"), st.sampled_from(_TAGS).map(lambda t: f"</{t}>"),
+    st.text(max_size=30), st.sampled_from(['<meta name="id" content="x y">', '<meta charset="bogus-9">',
+                                           "<!--", "-->", "<![CDATA[", "&#0;", "&#xD800;", "&nosuch;", "<a href=",
+                                           '<html lang="zz-ZZ">', "<?php x ?>", "<!DOCTYPE x ["])), max_size=80))
+def test_fuzzed_html_tag_soup_only_raises_parse_error(tmp_path, parts):
+    path = tmp_path / "fuzz.html"
+    path.write_bytes("".join(parts).encode("utf-8", "surrogatepass"))
+    _only_parse_error(path)
+
+
+_cells = st.one_of(st.text(max_size=30), st.sampled_from(['"', '""', ";", ",", "\n", "\r\n", "\x00", "\ufeff",
+                                                         "2024-13-45", "var", "lokal", "../../etc/passwd"]))
+
+
+@_FUZZ
+@given(header=st.lists(st.sampled_from(["path", "id", "title", "source", "owner", "revised", "status", "keywords",
+                                        "", "path"]) | st.text(max_size=8), max_size=8),
+       rows=st.lists(st.lists(_cells, max_size=10), max_size=15),
+       sep=st.sampled_from([",", ";", "\t"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
+def test_fuzzed_manifest_csv_only_raises_parse_error(tmp_path, header, rows, sep, encoding):
+    from index.sources import load_manifest
+
+    text = "\n".join(sep.join(r) for r in [header, *rows])
+    path = tmp_path / "manifest.csv"
+    path.write_bytes(text.encode(encoding, "replace"))
+    try:
+        found, problems = load_manifest(path)
+    except ParseError as exc:
+        assert exc.path == str(path) and exc.reason
+    else:
+        assert isinstance(found, dict) and all(isinstance(p, tuple) and len(p) == 2 for p in problems)
+
+
+def test_100_mb_text_file_is_refused_by_its_size(tmp_path):
+    path = tmp_path / "stor.txt"
+    with open(path, "wb") as fh:  # sparse: no 100 MB written to disk
+        fh.truncate(100 * 1024 * 1024)
+    assert fails(path).startswith("file too large (100 MB")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html"])
+def test_text_just_under_the_size_limit_parses_in_bounded_memory(tmp_path, suffix):
+    """A 45 MB file: parsed (text cut at MAX_TEXT_CHARS with a warning) without unbounded memory."""
+    import subprocess
+    import sys
+
+    path = tmp_path / f"stor{suffix}"
+    line = "Pasienten observeres hver time og vitale parametere dokumenteres i kurven. " * 4 + "\n"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("Stor prosedyre\n")
+        while fh.tell() < 45 * 1024 * 1024:
+            fh.write(line * 1000)
+    code = ("import resource, sys\nfrom pathlib import Path\nfrom index.formats import parse_file\n"
+            "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "p = parse_file(Path(sys.argv[1]), rel='local/x', tier_default='local')\n"
+            "grew = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024\n"
+            "print(grew, len(p.text), any('truncated' in w for w in p.warnings))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2], timeout=300).stdout.split()
+    grew_mb, chars, truncated = int(out[0]), int(out[1]), out[2] == "True"
+    assert truncated and chars <= textutil.MAX_TEXT_CHARS * 1.05
+    assert grew_mb < 1000, f"parsing a 45 MB file grew the process by {grew_mb} MB"
