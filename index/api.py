@@ -129,15 +129,21 @@ class Engine:
 
     def __init__(self, index_dir: str | Path, *, synonyms: SynonymTable | None = None):
         self.index_dir = Path(index_dir)
-        self.snapshot = _snapshot.open_current(self.index_dir)
-        try:
-            vocab_data = json.loads((self.snapshot.folder / "vocab.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise IndexCorruptError(f"{self.snapshot.folder}: vocab.json damaged ({exc})") from exc
-        vocab = Vocabulary.from_json(vocab_data)
-        self._searcher = Searcher(snapshot=self.snapshot, lexical=LexicalIndex(self.snapshot.folder / "whoosh"),
-                                  analyzer=Analyzer(vocab), synonyms=synonyms or load_synonyms(),
-                                  speller=Speller(vocab))
+        parts: dict = {}
+
+        def open_parts(snap: _snapshot.Snapshot) -> None:
+            # Opened per candidate snapshot, so damage found here falls back to an older snapshot too.
+            try:
+                vocab_data = json.loads((snap.folder / "vocab.json").read_text(encoding="utf-8"))
+                vocab = Vocabulary.from_json(vocab_data)
+            except (OSError, ValueError, TypeError, AttributeError) as exc:
+                raise IndexCorruptError(f"{snap.folder}: vocab.json damaged ({exc})") from exc
+            parts.update(vocab=vocab, lexical=LexicalIndex(snap.folder / "whoosh"))
+
+        self.snapshot = _snapshot.open_current(self.index_dir, check=open_parts)
+        vocab = parts["vocab"]
+        self._searcher = Searcher(snapshot=self.snapshot, lexical=parts["lexical"], analyzer=Analyzer(vocab),
+                                  synonyms=synonyms or load_synonyms(), speller=Speller(vocab))
         self.model_error = ""
         self._lock = threading.Lock()
 

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -244,22 +245,32 @@ def current_dir(index_dir: Path) -> Path:
     return folder
 
 
-def open_current(index_dir: Path) -> Snapshot:
-    """Open the serving snapshot; if it is damaged, fall back to the newest older one that opens."""
+def open_current(index_dir: Path, *, check: Callable[[Snapshot], None] | None = None) -> Snapshot:
+    """Open the serving snapshot; if it is damaged, fall back to the newest older one that opens.
+
+    ``check(snapshot)`` may open more of it (the Whoosh index) and raise ``IndexCorruptError``: damage found
+    there falls back the same way.
+    """
     index_dir = Path(index_dir)
     first_error: Exception | None = None
-    try:
-        return Snapshot(current_dir(index_dir))
-    except IndexCorruptError as exc:
-        first_error = exc
-    for folder in reversed(snapshot_dirs(index_dir)):
+    candidates = [None, *reversed(snapshot_dirs(index_dir))]  # None: the one CURRENT names
+    for folder in candidates:
         try:
-            snap = Snapshot(folder)
-        except IndexCorruptError:
+            snap = Snapshot(current_dir(index_dir) if folder is None else folder)
+        except IndexCorruptError as exc:
+            first_error = first_error or exc
             continue
-        snap.fallback_reason = str(first_error)
+        try:
+            if check is not None:
+                check(snap)
+        except IndexCorruptError as exc:
+            snap.close()
+            first_error = first_error or exc
+            continue
+        if first_error is not None:
+            snap.fallback_reason = str(first_error)
         return snap
-    raise first_error
+    raise first_error or IndexCorruptError(f"{index_dir}: no snapshot opens")
 
 
 def switch_pointer(index_dir: Path, name: str) -> None:
