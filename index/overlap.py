@@ -78,6 +78,18 @@ def _tfidf(texts: Sequence[list[str]]) -> tuple[sparse.csr_matrix, list[str]]:
     return m.tocsr(), terms
 
 
+def _row(m: sparse.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of row ``i``, straight from the CSR arrays (no scipy indexing per pair)."""
+    lo, hi = m.indptr[i], m.indptr[i + 1]
+    return m.indices[lo:hi], m.data[lo:hi]
+
+
+def _dot(m: sparse.csr_matrix, a: int, b: int) -> float:
+    (ia, va), (ib, vb) = _row(m, a), _row(m, b)
+    _, pa, pb = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
+    return float(va[pa] @ vb[pb])
+
+
 def _top_k(a_rows: np.ndarray, b_rows: np.ndarray, dense: np.ndarray | None, lex: sparse.csr_matrix,
            weight: float, k: int, block: int, exclude_self: bool) -> tuple[np.ndarray, np.ndarray]:
     """For each row in ``a_rows`` the ``k`` best ``b_rows`` by semantic + weight·lexical: (indices, scores)."""
@@ -109,6 +121,7 @@ class _Evidence:
                  vectors: np.ndarray | None, chunk_table: np.ndarray | None):
         self.procs, self.tfidf, self.terms = procs, tfidf, terms
         self.vectors = vectors
+        self._surfaces: dict[int, dict[str, str]] = {}
         self.section_rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         if vectors is not None and chunk_table is not None:
             keep = chunk_table[:, 1] >= 0
@@ -119,24 +132,24 @@ class _Evidence:
                 self.section_rows[int(d)] = (rows[sel], secs[sel])
 
     def shared_terms(self, a: int, b: int, n: int = 8) -> tuple[str, ...]:
-        ra, rb = self.tfidf[a], self.tfidf[b]
-        common = np.intersect1d(ra.indices, rb.indices)
+        (ia, va), (ib, vb) = _row(self.tfidf, a), _row(self.tfidf, b)
+        common, pa, pb = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
         if not len(common):
             return ()
-        wa = dict(zip(ra.indices, ra.data))
-        wb = dict(zip(rb.indices, rb.data))
-        best = sorted(common, key=lambda c: -(wa[c] * wb[c]))[:n]
+        best = common[np.argsort(-(va[pa] * vb[pb]), kind="stable")[:n]]
         surface = self._surface(a)
         return tuple(surface.get(self.terms[c], self.terms[c]) for c in best)
 
     def _surface(self, a: int) -> dict[str, str]:
         """stem → the first word in document ``a`` that has it, so evidence reads as words, not stems."""
-        p = self.procs[a]
-        out: dict[str, str] = {}
-        for w in words(f"{p.title} {p.text}"):
-            if w not in STOP_WORDS:
-                out.setdefault(stem(w), w)
-        return out
+        if a not in self._surfaces:
+            p = self.procs[a]
+            out: dict[str, str] = {}
+            for w in words(f"{p.title} {p.text}"):
+                if w not in STOP_WORDS:
+                    out.setdefault(stem(w), w)
+            self._surfaces[a] = out
+        return self._surfaces[a]
 
     def sections(self, a: int, b: int, n: int = 4) -> tuple[SectionMatch, ...]:
         if a not in self.section_rows or b not in self.section_rows:
@@ -182,8 +195,8 @@ def detect(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
     def pair(a: int, b: int, kind: str, score: float, primary: bool) -> Overlap:
         semantic = float(doc_vecs[a] @ doc_vecs[b]) if doc_vecs is not None else 0.0
         return Overlap(doc_id=procs[a].doc_id, other_id=procs[b].doc_id, kind=kind, score=round(score, 4),
-                       semantic=round(semantic, 4), lexical=round(float(tfidf[a].multiply(tfidf[b]).sum()), 4),
-                       title=round(float(titles[a].multiply(titles[b]).sum()), 4), primary=primary,
+                       semantic=round(semantic, 4), lexical=round(_dot(tfidf, a, b), 4),
+                       title=round(_dot(titles, a, b), 4), primary=primary,
                        shared_terms=ev.shared_terms(a, b), sections=ev.sections(a, b))
 
     out: list[Overlap] = []
@@ -192,7 +205,7 @@ def detect(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
         for c in range(dup_i.shape[1]):
             b, s = int(dup_i[r, c]), float(dup_s[r, c])
             # Of two copies, the superseded or older one is the duplicate of the other.
-            if (s >= dup_floor and float(titles[a].multiply(titles[b]).sum()) >= policy.duplicate_title
+            if (s >= dup_floor and _dot(titles, a, b) >= policy.duplicate_title
                     and _older(procs[a], procs[b])):
                 verdict = pair(a, b, "duplicate", s, True)
                 break
