@@ -21,6 +21,8 @@ from index.synonyms import Concept, SynonymTable
 
 MAX_QUERY_CHARS = 500
 CANDIDATES = 100
+MAX_LEXICAL_CONCEPTS = 6
+COMMON_DF = 0.3  # share of documents above which a word is too common to search for alone
 SNIPPET_WORDS = 28
 
 _EMBED_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kildefinner-embed")
@@ -120,7 +122,21 @@ class Searcher:
 
     def _lexical(self, concepts: list[Concept]) -> dict[int, float]:
         by_id = self.snapshot.by_id
-        return {by_id[d]: s for d, s in self.lexical.search(concepts, self.analyzer, CANDIDATES) if d in by_id}
+        hits = self.lexical.search(self._selective(concepts), self.analyzer, CANDIDATES)
+        return {by_id[d]: s for d, s in hits if d in by_id}
+
+    def _selective(self, concepts: list[Concept]) -> list[Concept]:
+        """The concepts worth a full-text match: a long question keeps its MAX_LEXICAL_CONCEPTS rarest ones, and
+        words found in most documents go when rarer ones exist. Every concept costs Whoosh five posting-list
+        walks (one per field) per phrasing, so a 25-word question over 18 000 documents took seconds; the
+        common words add little to BM25 and the dense side still reads the whole question."""
+        if len(concepts) <= MAX_LEXICAL_CONCEPTS:
+            return concepts
+        n = max(1, len(self.snapshot.docs))
+        df = [max((self.lexical.doc_frequency(st) for st in c.original), default=0) / n for c in concepts]
+        keep = [i for i, f in enumerate(df) if f <= COMMON_DF] or list(range(len(concepts)))
+        keep = sorted(keep, key=lambda i: df[i])[:MAX_LEXICAL_CONCEPTS]
+        return [concepts[i] for i in sorted(keep)]
 
     @staticmethod
     def _allowed(meta, f: SearchFilters, today: dt.date) -> bool:
