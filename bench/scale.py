@@ -428,15 +428,8 @@ def run(name: str, args, embedder) -> dict:
     r["hyb_incr_s"], r["hyb_incr_docs"] = rep.seconds, rep.indexed
     print(f"[{name}] hybrid incremental (real embedding): {rep.indexed} docs, {rep.seconds:.1f} s", flush=True)
 
-    qfile = base / "queries.json"
-    qfile.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "bench.scale", "--rss-probe", str(hyb_dir), str(qfile)],
-                         cwd=REPO, capture_output=True, text=True, check=True)
-    r.update(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"[{name}] peak RSS (index open, model loaded, all queries hybrid): {r['rss_mb']:.0f} MB; current RSS "
-          f"after open {r['opened_mb']:.0f}, after model load {r['loaded_mb']:.0f}, after queries "
-          f"{r['after_mb']:.0f} MB", flush=True)
-    return r
+    (base / "queries.json").write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+    return _rss_probe(name, hyb_dir, base / "queries.json", r)
 
 
 def graft_vectors(lex_dir: Path, hyb_dir: Path, sampled: SampledEmbedder) -> int:
@@ -494,7 +487,12 @@ def run_hybrid_only(name: str, args, embedder) -> dict:
     if args.profile:
         _profile(engine, queries, base / "profile-hybrid.txt", mode="hybrid")
     engine.close()
-    out = subprocess.run([sys.executable, "-m", "bench.scale", "--rss-probe", str(hyb_dir), str(base / "queries.json")],
+    return _rss_probe(name, hyb_dir, base / "queries.json", r)
+
+
+def _rss_probe(name: str, hyb_dir: Path, qfile: Path, r: dict) -> dict:
+    """Peak RSS of a fresh process that opens the index, loads the model and runs the queries hybrid."""
+    out = subprocess.run([sys.executable, "-m", "bench.scale", "--rss-probe", str(hyb_dir), str(qfile)],
                          cwd=REPO, capture_output=True, text=True, check=True)
     r.update(json.loads(out.stdout.strip().splitlines()[-1]))
     print(f"[{name}] peak RSS (index open, model loaded, all queries hybrid): {r['rss_mb']:.0f} MB; current RSS "
