@@ -12,7 +12,6 @@ import sys
 import threading
 from pathlib import Path
 
-from index import build as _build
 from index import publish as _publish
 from index import report as _report
 from index import snapshot as _snapshot
@@ -74,6 +73,8 @@ def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: P
             embedder = load_embedder(model_path)
         except ModelUnavailableError as exc:
             log.warning("building without vectors: %s", exc)
+    from index import build as _build  # parsers, scipy: only when building, not on the app's start path
+
     return _build.build(Path(index_dir), sources, manifest=manifest, embedder=embedder, progress=progress,
                         full=full)
 
