@@ -120,16 +120,8 @@ class _Evidence:
     def __init__(self, procs: Sequence[Procedure], tfidf: sparse.csr_matrix, terms: list[str],
                  vectors: np.ndarray | None, chunk_table: np.ndarray | None):
         self.procs, self.tfidf, self.terms = procs, tfidf, terms
-        self.vectors = vectors
+        self.vectors, self.chunk_table = vectors, chunk_table
         self._surfaces: dict[int, dict[str, str]] = {}
-        self.section_rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        if vectors is not None and chunk_table is not None:
-            keep = chunk_table[:, 1] >= 0
-            docs, secs = chunk_table[keep, 0], chunk_table[keep, 1]
-            rows = np.flatnonzero(keep)
-            for d in np.unique(docs):
-                sel = docs == d
-                self.section_rows[int(d)] = (rows[sel], secs[sel])
 
     def shared_terms(self, a: int, b: int, n: int = 8) -> tuple[str, ...]:
         (ia, va), (ib, vb) = _row(self.tfidf, a), _row(self.tfidf, b)
@@ -151,11 +143,21 @@ class _Evidence:
             self._surfaces[a] = out
         return self._surfaces[a]
 
+    def _section_rows(self, d: int) -> tuple[np.ndarray, np.ndarray]:
+        """Chunk rows and section numbers of document ``d``'s sections. Chunks are stored grouped by document
+        in index order (build.py), so a binary search finds them, as in search.py."""
+        if self.chunk_table is None:
+            return np.zeros(0, int), np.zeros(0, int)
+        lo, hi = np.searchsorted(self.chunk_table[:, 0], (d, d + 1))
+        secs = self.chunk_table[lo:hi, 1]
+        keep = secs >= 0
+        return np.arange(lo, hi)[keep], secs[keep]
+
     def sections(self, a: int, b: int, n: int = 4) -> tuple[SectionMatch, ...]:
-        if a not in self.section_rows or b not in self.section_rows:
+        rows_a, secs_a = self._section_rows(a)
+        rows_b, secs_b = self._section_rows(b)
+        if not len(rows_a) or not len(rows_b):
             return ()
-        rows_a, secs_a = self.section_rows[a]
-        rows_b, secs_b = self.section_rows[b]
         sims = self.vectors[rows_a] @ self.vectors[rows_b].T
         best = sims.argmax(axis=1)
         order = np.argsort(-sims.max(axis=1))[:n]
