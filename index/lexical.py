@@ -1,20 +1,35 @@
-"""The Whoosh side: schema, writing procedures, and BM25F queries built from analysed concepts.
+"""The Whoosh side: schema, writing procedures, and BM25F scoring of analysed concepts.
 
 Text is analysed by ``index.analysis`` before it reaches Whoosh (fields hold space-separated stems), so the
 index and the query side cannot drift apart and compound parts get a field of their own.
+
+Whoosh stores the index; scoring reads its postings into numpy. Whoosh's own matcher tree walks every posting of
+every (field, word) pair in Python, one at a time — a query of six words with their synonyms over five fields
+took 170–650 ms at 18 000 documents. Here each term's postings are read block by block once, turned into a
+BM25F score vector over all documents (cached: the same words come back while a nurse refines a search), and a
+query is a handful of vector operations. The scores are Whoosh's BM25F to float precision —
+``tests/index/test_lexical.py`` checks them against Whoosh's own search — with one query structure:
+
+- a **phrasing** (a tuple of stems) matches a document that has every stem in some field; its score is the sum of
+  the stems' field-boosted BM25 scores, times the phrasing's weight;
+- a **concept** (what the user typed, its synonyms, its compound parts) scores its best phrasing;
+- the **query** is the sum of its concepts.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as windex
-from whoosh import query as Q
 from whoosh import scoring
 from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.fields import ID, TEXT, SchemaClass
-from whoosh.query.compound import DefaultOr
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
 
 from index.analysis import Analyzer, join_terms
 from index.errors import IndexCorruptError
@@ -26,12 +41,12 @@ log = logging.getLogger(__name__)
 # Field weights, tuned on the nursing-nb dev queries (bench/quality.py).
 FIELD_BOOSTS = {"title": 4.0, "keywords": 2.5, "headings": 0.6, "body": 1.0, "parts": 0.5}
 SYNONYM_WEIGHT = 0.8
-TIEBREAK = 0.3
+PARTS_WEIGHT = 0.6
+B, K1 = 0.75, 1.2
+TERM_CACHE = 512  # score vectors kept (4 bytes × documents each)
 
-# ``Q.Or`` preloads every match into arrays when the index has under 5000 documents (``PreloadedOr``); for our
-# many small field-by-field ORs that costs more than it saves (nursing-nb: 11.6 → 7.6 ms per query). Whoosh
-# picks this lazy union tree itself above 5000 documents. Same matches, same scores (up to summation order).
-_Or = DefaultOr
+_BYTE_LENGTH = np.array([byte_to_length(b) or 0 for b in range(256)], np.float32)
+_EMPTY_IDS, _EMPTY_TF = np.zeros(0, np.int64), np.zeros(0, np.float32)
 
 
 class ProcedureSchema(SchemaClass):
@@ -78,40 +93,79 @@ def write_index(folder: Path, *, add: list[Procedure], delete: set[str], analyze
         ix.close()
 
 
-def _phrase_query(stems: tuple[str, ...], boost: float) -> Q.Query:
-    per_word = [_Or([Q.Term(f, s, boost=b) for f, b in FIELD_BOOSTS.items()]) for s in stems]
-    q = per_word[0] if len(per_word) == 1 else Q.And(per_word)
-    q.boost = boost
-    return q
-
-
-def concept_query(c: Concept, analyzer: Analyzer) -> Q.Query:
-    alts = [_phrase_query(c.original, 1.0)]
-    alts += [_phrase_query(a, SYNONYM_WEIGHT) for a in c.alternatives]
-    # A compound the corpus knows only in parts ("blodtrykksmåling" vs "måling av blodtrykk").
+def phrasings(c: Concept, analyzer: Analyzer) -> list[tuple[tuple[str, ...], float]]:
+    """A concept's phrasings with their weights: as typed, its synonyms, and — for a single word — its compound
+    parts (a compound the corpus knows only in parts: "blodtrykksmåling" vs "måling av blodtrykk")."""
+    out = [(c.original, 1.0)] + [(a, SYNONYM_WEIGHT) for a in c.alternatives]
     parts = tuple(dict.fromkeys(analyzer.part_terms(c.surface)))
     if parts and len(c.original) == 1:
-        alts.append(_phrase_query(parts, 0.6))
-    return alts[0] if len(alts) == 1 else Q.DisjunctionMax(alts, tiebreak=TIEBREAK)
+        out.append((parts, PARTS_WEIGHT))
+    return out
 
 
 class LexicalIndex:
-    """A Whoosh index opened for reading, with one searcher kept for the index's lifetime."""
+    """A Whoosh index opened for reading: one searcher for the index's lifetime, BM25F scoring in numpy."""
 
     def __init__(self, folder: Path):
         try:
             self._ix = windex.open_dir(folder, readonly=True)
-            self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+            self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=B, K1=K1))
+            reader = self._searcher.reader()
+            self._leaves = list(reader.leaf_readers())
+            self._n = reader.doc_count_all()
+            self._live = np.zeros(self._n, bool)
+            self._live[list(reader.all_doc_ids())] = True
         except Exception as exc:  # Whoosh raises many kinds on a damaged segment
             raise IndexCorruptError(f"{folder}: Whoosh index damaged ({exc})") from exc
+        self._fields: dict[str, _Field] = {}
+        self._doc_ids: dict[int, str] = {}
+        self._term_scores = functools.lru_cache(maxsize=TERM_CACHE)(self._load_term_scores)
 
     def search(self, concepts: list[Concept], analyzer: Analyzer, limit: int) -> list[tuple[str, float]]:
+        """The ``limit`` best documents for the concepts: [(doc_id, score)], best first."""
         if not concepts:
             return []
-        queries = [concept_query(c, analyzer) for c in concepts]
-        q = queries[0] if len(queries) == 1 else _Or(queries)
-        results = self._searcher.search(q, limit=limit)
-        return [(hit["doc_id"], hit.score) for hit in results]
+        total = np.zeros(self._n, np.float32)
+        for c in concepts:
+            total += np.maximum.reduce([self._phrase_scores(p) * w for p, w in phrasings(c, analyzer)])
+        total[~self._live] = 0
+        hits = np.flatnonzero(total)
+        if len(hits) > limit:
+            hits = hits[np.argpartition(-total[hits], limit - 1)[:limit]]
+        hits = hits[np.lexsort((hits, -total[hits]))]  # best first; ties in index order, as Whoosh
+        return [(self._doc_id(int(d)), float(total[d])) for d in hits]
+
+    def _phrase_scores(self, stems: tuple[str, ...]) -> np.ndarray:
+        """Per document: the sum of the stems' scores where every stem matches, else 0."""
+        vectors = [self._term_scores(s) for s in stems]
+        if len(vectors) == 1:
+            return vectors[0]
+        total = np.sum(vectors, axis=0)
+        total[np.logical_or.reduce([v == 0 for v in vectors])] = 0
+        return total
+
+    def _load_term_scores(self, text: str) -> np.ndarray:
+        """One stem's BM25F score in every document: Σ over fields of boost × BM25 (Whoosh's idf and lengths)."""
+        out = np.zeros(self._n, np.float32)
+        for name in FIELD_BOOSTS:
+            field = self._field(name)
+            weight = field.boost * self._searcher.idf(name, text) * (K1 + 1)
+            for seg, base in self._leaves:
+                ids, tf = _postings(seg, name, text)
+                docs = ids + base
+                out[docs] += weight * tf / (tf + field.norm[docs])
+        out.setflags(write=False)  # shared through the cache
+        return out
+
+    def _field(self, name: str) -> _Field:
+        if name not in self._fields:
+            self._fields[name] = _Field(self._searcher, name, self._leaves, self._n)
+        return self._fields[name]
+
+    def _doc_id(self, docnum: int) -> str:
+        if docnum not in self._doc_ids:
+            self._doc_ids[docnum] = self._searcher.stored_fields(docnum)["doc_id"]
+        return self._doc_ids[docnum]
 
     def doc_frequency(self, stem_: str) -> int:
         return sum(self._searcher.doc_frequency(f, stem_) for f in ("title", "keywords", "body"))
@@ -119,3 +173,49 @@ class LexicalIndex:
     def close(self) -> None:
         self._searcher.close()
         self._ix.close()
+
+
+class _Field:
+    """One field's BM25 inputs for every document: lengths, average length."""
+
+    def __init__(self, searcher, name: str, leaves, n: int):
+        self.name, self.boost = name, FIELD_BOOSTS[name]
+        self.avg = searcher.avg_field_length(name) or 1.0
+        self.lengths = np.ones(n, np.float32)
+        for seg, base in leaves:
+            self.lengths[base:base + seg.doc_count_all()] = _segment_lengths(seg, name)
+        # The BM25 length norm K1·(1 − B + B·len/avg), per document, computed once.
+        self.norm = K1 * ((1 - B) + B * self.lengths / self.avg)
+
+
+def _segment_lengths(seg, field: str) -> np.ndarray:
+    """The field's length for each document of one segment as Whoosh stores it (one byte, log-scaled)."""
+    column = seg._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if column is None:
+        return np.ones(seg.doc_count_all(), np.float32)
+    codes = np.fromiter(column, dtype=np.int64, count=seg.doc_count_all())
+    return _BYTE_LENGTH[codes]
+
+
+def _postings(seg, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and term frequencies of one term in one segment, read block by block."""
+    try:
+        m = seg.postings(field, text)
+    except TermNotFound:
+        return _EMPTY_IDS, _EMPTY_TF
+    m = getattr(m, "child", m)  # deletions are masked by the caller, not per posting
+    ids: list = []
+    tfs: list = []
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():  # whole blocks at a time: no Python work per posting
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            tfs.extend(m._weights)
+            m._next_block()
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            tfs.append(m.weight())
+            m.next()
+    return np.asarray(ids, np.int64), np.asarray(tfs, np.float32)
