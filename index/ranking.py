@@ -31,10 +31,10 @@ class Fusion:
     """
 
     short_lexical_weight: float = 0.6  # queries of up to SHORT words
-    long_lexical_weight: float = 0.35  # queries of LONG words or more; linear in between
+    long_lexical_weight: float = 0.4  # queries of LONG words or more; linear in between
     short: int = 3
     long: int = 4
-    dense_floor_rank: int = 15  # dense scores are rescaled between this rank's score and the best
+    dense_floor_rank: int = 12  # dense scores are rescaled between this rank's score and the best
 
     def lexical_weight(self, words: int) -> float:
         t = min(1.0, max(0.0, (words - self.short) / (self.long - self.short)))
@@ -62,7 +62,7 @@ class Fusion:
 class SourcePriority:
     """Primary source first: a bonus per tier added to the fused (0..1) relevance."""
 
-    bonus: dict = field(default_factory=lambda: {"var": 0.25, "regional": 0.08, "local": 0.0})
+    bonus: dict = field(default_factory=lambda: {"var": 0.2, "regional": 0.08, "local": 0.0})
     stale_penalty: float = 0.05
 
     def final_score(self, fused: float, tier: str, stale: bool) -> float:
