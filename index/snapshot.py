@@ -163,18 +163,20 @@ class Snapshot:
         return {rel: (h, idx) for idx, rel, h in self._con.execute("SELECT idx, rel, hash FROM docs")}
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """(matrix float32 [chunks, dim], chunk table int32 [chunks, 2] = doc idx, section idx) or None."""
+        """(matrix [chunks, dim] float16 as stored, chunk table int32 [chunks, 2] = doc idx, section idx) or None.
+
+        Kept in float16 (half the memory of float32); ``index.search.chunk_scores`` multiplies it without an
+        upcast copy, callers that need float32 arithmetic convert the rows they use."""
         if self._vectors is None and self.manifest.get("model"):
             try:
-                mat = np.load(self.folder / "vectors.npy", mmap_mode="r")
+                mat = np.load(self.folder / "vectors.npy")
                 table = np.load(self.folder / "chunks.npy")
             except (OSError, ValueError) as exc:
                 raise IndexCorruptError(f"{self.folder}: vector file damaged ({exc})") from exc
             if mat.shape[0] != table.shape[0] or mat.shape[1] != self.manifest.get("dim"):
                 raise IndexCorruptError(f"{self.folder}: vector file shape {mat.shape} does not match "
                                         f"the manifest")
-            # Upcast once: numpy has no fast float16 matrix product.
-            self._vectors = (np.ascontiguousarray(mat, dtype=np.float32), table)
+            self._vectors = (mat, table)
         return self._vectors
 
     def overlaps(self) -> list[Overlap]:
