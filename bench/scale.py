@@ -13,7 +13,9 @@ Per corpus, in one run:
   meaningful on it and is not measured here (bench/quality.py does that);
 - **latency**, interleaved per query so both sides see the same machine load: Kildefinner lexical (top 10)
   vs SQLite FTS5 (same documents as stored in the snapshot, ``tokenize='porter unicode61'``, OR of the query's
-  words, ``ORDER BY rank`` = bm25, top 10); then hybrid (top 10, query embedding included) with the real model;
+  words, ``ORDER BY rank`` = bm25, top 10). The first pass over the query list (each query's first run in a
+  fresh process) and the repeated passes (``--reps``) are reported apart: Kildefinner caches per-word score
+  vectors. Then hybrid (top 10, query embedding included) with the real model;
 - **incremental update** of 50 changed documents: lexical-only, and on the hybrid index with real embedding;
 - **snapshot size** on disk, and **peak RSS** of a fresh process that opens the hybrid index, loads the model
   and runs every query in hybrid mode.
@@ -361,11 +363,12 @@ def run(name: str, args, embedder) -> dict:
         expr = fts_query(q)
         return fts.execute(sql, (expr, TOP)).fetchall() if expr else []
 
-    for q in queries:  # warm both
-        engine.search(q, top=TOP, mode="lexical")
-        fts_search(q)
-    kf_t, fts_t = [], []
-    for _ in range(args.reps):
+    # Pass 1 is each query's first run in a fresh process (Kildefinner's per-word score cache holds only what
+    # earlier queries left); later passes repeat the list, as a nurse refining a search does.
+    fts_search(queries[0])
+    passes: list[tuple[list[float], list[float]]] = []
+    for _ in range(1 + args.reps):
+        kf_t, fts_t = [], []
         for q in queries:
             t = time.perf_counter()
             engine.search(q, top=TOP, mode="lexical")
@@ -373,10 +376,14 @@ def run(name: str, args, embedder) -> dict:
             t = time.perf_counter()
             fts_search(q)
             fts_t.append(time.perf_counter() - t)
-    r["kf_lex"], r["fts"] = _pct(kf_t), _pct(fts_t)
+        passes.append((kf_t, fts_t))
+    r["kf_lex_first"], r["fts_first"] = _pct(passes[0][0]), _pct(passes[0][1])
+    r["kf_lex"] = _pct([t for kf, _ in passes[1:] for t in kf])
+    r["fts"] = _pct([t for _, ft in passes[1:] for t in ft])
     r["lat_load"] = _load()
-    print(f"[{name}] lexical p50/p95 {r['kf_lex'][0]:.1f}/{r['kf_lex'][1]:.1f} ms, FTS5 "
-          f"{r['fts'][0]:.1f}/{r['fts'][1]:.1f} ms  load {r['lat_load']}", flush=True)
+    print(f"[{name}] lexical first pass p50/p95 {r['kf_lex_first'][0]:.1f}/{r['kf_lex_first'][1]:.1f} ms, FTS5 "
+          f"{r['fts_first'][0]:.1f}/{r['fts_first'][1]:.1f} ms; repeated {r['kf_lex'][0]:.1f}/{r['kf_lex'][1]:.1f}"
+          f" ms, FTS5 {r['fts'][0]:.1f}/{r['fts'][1]:.1f} ms  load {r['lat_load']}", flush=True)
     if args.profile:
         _profile(engine, queries, base / "profile-lexical.txt", mode="lexical")
     snap_for_sample = engine.snapshot
@@ -528,11 +535,15 @@ def report(results: list[dict]) -> None:
     print(f"\n{time.strftime('%Y-%m-%d')} · {machine()} · load {_load()}")
     rows = []
     for r in results:
-        ratio = r["kf_lex"][1] / r["fts"][1]
-        rows.append([r["name"], r["docs"], f"{r['kf_lex'][0]:.1f} / {r['kf_lex'][1]:.1f}",
-                     f"{r['fts'][0]:.1f} / {r['fts'][1]:.1f}", f"{r['kf_lex'][0] / r['fts'][0]:.1f}× / {ratio:.1f}×",
-                     f"{r['hyb'][0]:.1f} / {r['hyb'][1]:.1f}" if "hyb" in r else "–"])
-    print(table(["corpus", "docs", "KF lexical p50/p95 ms", "FTS5 p50/p95 ms", "ratio p50/p95", "hybrid p50/p95 ms"],
+        for label, kf, fts in (("first", "kf_lex_first", "fts_first"), ("repeated", "kf_lex", "fts")):
+            if kf not in r:
+                continue
+            rows.append([r["name"], label, r["docs"], f"{r[kf][0]:.1f} / {r[kf][1]:.1f}",
+                         f"{r[fts][0]:.1f} / {r[fts][1]:.1f}",
+                         f"{r[kf][0] / r[fts][0]:.2f}× / {r[kf][1] / r[fts][1]:.2f}×",
+                         f"{r['hyb'][0]:.1f} / {r['hyb'][1]:.1f}" if "hyb" in r and label == "repeated" else "–"])
+    print(table(["corpus", "pass", "docs", "KF lexical p50/p95 ms", "FTS5 p50/p95 ms", "ratio p50/p95",
+                 "hybrid p50/p95 ms"],
                 rows))
     rows = []
     for r in results:
@@ -560,7 +571,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--docs", type=int, default=17000, help="synthetic corpus size")
     ap.add_argument("--embed-sample", type=int, default=500, help="documents embedded to measure throughput")
-    ap.add_argument("--reps", type=int, default=1, help="timed passes over the query list")
+    ap.add_argument("--reps", type=int, default=1, help="repeated timed passes after the first")
     ap.add_argument("--no-model", action="store_true", help="lexical and FTS5 only")
     ap.add_argument("--hybrid-only", action="store_true",
                     help="hybrid latency and RSS on the lexical index of an earlier run, vectors grafted on")
