@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
 
     # -- documents ----------------------------------------------------------------------------------------
     def open_hit(self, hit: Hit) -> None:
-        terms = tuple(dochtml.highlight_terms(self._query, marked_terms(hit.snippet)))
+        terms = tuple(dochtml.highlight_terms(self._query, marked_terms(hit)))
         self.history.visit(Place(query=self._query))
         place = Place(query=self._query, doc_id=hit.doc_id, section=hit.section, terms=terms)
         self.history.visit(place)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from dataclasses import dataclass
 
 from app.dochtml import clean
@@ -91,23 +90,20 @@ def overlap_flags(hit: Hit) -> list[Flag]:
     return [Flag("overlap", tr("Overlapper VAR: {title}", title=title))]
 
 
-_MARK = re.compile(r"«([^«»]*)»")
-
-
-def snippet_html(snippet: str) -> str:
-    """The engine marks matched words «like this»; show them bold, everything else escaped."""
-    snippet = clean(snippet)
+def snippet_html(hit: Hit) -> str:
+    """The snippet with the engine's matched words bold, everything else escaped."""
+    text = clean(hit.snippet)  # same length: one character for one
     out, pos = [], 0
-    for m in _MARK.finditer(snippet):
-        out.append(html.escape(snippet[pos:m.start()]))
-        out.append(f"<b>{html.escape(m.group(1))}</b>")
-        pos = m.end()
-    out.append(html.escape(snippet[pos:]))
+    for start, end in hit.marks:
+        out.append(html.escape(text[pos:start]))
+        out.append(f"<b>{html.escape(text[start:end])}</b>")
+        pos = end
+    out.append(html.escape(text[pos:]))
     return "".join(out)
 
 
-def marked_terms(snippet: str) -> list[str]:
-    return [m.group(1).strip(".,;:!?()[]«»\"'") for m in _MARK.finditer(snippet)]
+def marked_terms(hit: Hit) -> list[str]:
+    return [w.strip(".,;:!?()[]«»\"'") for w in hit.marked_words()]
 
 
 class ResultsModel(QAbstractListModel):
@@ -209,7 +205,7 @@ class ResultDelegate(QStyledItemDelegate):
         if hit.section:
             parts.append(f"<div><i>§ {html.escape(hit.section)}</i></div>")
         if hit.snippet:
-            parts.append(f"<div>{snippet_html(hit.snippet)}</div>")
+            parts.append(f"<div>{snippet_html(hit)}</div>")
         doc.setHtml("".join(parts))
         doc.setTextWidth(max(50.0, width))
         return doc

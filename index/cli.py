@@ -140,6 +140,15 @@ def _read_queries(path: Path) -> list[tuple[str, str]]:
         return [(r["qid"], r["query"] or "") for r in reader]
 
 
+def _marked(h) -> str:
+    """The snippet with its matched words in bold (ANSI), for a terminal."""
+    out, pos = [], 0
+    for a, b in h.marks:
+        out += [h.snippet[pos:a], "\033[1m", h.snippet[a:b], "\033[0m"]
+        pos = b
+    return "".join(out) + h.snippet[pos:]
+
+
 def cmd_search(args) -> int:
     if bool(args.queries) == bool(args.query):
         print("error: give either a query or --queries FILE --run OUT", file=sys.stderr)
@@ -174,7 +183,7 @@ def cmd_search(args) -> int:
         flags = " ".join(f for f, on in (("[UTDATERT]", h.stale), ("[UTGÅTT]", h.status == "superseded")) if on)
         print(f"{rank:2}. [{h.tier.upper():8}] {h.title}  ({h.doc_id}) {flags}")
         print(f"    {h.owner} · {h.section} · lex {h.lexical:.2f} dense {h.dense:.3f} → {h.fused:.3f}")
-        print(f"    {h.snippet}")
+        print(f"    {_marked(h) if sys.stdout.isatty() else h.snippet}")
     if not result.hits:
         print("no results")
     return EXIT_OK

@@ -59,7 +59,7 @@ class Hit:
     review_due: dt.date | None
     revised: dt.date | None
     section: str  # heading of the best-matching section ("" if none)
-    snippet: str  # plain text with matched terms wrapped in «» (the UI turns them into highlighting)
+    snippet: str  # plain text around the best match (matched words: ``marks``)
     path: str
     url: str
     lexical: float = 0.0
@@ -71,6 +71,10 @@ class Hit:
     overlaps_title: str = ""
     overlap_kind: str = ""  # one of OVERLAP_KINDS, "" if none
     grouped: bool = False  # placed right under the VAR procedure it overlaps, which is in this result list
+    marks: tuple[tuple[int, int], ...] = ()  # [start, end) character spans of the matched words in ``snippet``
+
+    def marked_words(self) -> list[str]:
+        return [self.snippet[a:b] for a, b in self.marks]
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,10 +182,11 @@ class Searcher:
             if score > best_score:
                 best, best_score = i, score
         section = sections[best] if sections else _Section.of("", "", self.analyzer)
+        snippet, marks = section.snippet(wanted)
         return Hit(doc_id=meta.doc_id, title=meta.title, tier=meta.tier, owner=meta.owner, unit=meta.unit,
                    language=meta.language, status=meta.status, stale=meta.stale(today),
                    review_due=meta.review_due, revised=meta.revised, section=section.heading,
-                   snippet=section.snippet(wanted), path=meta.path, url=meta.url, lexical=c.lexical,
+                   snippet=snippet, marks=marks, path=meta.path, url=meta.url, lexical=c.lexical,
                    dense=c.dense, fused=c.final, replaced_by=meta.replaced_by,
                    overlaps_id=other.doc_id if other else "", overlaps_title=other.title if other else "",
                    overlap_kind=ov.kind if ov else "", grouped=grouped)
@@ -210,15 +211,22 @@ class _Section:
         stems = tuple(frozenset(stem(w) for w in folded_words(f) if w not in STOP_WORDS) for f in folded)
         return cls(heading, tuple(tokens), stems, frozenset(analyzer.term_set(heading)).union(*stems))
 
-    def snippet(self, wanted: set[str], size: int = SNIPPET_WORDS) -> str:
-        """A window of ``size`` words around the first matched word; matches wrapped in «»."""
+    def snippet(self, wanted: set[str], size: int = SNIPPET_WORDS) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """A window of ``size`` words around the first matched word, and the character spans of the matched
+        words in it (spans, not inline marks: procedure text has its own «quotes»)."""
         tokens = self.tokens
         if not tokens:
-            return ""
+            return "", ()
         first = next((i for i, st in enumerate(self.stems) if not wanted.isdisjoint(st)), 0)
         start = max(0, min(first - size // 3, len(tokens) - size))
-        window = [f"«{tokens[i]}»" if not wanted.isdisjoint(self.stems[i]) else tokens[i]
-                  for i in range(start, min(start + size, len(tokens)))]
-        prefix = "… " if start > 0 else ""
-        suffix = " …" if start + size < len(tokens) else ""
-        return prefix + " ".join(window) + suffix
+        text = "… " if start > 0 else ""
+        marks = []
+        for i in range(start, min(start + size, len(tokens))):
+            if i > start:
+                text += " "
+            if not wanted.isdisjoint(self.stems[i]):
+                marks.append((len(text), len(text) + len(tokens[i])))
+            text += tokens[i]
+        if start + size < len(tokens):
+            text += " …"
+        return text, tuple(marks)

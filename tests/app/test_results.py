@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.qt import Qt
 from app.results import ResultsModel, snippet_html
 from app.results_pane import EMPTY, LIST, NONE
+from index.records import Hit
 from tests.app.conftest import search
 
 
@@ -79,5 +80,8 @@ def test_did_you_mean_is_clickable(qtbot, make_window):
 
 
 def test_snippet_markup_is_escaped_and_bolded():
-    assert snippet_html("a «PVK» <b>x</b> & «venflon»") == \
-        "a <b>PVK</b> &lt;b&gt;x&lt;/b&gt; &amp; <b>venflon</b>"
+    text = "a PVK <b>x</b> & «venflon» i «sitat»"
+    hit = Hit(doc_id="d", title="t", tier="var", owner="", unit="", language="nb", status="active", stale=False,
+              review_due=None, revised=None, section="", snippet=text, path="", url="",
+              marks=((2, 5), (text.index("venflon"), text.index("venflon") + 7)))
+    assert snippet_html(hit) == "a <b>PVK</b> &lt;b&gt;x&lt;/b&gt; &amp; «<b>venflon</b>» i «sitat»"

@@ -14,9 +14,9 @@ def cli(*args, check=False):
 
 
 def test_build_search_batch_and_stats(corpus, tmp_path):
-    root, sources = corpus
+    _, sources = corpus
     ix = tmp_path / "ix"
-    r = cli("build", "--index", ix, "--no-model", *sum((["--source", f"{t}={p}"] for t, p in sources), []))
+    r = cli("build", "--index", ix, "--no-model", *[a for t, p in sources for a in ("--source", f"{t}={p}")])
     assert r.returncode == 0, r.stderr
     assert "indexed 7" in r.stdout
     r = cli("search", "--index", ix, "--mode", "lexical", "--json", "rørpost")
