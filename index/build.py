@@ -129,9 +129,11 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
         dim, model_name, matrix, table = _write_vectors(tmp, entries, prev, prev_rows, embedder, report)
         report("overlap", 0, 1)
         procs = [p for p, *_ in entries]
-        pairs = overlap.detect(procs, analyzer=analyzer, vectors=matrix, chunk_table=table)
-        (tmp / snapshot.OVERLAPS).write_text(json.dumps([o.to_json() for o in pairs], ensure_ascii=False),
-                                             encoding="utf-8")
+        found = overlap.update(procs, analyzer=analyzer, vectors=matrix, chunk_table=table,
+                               previous=_previous_overlaps(prev, entries))
+        (tmp / snapshot.OVERLAPS).write_text(
+            json.dumps([o.to_json() for o in found.overlaps], ensure_ascii=False), encoding="utf-8")
+        found.save(tmp)
         report("overlap", 1, 1)
         report("write", 0, 1)
         (tmp / "whoosh").mkdir()
@@ -191,6 +193,19 @@ def _load(sf: SourceFile, prev, prev_rows, skipped) -> tuple[Procedure, str, str
     except ParseError as exc:
         skipped.append((sf.rel, exc.reason))
         return None
+
+
+def _previous_overlaps(prev, entries) -> overlap.Previous | None:
+    """What overlap detection may reuse of the previous snapshot (it recomputes in full without it)."""
+    if prev is None:
+        return None
+    try:
+        found = prev.overlaps()
+    except IndexCorruptError as exc:
+        log.warning("previous overlaps unusable, computing them in full: %s", exc)
+        return None
+    return overlap.Previous(folder=prev.folder, overlaps=found, rows=[old for *_, old in entries],
+                            documents=len(prev.docs))
 
 
 def _drop_duplicate_ids(entries, skipped):

@@ -10,18 +10,44 @@ duplicates) using two signals that complement each other:
   documents blur).
 
 ``score = semantic + LEXICAL_WEIGHT * lexical``. Candidates come from blockwise matrix products with a top-k per
-row (no all-pairs Python loops), so 17 000 documents take seconds. Evidence (section pairs, shared terms, title
-similarity) is computed only for the pairs kept. Each document gets one verdict — its primary overlap, or none
-("local only — keep") — and the runner-up VAR procedures above the partial threshold are kept as alternatives.
-Without vectors (lexical-only snapshot) the lexical signal alone is used, with its own thresholds.
+row (no all-pairs Python loops). Evidence (section pairs, shared terms, title similarity) is computed only for
+the pairs kept. Each document gets one verdict — its primary overlap, or none ("local only — keep") — and the
+runner-up VAR procedures above the partial threshold are kept as alternatives. Without vectors (lexical-only
+snapshot) the lexical signal alone is used, with its own thresholds.
+
+**Updates.** A full computation at 17 000 documents takes about a minute (the all-pairs products), so each
+snapshot also stores what the next build reuses (``CACHE``): every document's stem counts (text and title),
+the IDF in force, and each non-VAR document's candidate lists (its ``candidates`` best VAR procedures and
+other documents, with scores). An update then
+
+- analyses only new and changed documents; unchanged ones keep their counts, hence their TF-IDF rows;
+- computes the candidate lists of new and changed documents, and of unchanged ones that had a changed or
+  removed document among their candidates (their next best is not known);
+- for every other document, merges its candidates with the scores of the new and changed documents (one
+  product of those rows with the corpus; the cosines are symmetric). If none enters, the document's overlap
+  records are kept as the previous snapshot has them, else they are computed again.
+
+A document's records depend only on its candidate lists and on the two documents of each pair, so with the
+same IDF an update gives exactly what a full computation would. **IDF drift:** the IDF is the one of the last
+full computation (a stem first seen since gets the IDF its document frequency would have had in that corpus),
+so an update differs from a full recompute only as far as the corpus has changed since. Once the documents
+added plus removed since then (a changed one counts as both) pass ``refresh`` (5 %) of that corpus, the IDF is
+refreshed and everything recomputed; so it is after a policy change, a switch between lexical-only and hybrid,
+a change to the analysis, and in a ``build(full=True)``. On the 17 000-document synthetic region, after a
+50-document update 5 of 13 774 verdicts differed from a full recompute, each a tie or a threshold crossing
+within 0.0002 (bench/overlap_incremental.py).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -31,6 +57,10 @@ from index.records import Overlap, Procedure, SectionMatch
 
 log = logging.getLogger(__name__)
 
+CACHE = "overlap-cache.npz"  # in each snapshot: what the next update reuses
+_CACHE_FORMAT = 1  # bump when the cache layout changes
+# Analysed when the cache is written and when it is read: if the analysis has changed, counts are not reused.
+_PROBE = "Kateteret skiftes hjå pasientar (NEWS2 ≥ 5) før trykksårforebygging – hvordan gjøre det?"
 _PARENTHESIS = re.compile(r"\([^)]*\)")
 
 
@@ -48,34 +78,153 @@ class OverlapPolicy:
     duplicate_score: float = 1.00  # ... and content this alike are copies of one another
     candidates: int = 3  # VAR neighbours looked at per document
     block: int = 2048  # rows per matrix-product block (memory bound)
+    refresh: float = 0.05  # share of documents added + removed since the last full computation: refresh IDF
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the serving snapshot leaves for an update."""
+
+    folder: Path
+    overlaps: Sequence[Overlap]
+    rows: Sequence[int | None]  # per document now: its index in that snapshot if unchanged, else None
+    documents: int  # documents in that snapshot
 
 
 def _clean_title(title: str) -> str:
     return _PARENTHESIS.sub(" ", title)
 
 
-def _tfidf(texts: Sequence[list[str]]) -> tuple[sparse.csr_matrix, list[str]]:
-    """L2-normalised TF-IDF rows (sublinear tf, smooth idf) over pre-analysed terms."""
-    vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for r, terms in enumerate(texts):
-        counts: dict[int, int] = {}
-        for t in terms:
-            c = vocab.setdefault(t, len(vocab))
-            counts[c] = counts.get(c, 0) + 1
-        rows.extend([r] * len(counts))
-        cols.extend(counts)
-        vals.extend(counts.values())
-    n = len(texts)
-    m = sparse.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=(n, max(1, len(vocab))))
-    df = np.bincount(m.indices, minlength=m.shape[1])
-    m.data = (1.0 + np.log(m.data)) * np.log((1 + n) / (1 + df[m.indices])).astype(np.float32)
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    m = sparse.diags(1.0 / np.maximum(norms, 1e-9)).astype(np.float32) @ m
-    terms = [""] * len(vocab)
-    for t, c in vocab.items():
-        terms[c] = t
-    return m.tocsr(), terms
+class _Terms:
+    """Stem counts per document (CSR) over a vocabulary, and one IDF per stem."""
+
+    def __init__(self, counts: sparse.csr_matrix, terms: list[str], idf: np.ndarray | None = None):
+        self.counts, self.terms, self.idf = counts, terms, idf
+
+    @classmethod
+    def gather(cls, text: Callable[[int], str], rows: np.ndarray, analyzer: Analyzer,
+               prev: _Terms | None) -> _Terms:
+        """Counts of every document: from ``prev`` for unchanged ones (``rows[i]`` is their row there),
+        analysed for the rest. New stems are appended, so ``prev``'s columns keep their meaning."""
+        n = len(rows)
+        terms = list(prev.terms) if prev is not None else []
+        vocab = {t: c for c, t in enumerate(terms)}
+        todo = np.flatnonzero(rows < 0) if prev is not None else np.arange(n)
+        r, c, v = [], [], []
+        for j, i in enumerate(todo):
+            counts = Counter(vocab.setdefault(t, len(vocab)) for t in analyzer.terms(text(i)))
+            r.extend([j] * len(counts))
+            c.extend(counts)
+            v.extend(counts.values())
+        width = max(1, len(vocab), prev.counts.shape[1] if prev is not None else 0)
+        counts = sparse.csr_matrix((np.asarray(v, np.float32), (r, c)), shape=(len(todo), width))
+        if prev is not None:
+            kept = np.flatnonzero(rows >= 0)
+            old = prev.counts[rows[kept]]
+            old.resize(len(kept), width)
+            order = np.empty(n, np.int64)
+            order[np.concatenate([kept, todo])] = np.arange(n)
+            counts = sparse.vstack([old, counts], format="csr")[order]
+        counts.sort_indices()
+        return cls(counts, list(vocab))
+
+    def refresh_idf(self) -> None:
+        """Smooth IDF over the documents now; stems no document has any more are dropped."""
+        df = np.bincount(self.counts.indices, minlength=self.counts.shape[1])
+        keep = np.flatnonzero(df[:len(self.terms)] > 0)
+        if 0 < len(keep) < self.counts.shape[1]:
+            self.counts = self.counts[:, keep].tocsr()
+            self.counts.sort_indices()
+            self.terms, df = [self.terms[c] for c in keep], df[keep]
+        self.idf = np.log((1 + self.counts.shape[0]) / (1 + df)).astype(np.float32)
+
+    def extend_idf(self, prev: _Terms, base: int) -> None:
+        """``prev``'s IDF for the stems it knows; a new stem gets the one it would have had among ``base``."""
+        df = np.bincount(self.counts.indices, minlength=self.counts.shape[1])
+        self.idf = np.log((1 + base) / (1 + df)).astype(np.float32)
+        self.idf[:len(prev.terms)] = prev.idf[:len(prev.terms)]
+
+    def weighted(self) -> sparse.csr_matrix:
+        """L2-normalised TF-IDF rows (sublinear tf)."""
+        m = self.counts.copy()
+        m.data = (1.0 + np.log(m.data)) * self.idf[m.indices]
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        return (sparse.diags(1.0 / np.maximum(norms, 1e-9)).astype(np.float32) @ m).tocsr()
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        c = self.counts
+        small = not c.nnz or c.data.max() < 2**16
+        return {f"{prefix}_indptr": c.indptr, f"{prefix}_indices": c.indices,
+                f"{prefix}_shape": np.array(c.shape), f"{prefix}_idf": self.idf,
+                f"{prefix}_counts": c.data.astype(np.uint16) if small else c.data,
+                f"{prefix}_terms": np.frombuffer("\n".join(self.terms).encode(), np.uint8)}
+
+    @classmethod
+    def from_arrays(cls, z, prefix: str) -> _Terms:
+        counts = sparse.csr_matrix((z[f"{prefix}_counts"].astype(np.float32), z[f"{prefix}_indices"],
+                                    z[f"{prefix}_indptr"]), shape=tuple(z[f"{prefix}_shape"]))
+        text = z[f"{prefix}_terms"].tobytes().decode()
+        return cls(counts, text.split("\n") if text else [], z[f"{prefix}_idf"])
+
+
+@dataclass
+class _State:
+    """One detection's reusable work (see the module docstring), saved as ``CACHE`` in its snapshot."""
+
+    body: _Terms
+    title: _Terms
+    lists: dict[str, np.ndarray]  # var_i, var_s, dup_i, dup_s: candidates (doc idx, -1 = none) and scores
+    key: str  # what the lists depend on: policy and signals
+    base: int  # documents at the last full computation
+    drift: int  # documents added plus removed since
+    analysis: str  # the probe text's terms: what the counts depend on
+
+    def save(self, folder: Path) -> None:
+        meta = json.dumps({"format": _CACHE_FORMAT, "key": self.key, "base": self.base, "drift": self.drift,
+                           "analysis": self.analysis})
+        np.savez(folder / CACHE, meta=np.frombuffer(meta.encode(), np.uint8), **self.body.arrays("body"),
+                 **self.title.arrays("title"), **self.lists)
+
+    @classmethod
+    def load(cls, folder: Path, documents: int, analysis: str) -> _State | None:
+        path = folder / CACHE
+        if not path.exists():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(z["meta"].tobytes())
+                if meta.get("format") != _CACHE_FORMAT or meta.get("analysis") != analysis:
+                    return None
+                state = cls(_Terms.from_arrays(z, "body"), _Terms.from_arrays(z, "title"),
+                            {k: z[k] for k in ("var_i", "var_s", "dup_i", "dup_s")},
+                            meta["key"], int(meta["base"]), int(meta["drift"]), analysis)
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+            log.warning("%s unreadable, overlaps computed in full: %s", path, exc)
+            return None
+        if state.body.counts.shape[0] != documents or state.lists["var_i"].shape[0] != documents:
+            log.warning("%s does not match its snapshot, overlaps computed in full", path)
+            return None
+        return state
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The overlaps found, whether they were computed in full, and the state the next update reuses."""
+
+    overlaps: list[Overlap]
+    full: bool
+    recomputed: int  # non-VAR documents whose records were computed (the others' kept from the previous one)
+    state: _State | None = field(default=None, repr=False)
+
+    def save(self, folder: Path) -> None:
+        """Write the state for the next update into the snapshot folder being built."""
+        if self.state is not None:
+            self.state.save(folder)
+
+
+def _key(policy: OverlapPolicy, hybrid: bool) -> str:
+    relevant = {f.name: getattr(policy, f.name) for f in fields(policy) if f.name not in ("block", "refresh")}
+    return json.dumps({**relevant, "hybrid": hybrid}, sort_keys=True)
 
 
 def _row(m: sparse.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -114,6 +263,67 @@ def _top_k(a_rows: np.ndarray, b_rows: np.ndarray, dense: np.ndarray | None, lex
     return np.vstack(out_i), np.vstack(out_s)
 
 
+class _Candidates:
+    """Every document's ``k`` best VAR procedures (``var``) and other non-VAR documents (``dup``), as index
+    and score arrays; -1 (score -inf) pads a list and fills the rows of VAR documents."""
+
+    def __init__(self, is_var: np.ndarray, k: int, block: int, signals: dict):
+        n = len(is_var)
+        self.is_var, self.k, self.block, self.signals = is_var, k, block, signals
+        self.lists = {"var_i": np.full((n, k), -1, np.int32), "var_s": np.full((n, k), -np.inf, np.float32),
+                      "dup_i": np.full((n, k), -1, np.int32), "dup_s": np.full((n, k), -np.inf, np.float32)}
+
+    def search(self, rows: np.ndarray) -> None:
+        """Compute the lists of ``rows`` against the whole corpus."""
+        for kind, b_rows in (("var", np.flatnonzero(self.is_var)), ("dup", np.flatnonzero(~self.is_var))):
+            i, s = _top_k(rows, b_rows, k=self.k, block=self.block, exclude_self=kind == "dup",
+                          **self.signals)
+            self.lists[f"{kind}_i"][rows] = -1
+            self.lists[f"{kind}_s"][rows] = -np.inf
+            self.lists[f"{kind}_i"][rows, :i.shape[1]] = i
+            self.lists[f"{kind}_s"][rows, :s.shape[1]] = s
+
+    def update(self, prev: dict[str, np.ndarray], rows: np.ndarray, documents: int) -> np.ndarray:
+        """The lists after an update (see the module docstring), from ``prev``, the lists of the previous
+        snapshot (``documents`` long; ``rows``: each document's index there, -1 if new or changed). True for
+        the documents whose lists were computed or changed."""
+        fresh = rows < 0
+        kept = np.flatnonzero(~fresh)
+        now = np.full(documents, -1, np.int64)
+        now[rows[kept]] = kept
+        lost = np.zeros(len(rows), bool)
+        for kind in ("var", "dup"):
+            old = prev[f"{kind}_i"][rows[kept]]
+            mapped = np.where(old >= 0, now[np.maximum(old, 0)], -1)
+            lost[kept] |= ((old >= 0) & (mapped < 0)).any(axis=1)
+            self.lists[f"{kind}_i"][kept] = mapped
+            self.lists[f"{kind}_s"][kept] = prev[f"{kind}_s"][rows[kept]]
+        again = ~self.is_var & (fresh | lost)  # no next best known: search again
+        self.search(np.flatnonzero(again))
+        rest = np.flatnonzero(~self.is_var & ~again)
+        for kind, cols in (("var", np.flatnonzero(fresh & self.is_var)),
+                           ("dup", np.flatnonzero(fresh & ~self.is_var))):
+            if not len(rest) or not len(cols):
+                continue
+            s = np.hstack([_scores(cols[i:i + self.block], rest, **self.signals).T
+                           for i in range(0, len(cols), self.block)])
+            ids = np.hstack([self.lists[f"{kind}_i"][rest], np.broadcast_to(cols, s.shape)])
+            s = np.hstack([self.lists[f"{kind}_s"][rest], s])
+            order = np.argsort(-s, axis=1, kind="stable")[:, :self.k]  # stable: a tie keeps the old candidate
+            best = np.take_along_axis(ids, order, axis=1)
+            again[rest[(best != self.lists[f"{kind}_i"][rest]).any(axis=1)]] = True
+            self.lists[f"{kind}_i"][rest] = best
+            self.lists[f"{kind}_s"][rest] = np.take_along_axis(s, order, axis=1)
+        return again
+
+
+def _scores(a_rows: np.ndarray, b_rows: np.ndarray, *, dense: np.ndarray | None, lex: sparse.csr_matrix,
+            weight: float) -> np.ndarray:
+    """semantic + weight·lexical of every (a, b), dense ``len(a_rows) × len(b_rows)``."""
+    s = weight * (lex[a_rows] @ lex[b_rows].T).toarray()
+    if dense is not None:
+        s += dense[a_rows] @ dense[b_rows].T
+    return s
 class _Evidence:
     """Section pairs and shared terms for the pairs worth showing."""
 
@@ -170,28 +380,57 @@ class _Evidence:
 
 def detect(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarray | None = None,
            chunk_table: np.ndarray | None = None, policy: OverlapPolicy = OverlapPolicy()) -> list[Overlap]:
-    """All overlaps among ``procs`` (indexed like the snapshot: chunk_table rows hold (doc idx, section idx))."""
+    """All overlaps among ``procs``, computed in full (indexed like the snapshot: chunk_table rows hold
+    (doc idx, section idx))."""
+    return update(procs, analyzer=analyzer, vectors=vectors, chunk_table=chunk_table, policy=policy).overlaps
+
+
+def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarray | None = None,
+           chunk_table: np.ndarray | None = None, policy: OverlapPolicy = OverlapPolicy(),
+           previous: Previous | None = None) -> Detection:
+    """The overlaps among ``procs``, reusing ``previous`` where the module docstring says it may."""
     n = len(procs)
     if n == 0:
-        return []
+        return Detection([], full=True, recomputed=0)
     doc_vecs = None
     if vectors is not None and chunk_table is not None and len(chunk_table):
         whole = chunk_table[:, 1] < 0
         doc_vecs = np.zeros((n, vectors.shape[1]), np.float32)
         doc_vecs[chunk_table[whole, 0]] = vectors[whole]
-    tfidf, terms = _tfidf([analyzer.terms(f"{p.title} {' '.join(p.keywords)} {p.text}") for p in procs])
-    titles, _ = _tfidf([analyzer.terms(_clean_title(p.title)) for p in procs])
-    ev = _Evidence(procs, tfidf, terms, vectors, chunk_table)
+    key = _key(policy, doc_vecs is not None)
+    analysis = "|".join(analyzer.terms(_PROBE))
+    state = _State.load(previous.folder, previous.documents, analysis) if previous is not None else None
+    rows = np.full(n, -1, np.int64)
+    changes = 0
+    if state is not None:
+        rows = np.array([-1 if r is None else r for r in previous.rows], np.int64)
+        changes = int((rows < 0).sum()) + previous.documents - int((rows >= 0).sum())
+    body = _Terms.gather(lambda i: f"{procs[i].title} {' '.join(procs[i].keywords)} {procs[i].text}", rows,
+                         analyzer, state and state.body)
+    title = _Terms.gather(lambda i: _clean_title(procs[i].title), rows, analyzer, state and state.title)
+    incremental = (state is not None and state.key == key
+                   and state.drift + changes <= policy.refresh * state.base)
+    if incremental:
+        body.extend_idf(state.body, state.base)
+        title.extend_idf(state.title, state.base)
+    else:
+        body.refresh_idf()
+        title.refresh_idf()
+    tfidf, titles = body.weighted(), title.weighted()
+    ev = _Evidence(procs, tfidf, body.terms, vectors, chunk_table)
     if doc_vecs is None:
         weight, full, partial = 1.0, policy.full_lexical, policy.partial_lexical
     else:
         weight, full, partial = policy.lexical_weight, policy.full, policy.partial
-
-    tiers = np.array([p.tier for p in procs])
-    var_rows = np.flatnonzero(tiers == "var")
-    other_rows = np.flatnonzero(tiers != "var")
-    var_i, var_s = _top_k(other_rows, var_rows, doc_vecs, tfidf, weight, policy.candidates, policy.block, False)
-    dup_i, dup_s = _top_k(other_rows, other_rows, doc_vecs, tfidf, weight, policy.candidates, policy.block, True)
+    is_var = np.array([p.tier == "var" for p in procs], bool)
+    signals = dict(dense=doc_vecs, lex=tfidf, weight=weight)
+    cand = _Candidates(is_var, policy.candidates, policy.block, signals)
+    if incremental:
+        redo = cand.update(state.lists, rows, previous.documents)
+    else:
+        redo = ~is_var
+        cand.search(np.flatnonzero(redo))
+    lists = cand.lists
     dup_floor = policy.duplicate_score if doc_vecs is not None else full
 
     def pair(a: int, b: int, kind: str, score: float, primary: bool) -> Overlap:
@@ -201,27 +440,39 @@ def detect(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
                        title=round(_dot(titles, a, b), 4), primary=primary,
                        shared_terms=ev.shared_terms(a, b), sections=ev.sections(a, b))
 
-    out: list[Overlap] = []
-    for r, a in enumerate(other_rows):
-        verdict = None
-        for c in range(dup_i.shape[1]):
-            b, s = int(dup_i[r, c]), float(dup_s[r, c])
+    def records(a: int) -> list[Overlap]:
+        out, verdict = [], None
+        for b, s in zip(lists["dup_i"][a].tolist(), lists["dup_s"][a].tolist(), strict=True):
             # Of two copies, the superseded or older one is the duplicate of the other.
-            if (s >= dup_floor and _dot(titles, a, b) >= policy.duplicate_title
+            if (b >= 0 and s >= dup_floor and _dot(titles, a, b) >= policy.duplicate_title
                     and _older(procs[a], procs[b])):
                 verdict = pair(a, b, "duplicate", s, True)
                 break
-        for c in range(var_i.shape[1]):
-            b, s = int(var_i[r, c]), float(var_s[r, c])
-            if s < partial:
+        for b, s in zip(lists["var_i"][a].tolist(), lists["var_s"][a].tolist(), strict=True):
+            if b < 0 or s < partial:
                 break
-            kind = "full" if s >= full else "partial"
-            out.append(pair(a, b, kind, s, primary=verdict is None))
+            out.append(pair(a, b, "full" if s >= full else "partial", s, primary=verdict is None))
             verdict = verdict or out[-1]
         if verdict is not None and verdict.kind == "duplicate":
             out.append(verdict)
-    log.info("overlaps: %d pairs among %d documents", len(out), n)
-    return out
+        return out
+
+    kept: dict[str, list[Overlap]] = defaultdict(list)
+    if incremental:
+        for o in previous.overlaps:
+            kept[o.doc_id].append(o)
+    out: list[Overlap] = []
+    for a in np.flatnonzero(~is_var).tolist():
+        out.extend(records(a) if redo[a] else kept.get(procs[a].doc_id, ()))
+    recomputed = int(redo.sum())
+    if incremental:
+        log.info("overlaps: %d pairs among %d documents; %d documents recomputed, the rest kept (%d added or "
+                 "removed since the last full computation)", len(out), n, recomputed, state.drift + changes)
+    else:
+        log.info("overlaps: %d pairs among %d documents (full computation)", len(out), n)
+    new_state = _State(body, title, lists, key, state.base if incremental else n,
+                       state.drift + changes if incremental else 0, analysis)
+    return Detection(out, full=not incremental, recomputed=recomputed, state=new_state)
 
 
 def _older(a: Procedure, b: Procedure) -> bool:

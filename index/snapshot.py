@@ -8,6 +8,8 @@ An index folder holds immutable snapshots and a pointer naming the one that serv
                           /whoosh/         the Whoosh index (one Whoosh document per procedure)
                           /vectors.npy     chunk embeddings (float16), with chunks.npy (doc index, section index)
                           /vocab.json      corpus word counts (compound splitting, spelling suggestions)
+                          /overlaps.json   overlap verdicts (index.overlap), with overlap-cache.npz: what the
+                                           next build's overlap update reuses
     INDEX/.building-*                  a build in progress; never read, removed by the next build
 
 The manifest records every file's size; opening checks them (and the .npy headers), so a truncated or missing
