@@ -97,6 +97,13 @@ class Vocabulary:
         self.counts.update(w for w in words(text) if not w.isdigit())
         self._split_cache.clear()
 
+    def remove_texts(self, texts) -> None:
+        """Undo ``add_text`` of each text (documents that left the corpus)."""
+        for text in texts:
+            self.counts.subtract(w for w in words(text) if not w.isdigit())
+        self.counts = +self.counts  # drop the words that reached zero
+        self._split_cache.clear()
+
     def known(self, word: str) -> bool:
         return self.counts.get(word, 0) >= self.min_count and word not in STOP_WORDS
 

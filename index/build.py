@@ -120,9 +120,7 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
     tmp = index_dir / f".building-{os.getpid()}-{time.time_ns()}"
     tmp.mkdir()
     try:
-        vocab = Vocabulary()
-        for p, *_ in entries:
-            vocab.add_text(f"{p.title} {' '.join(p.keywords)} {p.text}")
+        vocab = _vocabulary(entries, prev)
         analyzer = Analyzer(vocab)
         new = [p for p, _, _, old in entries if old is None]
         kept_ids = {p.doc_id for p, _, _, old in entries if old is not None}
@@ -193,6 +191,32 @@ def _load(sf: SourceFile, prev, prev_rows, skipped) -> tuple[Procedure, str, str
     except ParseError as exc:
         skipped.append((sf.rel, exc.reason))
         return None
+
+
+def _vocab_text(p: Procedure) -> str:
+    return f"{p.title} {' '.join(p.keywords)} {p.text}"
+
+
+def _vocabulary(entries, prev) -> Vocabulary:
+    """Corpus word counts. An update starts from the previous snapshot's counts, takes away the documents that
+    left or changed and adds the new versions: tokenising 17 000 documents on every build took 6–9 s."""
+    vocab = None
+    if prev is not None:
+        try:
+            vocab = Vocabulary.from_json(json.loads((prev.folder / "vocab.json").read_text(encoding="utf-8")))
+        except (OSError, ValueError, AttributeError) as exc:
+            log.warning("previous vocabulary unusable, counting from scratch: %s", exc)
+    if vocab is None:
+        vocab = Vocabulary()
+        for p, *_ in entries:
+            vocab.add_text(_vocab_text(p))
+        return vocab
+    kept = {old for *_, old in entries if old is not None}
+    vocab.remove_texts(_vocab_text(prev.procedure(i)) for i in range(len(prev.docs)) if i not in kept)
+    for p, *_, old in entries:
+        if old is None:
+            vocab.add_text(_vocab_text(p))
+    return vocab
 
 
 def _previous_overlaps(prev, entries) -> overlap.Previous | None:

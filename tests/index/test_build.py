@@ -47,6 +47,13 @@ def test_incremental_build_reparses_only_changed_files(corpus, tmp_path):
     assert engine.search("helst ti minutter").hits[0].doc_id == "t-var-bt"
     assert engine.search("nattevakt rapport").hits[0].doc_id == "t-ny"
     engine.close()
+    # The word counts (compound splitting, spelling) updated from the previous ones equal a full count.
+    build.build(tmp_path / "full", sources, full=True)
+    assert _vocab(ix) == _vocab(tmp_path / "full")
+
+
+def _vocab(ix: Path) -> dict:
+    return json.loads((snapshot.current_dir(ix) / "vocab.json").read_text(encoding="utf-8"))
 
 
 def test_build_skips_bad_files_and_reports_them(corpus, tmp_path):
