@@ -17,6 +17,9 @@ from index.errors import ModelUnavailableError
 from index.model import (
     DEFAULT_MODEL_NAME,
     VERIFY_SENTENCES,
+    Embedder,
+    _open_sentence_transformer,
+    _word_embedding_entry,
     default_model_dir,
     fallback_model_dir,
     load_embedder,
@@ -122,6 +125,94 @@ def test_relevant_passage_scores_higher(fresh_embedder):
         "Munnstell hos pasienter i livets siste fase: fukt slimhinnene og fjern belegg på tungen.",
     ])
     assert q @ relevant > q @ irrelevant + 0.05
+
+
+def _model_folders(provisioned):
+    folders = {"e5 (float16 file)": provisioned[0]}
+    if fallback_model_dir() is not None:
+        folders["MiniLM (float32 file)"] = fallback_model_dir()
+    return folders
+
+
+def test_lean_load_gives_the_plain_load_vectors(provisioned, fresh_embedder):
+    """The default (lean) load and sentence-transformers' own load of the same folder agree, queries one at a
+    time as search sends them and passages in padded batches as the build does."""
+    for label, folder in _model_folders(provisioned).items():
+        lean = fresh_embedder if folder == provisioned[0] else load_embedder(folder)
+        plain = Embedder(_open_sentence_transformer(folder, lean=False), folder)
+        assert type(lean._st[0].model.get_input_embeddings()).__name__ == "StoredEmbedding", label
+        ours = np.vstack([lean.encode_queries([s]) for s in VERIFY_SENTENCES]
+                         + [lean.encode_passages(VERIFY_SENTENCES)])
+        theirs = np.vstack([plain.encode_queries([s]) for s in VERIFY_SENTENCES]
+                           + [plain.encode_passages(VERIFY_SENTENCES)])
+        assert ours.dtype == np.float32 and ours.shape == theirs.shape
+        assert float((ours * theirs).sum(axis=1).min()) >= 0.9999, label
+        np.testing.assert_allclose(ours, theirs, atol=1e-5, err_msg=label)
+
+
+def test_lean_load_keeps_the_word_embedding_table_out_of_memory(provisioned, fresh_embedder):
+    import torch
+    from safetensors import safe_open
+
+    hf_model = fresh_embedder._st[0].model
+    vocab, dim = 250037, 384
+    tensors = list(fresh_embedder._st.parameters()) + list(fresh_embedder._st.buffers())
+    assert all(t.shape[0] != vocab for t in tensors if t.dim() == 2)          # no copy of the table, any dtype
+    assert all(p.dtype == torch.float32 for p in fresh_embedder._st.parameters())
+    assert sum(p.numel() * p.element_size() for p in fresh_embedder._st.parameters()) < 100e6
+    assert not hasattr(fresh_embedder._st.tokenizer, "_vocab")               # its Python vocabulary copy is freed
+    # The rows it reads are the file's rows, at the right offsets (first, last, a few between).
+    stored = hf_model.get_input_embeddings().stored
+    assert stored.table.shape == (vocab, dim) and stored.table.dtype == "float16"
+    ids = torch.tensor([0, 1, 2, 6, 12345, 200000, vocab - 1])
+    with safe_open(str(provisioned[0] / "model.safetensors"), framework="pt") as fh:
+        expected = fh.get_tensor(stored.table.key)[ids]
+    assert torch.equal(stored.rows(ids), expected)
+    with pytest.raises(IndexError):
+        stored.rows(torch.tensor([vocab]))
+
+
+def test_lean_embedder_is_thread_safe(fresh_embedder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = VERIFY_SENTENCES[:8]
+    expected = np.vstack([fresh_embedder.encode_queries([t]) for t in texts])
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = np.vstack(list(pool.map(lambda t: fresh_embedder.encode_queries([t]), texts * 3)))
+    np.testing.assert_allclose(got, np.vstack([expected] * 3), atol=1e-6)
+
+
+def test_lean_load_memory(provisioned):
+    """Measured in a fresh process: loading the model adds far less than the table's float32 size (384 MB)
+    on top of its imports (the plain load adds ~820 MB), and 50 queries add little."""
+    code = """
+import json, re, sys
+from pathlib import Path
+def rss():
+    return int(re.search(r"VmRSS:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
+import torch, sentence_transformers
+from index.model import load_embedder, VERIFY_SENTENCES
+before = rss()
+e = load_embedder(sys.argv[1])
+loaded = rss()
+for i in range(50):
+    e.encode_queries([VERIFY_SENTENCES[i % len(VERIFY_SENTENCES)][:80]])
+print(json.dumps({"load": loaded - before, "queries": rss() - loaded}))
+"""
+    out = subprocess.run([sys.executable, "-c", code, str(provisioned[0])], cwd=REPO, capture_output=True,
+                         text=True, check=True)
+    grew = json.loads(out.stdout.strip().splitlines()[-1])
+    assert grew["load"] < 550, grew          # ~360 MB: the tokenizer (~290 MB) and the other weights (86 MB)
+    assert grew["queries"] < 40, grew
+
+
+def test_word_embedding_entry(provisioned, tmp_path):
+    entry = _word_embedding_entry(provisioned[0] / "model.safetensors")
+    assert entry.key == "embeddings.word_embeddings.weight" and entry.dtype == "float16"
+    assert entry.shape == (250037, 384) and entry.nbytes == 250037 * 384 * 2
+    assert _word_embedding_entry(tmp_path / "absent.safetensors") is None
+    (tmp_path / "garbage.safetensors").write_bytes(b"\xff" * 64)
+    assert _word_embedding_entry(tmp_path / "garbage.safetensors") is None
 
 
 def test_missing_folder_raises_with_path(tmp_path):
