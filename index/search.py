@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -24,6 +25,7 @@ CANDIDATES = 100
 MAX_LEXICAL_CONCEPTS = 6
 COMMON_DF = 0.3  # share of documents above which a word is too common to search for alone
 SNIPPET_WORDS = 28
+SECTION_CACHE = 512  # documents whose analysed sections are kept (~80 kB each)
 
 _EMBED_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kildefinner-embed")
 _PREFIX_RE = re.compile(r"(?<!\S)(var|regional|regionalt|lokal|local|nb|nn|en|nynorsk|bokmål|utgått|alle):",
@@ -119,7 +121,7 @@ class Searcher:
     def __post_init__(self):
         # Sections and their stems per document, for choosing each hit's best section: the same documents
         # come back query after query while a nurse refines a search.
-        self._sections = functools.lru_cache(maxsize=2048)(self._load_sections)
+        self._sections = functools.lru_cache(maxsize=SECTION_CACHE)(self._load_sections)
 
     def _load_sections(self, idx: int) -> list[_Section]:
         return [_Section.of(heading, body, self.analyzer) for heading, body in self.snapshot.sections(idx)]
@@ -199,7 +201,9 @@ class _Section:
 
     heading: str
     tokens: tuple[str, ...]  # the body's words as written
-    stems: tuple[frozenset[str], ...]  # per token, the stems of the words in it
+    # Per token, the stems of the words in it: one stem as a str (most tokens), several as a tuple, none as "".
+    # Not a frozenset per token: at ~220 bytes each, a few hundred cached documents took tens of MB.
+    stems: tuple[str | tuple[str, ...], ...]
     terms: frozenset[str]  # all stems of heading and body
 
     @classmethod
@@ -208,8 +212,16 @@ class _Section:
         folded = fold(body).split()  # fold once, not once per token
         if len(folded) != len(tokens):  # folding changed the spacing (odd Unicode): fold token by token
             folded = [fold(t) for t in tokens]
-        stems = tuple(frozenset(stem(w) for w in folded_words(f) if w not in STOP_WORDS) for f in folded)
-        return cls(heading, tuple(tokens), stems, frozenset(analyzer.term_set(heading)).union(*stems))
+        stems = tuple(_compact([sys.intern(stem(w)) for w in folded_words(f) if w not in STOP_WORDS])
+                      for f in folded)
+        terms = set(analyzer.term_set(heading))
+        for st in stems:
+            if isinstance(st, str):
+                terms.add(st)
+            else:
+                terms.update(st)
+        terms.discard("")
+        return cls(heading, tuple(tokens), stems, frozenset(terms))
 
     def snippet(self, wanted: set[str], size: int = SNIPPET_WORDS) -> tuple[str, tuple[tuple[int, int], ...]]:
         """A window of ``size`` words around the first matched word, and the character spans of the matched
@@ -217,16 +229,24 @@ class _Section:
         tokens = self.tokens
         if not tokens:
             return "", ()
-        first = next((i for i, st in enumerate(self.stems) if not wanted.isdisjoint(st)), 0)
+        first = next((i for i, st in enumerate(self.stems) if _matches(st, wanted)), 0)
         start = max(0, min(first - size // 3, len(tokens) - size))
         text = "… " if start > 0 else ""
         marks = []
         for i in range(start, min(start + size, len(tokens))):
             if i > start:
                 text += " "
-            if not wanted.isdisjoint(self.stems[i]):
+            if _matches(self.stems[i], wanted):
                 marks.append((len(text), len(text) + len(tokens[i])))
             text += tokens[i]
         if start + size < len(tokens):
             text += " …"
         return text, tuple(marks)
+
+
+def _compact(stems: list[str]) -> str | tuple[str, ...]:
+    return "" if not stems else stems[0] if len(stems) == 1 else tuple(stems)
+
+
+def _matches(stems: str | tuple[str, ...], wanted: set[str]) -> bool:
+    return stems in wanted if isinstance(stems, str) else not wanted.isdisjoint(stems)
