@@ -141,7 +141,7 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
             lexical.write_index(tmp / "whoosh", add=new, delete=gone, analyzer=analyzer, fresh=False)
         else:
             lexical.write_index(tmp / "whoosh", add=new, delete=set(), analyzer=analyzer, fresh=True)
-        snapshot.write_docstore(tmp / "docs.sqlite", [(p, rel, h) for p, rel, h, _ in entries])
+        snapshot.write_docstore(tmp / "docs.sqlite", [(p, rel, h) for p, rel, h, _ in entries], found.overlaps)
         (tmp / "vocab.json").write_text(json.dumps(vocab.to_json(), ensure_ascii=False), encoding="utf-8")
         removed = len(set(prev_rows) - {rel for _, rel, _, _ in entries}) if prev else 0
         manifest_data = {

@@ -6,7 +6,7 @@ index and the query side cannot drift apart and compound parts get a field of th
 Whoosh stores the index; scoring reads its postings into numpy. Whoosh's own matcher tree walks every posting of
 every (field, word) pair in Python, one at a time — a query of six words with their synonyms over five fields
 took 170–650 ms at 18 000 documents. Here each term's postings are read block by block once, turned into a
-BM25F score vector over all documents (cached: the same words come back while a nurse refines a search), and a
+BM25F score per document (cached: the same words come back while a nurse refines a search), and a
 query is a handful of vector operations. The scores are Whoosh's BM25F to float precision —
 ``tests/index/test_lexical.py`` checks them against Whoosh's own search — with one query structure:
 
@@ -43,7 +43,7 @@ FIELD_BOOSTS = {"title": 4.0, "keywords": 2.5, "headings": 0.6, "body": 1.0, "pa
 SYNONYM_WEIGHT = 0.8
 PARTS_WEIGHT = 0.6
 B, K1 = 0.75, 1.2
-TERM_CACHE = 512  # score vectors kept (4 bytes × documents each)
+TERM_CACHE = 1024  # stems whose scores are kept (8 bytes per document that has the stem)
 
 _BYTE_LENGTH = np.array([byte_to_length(b) or 0 for b in range(256)], np.float32)
 _EMPTY_IDS, _EMPTY_TF = np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -119,7 +119,7 @@ class LexicalIndex:
             raise IndexCorruptError(f"{folder}: Whoosh index damaged ({exc})") from exc
         self._fields: dict[str, _Field] = {}
         self._doc_ids: dict[int, str] = {}
-        self._term_scores = functools.lru_cache(maxsize=TERM_CACHE)(self._load_term_scores)
+        self._term_postings = functools.lru_cache(maxsize=TERM_CACHE)(self._load_term_postings)
 
     def search(self, concepts: list[Concept], analyzer: Analyzer, limit: int) -> list[tuple[str, float]]:
         """The ``limit`` best documents for the concepts: [(doc_id, score)], best first."""
@@ -144,8 +144,16 @@ class LexicalIndex:
         total[np.logical_or.reduce([v == 0 for v in vectors])] = 0
         return total
 
-    def _load_term_scores(self, text: str) -> np.ndarray:
-        """One stem's BM25F score in every document: Σ over fields of boost × BM25 (Whoosh's idf and lengths)."""
+    def _term_scores(self, text: str) -> np.ndarray:
+        """One stem's BM25F score in every document (0 where it does not occur)."""
+        docs, scores = self._term_postings(text)
+        out = np.zeros(self._n, np.float32)
+        out[docs] = scores
+        return out
+
+    def _load_term_postings(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The documents that have the stem and its BM25F score in each: Σ over fields of boost × BM25 (Whoosh's
+        idf and lengths). Kept sparse in the cache: memory follows the postings, not the corpus size."""
         out = np.zeros(self._n, np.float32)
         for name in FIELD_BOOSTS:
             field = self._field(name)
@@ -154,8 +162,8 @@ class LexicalIndex:
                 ids, tf = _postings(seg, name, text)
                 docs = ids + base
                 out[docs] += weight * tf / (tf + field.norm[docs])
-        out.setflags(write=False)  # shared through the cache
-        return out
+        docs = np.flatnonzero(out).astype(np.int32)
+        return docs, out[docs]
 
     def _field(self, name: str) -> _Field:
         if name not in self._fields:

@@ -129,9 +129,7 @@ class Searcher:
     @functools.cached_property
     def _parents(self) -> dict[int, tuple[int, str]]:
         """doc idx → (VAR doc idx, overlap kind) for documents whose verdict is a VAR overlap."""
-        by_id = self.snapshot.by_id
-        return {idx: (by_id[o.other_id], o.kind) for idx, o in self.snapshot.primary_overlaps().items()
-                if o.kind != "duplicate"}
+        return {idx: v for idx, v in self.snapshot.verdicts().items() if v[1] != "duplicate"}
 
     def _lexical(self, concepts: list[Concept]) -> dict[int, float]:
         by_id = self.snapshot.by_id
@@ -166,8 +164,8 @@ class Searcher:
 
     def _hit(self, c: Candidate, concepts: list[Concept], chunk_scores, today: dt.date, grouped: bool) -> Hit:
         meta = self.snapshot.docs[c.idx]
-        ov = self.snapshot.primary_overlaps().get(c.idx)
-        other = self.snapshot.docs[self.snapshot.by_id[ov.other_id]] if ov else None
+        other_idx, kind = self.snapshot.verdicts().get(c.idx, (None, ""))
+        other = self.snapshot.docs[other_idx] if other_idx is not None else None
         sections = self._sections(c.idx)
         wanted = {s for con in concepts for phrase in (con.original, *con.alternatives) for s in phrase}
         sec_dense = {}
@@ -191,7 +189,7 @@ class Searcher:
                    snippet=snippet, marks=marks, path=meta.path, url=meta.url, lexical=c.lexical,
                    dense=c.dense, fused=c.final, replaced_by=meta.replaced_by,
                    overlaps_id=other.doc_id if other else "", overlaps_title=other.title if other else "",
-                   overlap_kind=ov.kind if ov else "", grouped=grouped)
+                   overlap_kind=kind, grouped=grouped)
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,8 +91,9 @@ def row_to_procedure(meta: dict, sections: list) -> Procedure:
     )
 
 
-def write_docstore(path: Path, rows: list[tuple[Procedure, str, str]]) -> None:
-    """rows: (procedure, rel path, content hash), in index order."""
+def write_docstore(path: Path, rows: list[tuple[Procedure, str, str]], overlaps: list[Overlap]) -> None:
+    """rows: (procedure, rel path, content hash), in index order; ``overlaps``: their primary verdicts go into a
+    table of their own, so a search needs neither the overlap file nor its evidence in memory."""
     con = sqlite3.connect(path)
     try:
         con.execute("CREATE TABLE docs (idx INTEGER PRIMARY KEY, doc_id TEXT UNIQUE NOT NULL, rel TEXT NOT NULL,"
@@ -102,6 +103,9 @@ def write_docstore(path: Path, rows: list[tuple[Procedure, str, str]]) -> None:
             ((i, p.doc_id, rel, h, json.dumps(procedure_to_row(p), ensure_ascii=False),
               json.dumps([[s.heading, s.text] for s in p.sections], ensure_ascii=False))
              for i, (p, rel, h) in enumerate(rows)))
+        con.execute("CREATE TABLE verdicts (doc_id TEXT PRIMARY KEY, other_id TEXT NOT NULL, kind TEXT NOT NULL)")
+        con.executemany("INSERT INTO verdicts VALUES (?, ?, ?)",
+                        ((o.doc_id, o.other_id, o.kind) for o in overlaps if o.primary))
         con.commit()
     finally:
         con.close()
@@ -139,7 +143,7 @@ class Snapshot:
                                     f"store has {len(self.docs)}")
         self._vectors: tuple[np.ndarray, np.ndarray] | None = None
         self._overlaps: list[Overlap] | None = None
-        self._primary: dict[int, Overlap] | None = None
+        self._verdicts: dict[int, tuple[int, str]] | None = None
 
     def _connect(self) -> sqlite3.Connection:
         uri = (self.folder / "docs.sqlite").resolve().as_uri() + "?mode=ro&immutable=1"
@@ -192,12 +196,16 @@ class Snapshot:
                 raise IndexCorruptError(f"{path}: overlap file damaged ({exc})") from exc
         return self._overlaps
 
-    def primary_overlaps(self) -> dict[int, Overlap]:
-        """doc idx → its overlap verdict, for documents that have one."""
-        if self._primary is None:
-            self._primary = {self.by_id[o.doc_id]: o for o in self.overlaps()
-                             if o.primary and o.doc_id in self.by_id and o.other_id in self.by_id}
-        return self._primary
+    def verdicts(self) -> dict[int, tuple[int, str]]:
+        """doc idx → (idx of the document it overlaps, overlap kind), for documents that have a verdict."""
+        if self._verdicts is None:
+            try:
+                rows = self._con.execute("SELECT doc_id, other_id, kind FROM verdicts").fetchall()
+            except sqlite3.OperationalError:  # a snapshot from before the table: read the overlap file
+                rows = [(o.doc_id, o.other_id, o.kind) for o in self.overlaps() if o.primary]
+            by_id = self.by_id
+            self._verdicts = {by_id[d]: (by_id[o], kind) for d, o, kind in rows if d in by_id and o in by_id}
+        return self._verdicts
 
     def close(self) -> None:
         self._con.close()

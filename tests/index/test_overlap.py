@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -107,6 +109,25 @@ def test_lexical_only_snapshot_still_detects_copies(corpus, tmp_path):
     engine = Engine(tmp_path / "idx")
     try:
         assert verdicts(engine).get("t-lok-pvk", ("",))[0] == "t-var-pvk"
+    finally:
+        engine.close()
+
+
+def test_search_verdicts_come_from_the_docstore_or_an_older_snapshots_overlap_file(corpus, tmp_path):
+    _, sources = corpus
+    build.build(tmp_path / "idx", sources)
+    folder = snapshot.current_dir(tmp_path / "idx")
+    con = sqlite3.connect(folder / "docs.sqlite")
+    assert ("t-lok-pvk", "t-var-pvk") in {(d, o) for d, o, _ in con.execute("SELECT * FROM verdicts")}
+    con.execute("DROP TABLE verdicts")  # as a snapshot written before the table existed
+    con.commit()
+    con.close()
+    (folder / "manifest.json").write_text(json.dumps(
+        {**json.loads((folder / "manifest.json").read_text()), "sizes": snapshot.file_sizes(folder)}))
+    engine = Engine(tmp_path / "idx")
+    try:
+        local = next(h for h in engine.search("PVK", mode="lexical").hits if h.doc_id == "t-lok-pvk")
+        assert local.overlaps_id == "t-var-pvk"
     finally:
         engine.close()
 
