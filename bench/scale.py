@@ -32,7 +32,6 @@ import json
 import os
 import random
 import re
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -330,7 +329,10 @@ def rss_probe(index: Path, queries_file: Path) -> None:
     queries = json.loads(queries_file.read_text(encoding="utf-8"))
     for q in queries:
         engine.search(q, top=30, mode="hybrid")
-    print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "opened_mb": opened,
+    # VmHWM, not ru_maxrss: Linux carries the forked parent's peak into ru_maxrss across exec, so a probe
+    # started from this (large) benchmark process would report the benchmark's own peak.
+    peak = int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
+    print(json.dumps({"rss_mb": peak, "opened_mb": opened,
                       "loaded_mb": loaded, "after_mb": vm_rss()}))
 
 
