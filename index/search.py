@@ -210,8 +210,7 @@ class _Section:
         folded = fold(body).split()  # fold once, not once per token
         if len(folded) != len(tokens):  # folding changed the spacing (odd Unicode): fold token by token
             folded = [fold(t) for t in tokens]
-        stems = tuple(_compact([sys.intern(stem(w)) for w in folded_words(f) if w not in STOP_WORDS])
-                      for f in folded)
+        stems = tuple(map(_token_stems, folded))
         terms = set(analyzer.term_set(heading))
         for st in stems:
             if isinstance(st, str):
@@ -242,7 +241,11 @@ class _Section:
         return text, tuple(marks)
 
 
-def _compact(stems: list[str]) -> str | tuple[str, ...]:
+@functools.lru_cache(maxsize=200_000)
+def _token_stems(folded_token: str) -> str | tuple[str, ...]:
+    """The stems of the words in one folded token, compact: one stem as a str, several as a tuple, none as "".
+    Cached: procedure text repeats its words, and stemming each occurrence was most of dressing a hit."""
+    stems = [sys.intern(stem(w)) for w in folded_words(folded_token) if w not in STOP_WORDS]
     return "" if not stems else stems[0] if len(stems) == 1 else tuple(stems)
 
 
