@@ -1,6 +1,7 @@
 """Scale: a 17 000-document region and the real 18 000-passage LiveQA-Med corpus, against SQLite FTS5.
 
     python -m bench.scale [--corpora synthetic,liveqa-med] [--seed 7] [--docs 17000] [--embed-sample 500]
+    python -m bench.scale --latency-only      # latency and RSS again on the indexes of the last full run
 
 Per corpus, in one run:
 
@@ -337,6 +338,35 @@ def rss_probe(index: Path, queries_file: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------------------- run
+def _lexical_latency(engine, fts_db: Path, queries: list[str], reps: int) -> dict:
+    """Kildefinner lexical vs FTS5, interleaved per query. Pass 1 is each query's first run in a fresh
+    process (Kildefinner's per-word score cache holds only what earlier queries left); the ``reps`` later
+    passes repeat the list, as a nurse refining a search does."""
+    fts = sqlite3.connect(fts_db)
+    sql = "SELECT doc_id, rank FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?"
+
+    def fts_search(q: str):
+        expr = fts_query(q)
+        return fts.execute(sql, (expr, TOP)).fetchall() if expr else []
+
+    fts_search(queries[0])
+    passes: list[tuple[list[float], list[float]]] = []
+    for _ in range(1 + reps):
+        kf_t, fts_t = [], []
+        for q in queries:
+            t = time.perf_counter()
+            engine.search(q, top=TOP, mode="lexical")
+            kf_t.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            fts_search(q)
+            fts_t.append(time.perf_counter() - t)
+        passes.append((kf_t, fts_t))
+    fts.close()
+    return {"kf_lex_first": _pct(passes[0][0]), "fts_first": _pct(passes[0][1]),
+            "kf_lex": _pct([t for kf, _ in passes[1:] for t in kf]),
+            "fts": _pct([t for _, ft in passes[1:] for t in ft]), "lat_load": _load()}
+
+
 def run(name: str, args, embedder) -> dict:
     print(f"\n=== {name} ===  load {_load()}", flush=True)
     base = SCALE / name
@@ -358,40 +388,15 @@ def run(name: str, args, embedder) -> dict:
     r["lex_size"] = _du(engine.snapshot.folder)
     r["fts_build_s"] = fts_build(base / "fts5.sqlite", engine.snapshot)
     r["fts_size"] = (base / "fts5.sqlite").stat().st_size
-    fts = sqlite3.connect(base / "fts5.sqlite")
-    sql = "SELECT doc_id, rank FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?"
-
-    def fts_search(q: str):
-        expr = fts_query(q)
-        return fts.execute(sql, (expr, TOP)).fetchall() if expr else []
-
-    # Pass 1 is each query's first run in a fresh process (Kildefinner's per-word score cache holds only what
-    # earlier queries left); later passes repeat the list, as a nurse refining a search does.
-    fts_search(queries[0])
-    passes: list[tuple[list[float], list[float]]] = []
-    for _ in range(1 + args.reps):
-        kf_t, fts_t = [], []
-        for q in queries:
-            t = time.perf_counter()
-            engine.search(q, top=TOP, mode="lexical")
-            kf_t.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            fts_search(q)
-            fts_t.append(time.perf_counter() - t)
-        passes.append((kf_t, fts_t))
-    r["kf_lex_first"], r["fts_first"] = _pct(passes[0][0]), _pct(passes[0][1])
-    r["kf_lex"] = _pct([t for kf, _ in passes[1:] for t in kf])
-    r["fts"] = _pct([t for _, ft in passes[1:] for t in ft])
-    r["lat_load"] = _load()
+    r.update(_lexical_latency(engine, base / "fts5.sqlite", queries, args.reps))
     print(f"[{name}] lexical first pass p50/p95 {r['kf_lex_first'][0]:.1f}/{r['kf_lex_first'][1]:.1f} ms, FTS5 "
           f"{r['fts_first'][0]:.1f}/{r['fts_first'][1]:.1f} ms; repeated {r['kf_lex'][0]:.1f}/{r['kf_lex'][1]:.1f}"
-          f" ms, FTS5 {r['fts'][0]:.1f}/{r['fts'][1]:.1f} ms  load {r['lat_load']}", flush=True)
+          f" ms, FTS5 {r['fts'][0]:.1f}/{r['fts'][1]:.1f} ms  load {_load()}", flush=True)
     if args.profile:
         _profile(engine, queries, base / "profile-lexical.txt", mode="lexical")
     snap_for_sample = engine.snapshot
     emb = embed_sample(embedder, snap_for_sample, args.embed_sample, args.seed) if embedder else None
     engine.close()
-    fts.close()
 
     _touch_docs(sources, CHANGED, args.seed)
     rep = api.build(lex_dir, sources, use_model=False)
@@ -417,17 +422,10 @@ def run(name: str, args, embedder) -> dict:
     assert engine.attach_embedder(embedder), engine.model_error
     r["hyb_size"] = _du(engine.snapshot.folder)
     r["chunks"] = int(engine.snapshot.vectors()[1].shape[0])
-    for q in queries:
-        engine.search(q, top=TOP, mode="hybrid")
-    hyb_t = []
-    for _ in range(args.reps):
-        for q in queries:
-            t = time.perf_counter()
-            engine.search(q, top=TOP, mode="hybrid")
-            hyb_t.append(time.perf_counter() - t)
-    r["hyb"] = _pct(hyb_t)
+    r.update(_hybrid_latency(engine, embedder, queries, args.reps))
     print(f"[{name}] hybrid index {r['chunks']} chunks ({sampled.real_hits} real) built in {rep.seconds:.1f} s; "
-          f"hybrid p50/p95 {r['hyb'][0]:.1f}/{r['hyb'][1]:.1f} ms  load {_load()}", flush=True)
+          f"hybrid p50/p95 {r['hyb'][0]:.1f}/{r['hyb'][1]:.1f} ms (query embedding alone "
+          f"{r['qemb'][0]:.1f}/{r['qemb'][1]:.1f})  load {_load()}", flush=True)
     if args.profile:
         _profile(engine, queries, base / "profile-hybrid.txt", mode="hybrid")
     engine.close()
@@ -441,62 +439,37 @@ def run(name: str, args, embedder) -> dict:
     return _rss_probe(name, hyb_dir, base / "queries.json", r)
 
 
-def graft_vectors(lex_dir: Path, hyb_dir: Path, sampled: SampledEmbedder) -> int:
-    """A copy of the lexical index whose snapshot gets the chunk matrix a full embedded build would write
-    (same chunks, same layout; real vectors where sampled) — minutes instead of a full second build."""
-    shutil.rmtree(hyb_dir, ignore_errors=True)
-    shutil.copytree(lex_dir, hyb_dir)
-    folder = snapshot.current_dir(hyb_dir)
-    snap = snapshot.Snapshot(folder)
-    rows = [(m.idx, sec, text) for m in snap.docs for sec, text in _build.chunk_texts(snap.procedure(m.idx))]
-    snap.close()
-    matrix = np.concatenate([sampled.encode_passages([t for *_, t in rows[i:i + 4096]])
-                             for i in range(0, len(rows), 4096)])
-    np.save(folder / "vectors.npy", matrix.astype(np.float16))
-    np.save(folder / "chunks.npy", np.array([(d, sec) for d, sec, _ in rows], dtype=np.int32))
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    manifest.update(model=sampled.name, dim=sampled.dim, sizes=snapshot.file_sizes(folder))
-    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    return len(rows)
-
-
-def run_hybrid_only(name: str, args, embedder) -> dict:
-    """Hybrid latency and RSS on the lexical index a previous ``--no-model`` run left in bench/out/scale/."""
-    base = SCALE / name
-    lex_dir = base / "index-lexical"
-    queries = json.loads((base / "queries.json").read_text(encoding="utf-8"))
-    print(f"\n=== {name} (hybrid only) ===  load {_load()}", flush=True)
-    engine = api.Engine(lex_dir)
-    emb = embed_sample(embedder, engine.snapshot, args.embed_sample, args.seed)
-    engine.close()
-    r: dict = {"name": name, "embed": {k: v for k, v in emb.items() if k != "known"}}
-    print(f"[{name}] embedding sample: {emb['chunks']} chunks of {emb['docs']} docs in {emb['seconds']:.1f} s "
-          f"= {emb['chunks_s']:.1f} chunks/s; corpus has {emb['total_chunks']} chunks  load {_load()}", flush=True)
-    hyb_dir = base / "index-hybrid"
-    sampled = SampledEmbedder(embedder, emb["known"], args.seed)
-    r["chunks"] = graft_vectors(lex_dir, hyb_dir, sampled)
-    r["hyb_real"] = sampled.real_hits
-    engine = api.Engine(hyb_dir)
-    assert engine.attach_embedder(embedder), engine.model_error
-    r["hyb_size"] = _du(engine.snapshot.folder)
-    for q in queries[:20]:
-        engine.search(q, top=TOP, mode="hybrid")
-    hyb_t, lex_t = [], []
+def _hybrid_latency(engine, embedder, queries: list[str], reps: int) -> dict:
+    """Hybrid p50/p95 over ``reps`` passes after a warm pass, and the query embedding alone (interleaved)."""
     for q in queries:
-        t = time.perf_counter()
         engine.search(q, top=TOP, mode="hybrid")
-        hyb_t.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        embedder.encode_queries([q])
-        lex_t.append(time.perf_counter() - t)
-    r["hyb"], r["qemb"] = _pct(hyb_t), _pct(lex_t)
-    print(f"[{name}] hybrid over {r['chunks']} chunks ({sampled.real_hits} real): p50/p95 {r['hyb'][0]:.1f}/"
-          f"{r['hyb'][1]:.1f} ms; query embedding alone p50/p95 {r['qemb'][0]:.1f}/{r['qemb'][1]:.1f} ms  "
-          f"load {_load()}", flush=True)
-    if args.profile:
-        _profile(engine, queries, base / "profile-hybrid.txt", mode="hybrid")
+    hyb_t, emb_t = [], []
+    for _ in range(reps):
+        for q in queries:
+            t = time.perf_counter()
+            engine.search(q, top=TOP, mode="hybrid")
+            hyb_t.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            embedder.encode_queries([q])
+            emb_t.append(time.perf_counter() - t)
+    return {"hyb": _pct(hyb_t), "qemb": _pct(emb_t)}
+
+
+def run_latency_only(name: str, args, embedder) -> dict:
+    """Latency again (lexical vs FTS5, hybrid) and peak RSS on the indexes an earlier full run left in
+    bench/out/scale/<corpus>/ — no rebuild, for re-measuring after a search-side change."""
+    base = SCALE / name
+    queries = json.loads((base / "queries.json").read_text(encoding="utf-8"))
+    print(f"\n=== {name} (latency only) ===  load {_load()}", flush=True)
+    engine = api.Engine(base / "index-hybrid")
+    assert engine.attach_embedder(embedder), engine.model_error
+    r: dict = {"name": name, "docs": len(engine.snapshot.docs), "queries": len(queries)}
+    r.update(_lexical_latency(engine, base / "fts5.sqlite", queries, args.reps))
+    r.update(_hybrid_latency(engine, embedder, queries, args.reps))
     engine.close()
-    return _rss_probe(name, hyb_dir, base / "queries.json", r)
+    print(f"[{name}] lexical first pass {r['kf_lex_first']}, FTS5 {r['fts_first']}; repeated {r['kf_lex']}, "
+          f"FTS5 {r['fts']}; hybrid {r['hyb']}, query embedding alone {r['qemb']}  load {_load()}", flush=True)
+    return _rss_probe(name, base / "index-hybrid", base / "queries.json", r)
 
 
 def _rss_probe(name: str, hyb_dir: Path, qfile: Path, r: dict) -> dict:
@@ -548,7 +521,7 @@ def report(results: list[dict]) -> None:
                  "hybrid p50/p95 ms"],
                 rows))
     rows = []
-    for r in results:
+    for r in (r for r in results if "lex_build_s" in r):
         e = r.get("embed")
         embed_s = e["total_chunks"] / e["chunks_s"] if e else 0
         rows.append([r["name"], f"{r['lex_build_s']:.0f} s ({r['docs'] / r['lex_build_s']:.0f} docs/s)",
@@ -562,7 +535,7 @@ def report(results: list[dict]) -> None:
     rows = [[r["name"], f"{r['lex_incr_s']:.1f} s", f"{r['hyb_incr_s']:.1f} s" if "hyb_incr_s" in r else "–",
              f"{r['lex_size'] / 2**20:.0f} MB", f"{r['hyb_size'] / 2**20:.0f} MB" if "hyb_size" in r else "–",
              f"{r['fts_size'] / 2**20:.0f} MB", f"{r['rss_mb']:.0f} MB" if "rss_mb" in r else "–"]
-            for r in results]
+            for r in results if "lex_incr_s" in r]
     print(table(["corpus", "50-doc update lexical", "50-doc update hybrid", "snapshot lexical", "snapshot hybrid",
                  "FTS5 db", "peak RSS"], rows))
 
@@ -575,8 +548,8 @@ def main() -> None:
     ap.add_argument("--embed-sample", type=int, default=500, help="documents embedded to measure throughput")
     ap.add_argument("--reps", type=int, default=1, help="repeated timed passes after the first")
     ap.add_argument("--no-model", action="store_true", help="lexical and FTS5 only")
-    ap.add_argument("--hybrid-only", action="store_true",
-                    help="hybrid latency and RSS on the lexical index of an earlier run, vectors grafted on")
+    ap.add_argument("--latency-only", action="store_true",
+                    help="latency and RSS again on the indexes of an earlier full run (no rebuild)")
     ap.add_argument("--profile", action="store_true", help="pyinstrument profiles into bench/out/scale/<corpus>/")
     ap.add_argument("--rss-probe", nargs=2, metavar=("INDEX", "QUERIES"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -589,13 +562,9 @@ def main() -> None:
         from index.model import load_embedder
 
         embedder = load_embedder()
-    if args.hybrid_only:
-        results = [run_hybrid_only(name, args, embedder) for name in args.corpora.split(",")]
-        (SCALE / f"results-hybrid-{args.corpora.replace(',', '+')}.json").write_text(
-            json.dumps(results, indent=1, default=str), encoding="utf-8")
-        return
-    results = [run(name, args, embedder) for name in args.corpora.split(",")]
-    out = SCALE / f"results-{args.corpora.replace(',', '+')}.json"
+    run_one = run_latency_only if args.latency_only else run
+    results = [run_one(name, args, embedder) for name in args.corpora.split(",")]
+    out = SCALE / f"results-{'latency-' if args.latency_only else ''}{args.corpora.replace(',', '+')}.json"
     out.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     report(results)
 
