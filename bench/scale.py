@@ -467,8 +467,11 @@ def run_latency_only(name: str, args, embedder) -> dict:
     r.update(_lexical_latency(engine, base / "fts5.sqlite", queries, args.reps))
     r.update(_hybrid_latency(engine, embedder, queries, args.reps))
     engine.close()
-    print(f"[{name}] lexical first pass {r['kf_lex_first']}, FTS5 {r['fts_first']}; repeated {r['kf_lex']}, "
-          f"FTS5 {r['fts']}; hybrid {r['hyb']}, query embedding alone {r['qemb']}  load {_load()}", flush=True)
+    def ms(key: str) -> str:
+        return f"{r[key][0]:.1f}/{r[key][1]:.1f} ms"
+
+    print(f"[{name}] lexical first pass {ms('kf_lex_first')}, FTS5 {ms('fts_first')}; repeated {ms('kf_lex')}, "
+          f"FTS5 {ms('fts')}; hybrid {ms('hyb')}, query embedding alone {ms('qemb')}  load {_load()}", flush=True)
     return _rss_probe(name, base / "index-hybrid", base / "queries.json", r)
 
 
