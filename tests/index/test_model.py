@@ -19,12 +19,12 @@ from index.model import (
     VERIFY_SENTENCES,
     Embedder,
     _open_sentence_transformer,
-    _word_embedding_entry,
     default_model_dir,
     fallback_model_dir,
     load_embedder,
     provision,
 )
+from index.model_lean import word_embedding_entry
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -206,13 +206,13 @@ print(json.dumps({"load": loaded - before, "queries": rss() - loaded}))
     assert grew["queries"] < 40, grew
 
 
-def test_word_embedding_entry(provisioned, tmp_path):
-    entry = _word_embedding_entry(provisioned[0] / "model.safetensors")
+def testword_embedding_entry(provisioned, tmp_path):
+    entry = word_embedding_entry(provisioned[0] / "model.safetensors")
     assert entry.key == "embeddings.word_embeddings.weight" and entry.dtype == "float16"
     assert entry.shape == (250037, 384) and entry.nbytes == 250037 * 384 * 2
-    assert _word_embedding_entry(tmp_path / "absent.safetensors") is None
+    assert word_embedding_entry(tmp_path / "absent.safetensors") is None
     (tmp_path / "garbage.safetensors").write_bytes(b"\xff" * 64)
-    assert _word_embedding_entry(tmp_path / "garbage.safetensors") is None
+    assert word_embedding_entry(tmp_path / "garbage.safetensors") is None
 
 
 def test_missing_folder_raises_with_path(tmp_path):
