@@ -77,15 +77,17 @@ class VariantGrouping:
     """A local or regional hit that repeats a VAR procedure found in the same search goes right under it.
 
     "VAR AS IS": when a local routine covers the task of a VAR procedure, the VAR procedure is suggested first
-    and the local variant stays reachable just below it. A full copy whose VAR procedure is in the list also
-    loses ``copy_penalty`` of its score (it adds nothing the primary source lacks), so it does not outrank other
-    VAR procedures either. A partial variant (a children's version, one shared section) groups only when its
+    and the local variant stays reachable just below it. A full copy whose VAR procedure is in the list is
+    never more relevant than that procedure — it repeats the same task; where it matches the query better, the
+    difference is local wording — so its fused score is capped at the procedure's, and it loses
+    ``copy_penalty`` besides (it adds nothing the primary source lacks). So it does not outrank other VAR
+    procedures its VAR procedure does not outrank either. A partial variant (a children's version, one shared section) groups only when its
     VAR procedure is comparably relevant (fused score at least ``partial_ratio`` of the variant's), so a query
     about what only the variant covers still finds it first. A variant never moves above another VAR hit.
     """
 
     partial_ratio: float = 0.7
-    copy_penalty: float = 0.1
+    copy_penalty: float = 0.05
 
     def group(self, ranked: list[Candidate], parents: dict[int, tuple[int, str]]) -> tuple[list[Candidate], set[int]]:
         """(new order, idx of the hits placed under their VAR procedure). ``parents``: idx → (VAR idx, kind)."""
@@ -98,7 +100,8 @@ class VariantGrouping:
                 continue
             links[c.idx] = p.idx
             if kind == "full":
-                by_idx[c.idx] = replace(c, final=c.final - self.copy_penalty)
+                excess = max(0.0, c.fused - p.fused)
+                by_idx[c.idx] = replace(c, final=c.final - excess - self.copy_penalty)
         ranked = sorted(by_idx.values(), key=lambda c: (-c.final, c.idx))
         pos = {c.idx: i for i, c in enumerate(ranked)}
         is_var = [c.tier == "var" for c in ranked]

@@ -42,6 +42,17 @@ def test_full_copy_goes_right_under_its_var_procedure():
     assert ids.index(1) == ids.index(3) + 1 and grouped == {1}
 
 
+def test_full_copy_is_never_more_relevant_than_its_var_procedure():
+    # Local 1 repeats VAR 3 and matches the query's wording better; VAR 2, less relevant than 1 on its own,
+    # still comes before the copy, because the copy counts for no more than VAR 3.
+    ids, grouped = order([cand(1, "local", 1.0), cand(3, "var", 0.6), cand(2, "var", 0.5)],
+                         parents={1: (3, "full")})
+    assert ids == [3, 2, 1] and grouped == set()
+    # A partial variant (it covers more than the VAR procedure) keeps its own relevance.
+    assert order([cand(1, "local", 1.0), cand(3, "var", 0.6), cand(2, "var", 0.5)],
+                 parents={1: (3, "partial")})[0] == [1, 3, 2]
+
+
 def test_variant_never_moves_above_another_var_procedure():
     # VAR 3 first, then VAR 2, then 3's local copy 1: the copy stays under 2 rather than jumping it.
     ids, grouped = order([cand(3, "var", 0.9), cand(2, "var", 0.8), cand(1, "local", 0.5)],
