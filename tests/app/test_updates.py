@@ -32,6 +32,16 @@ def share(tmp_path, app_sources):
     return share, publish_v2
 
 
+def _checked(qtbot, session) -> tuple[IndexUpdater, list]:
+    """An updater for ``session`` after one check of the share: (updater, the check results so far)."""
+    updater = IndexUpdater(session=session, minutes=0)
+    results = []
+    updater.checked.connect(results.append)
+    updater.check_now()
+    qtbot.waitUntil(lambda: bool(results), timeout=10000)
+    return updater, results
+
+
 def test_app_serves_the_local_copy_and_switches_to_a_new_version(qtbot, make_window, share):
     share_dir, publish_v2 = share
     window = make_window(index_dir=share_dir)
@@ -41,11 +51,7 @@ def test_app_serves_the_local_copy_and_switches_to_a_new_version(qtbot, make_win
     assert search(qtbot, window, "PVK")
     v1 = session.engine.snapshot.name
 
-    updater = IndexUpdater(session=session, minutes=0)
-    results = []
-    updater.checked.connect(results.append)
-    updater.check_now()
-    qtbot.waitUntil(lambda: bool(results), timeout=10000)
+    updater, results = _checked(qtbot, session)
     assert results[-1].status == publish.UP_TO_DATE
 
     v2 = publish_v2()
@@ -63,11 +69,7 @@ def test_share_gone_keeps_serving_the_copy(qtbot, make_window, share):
     v1 = session.engine.snapshot.name
     shutil.rmtree(share_dir)
 
-    updater = IndexUpdater(session=session, minutes=0)
-    results = []
-    updater.checked.connect(results.append)
-    updater.check_now()
-    qtbot.waitUntil(lambda: bool(results), timeout=10000)
+    _updater, results = _checked(qtbot, session)
     assert results[-1].status == publish.UNREACHABLE
     assert session.engine.snapshot.name == v1 and search(qtbot, window, "PVK")
 

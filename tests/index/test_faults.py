@@ -104,12 +104,18 @@ def _line_events(index_dir: Path, sources, scratch: Path) -> int:
     return int(proc.stdout.split()[-1])
 
 
-def _kill_and_recover(tmp_path: Path, seeds: list[int]) -> None:
+def _built_then_changed(tmp_path: Path) -> tuple[list, Path, str]:
+    """The test corpus built into tmp_path/ix, then one source file changed: (sources, index, first snapshot)."""
     root = tmp_path / "src"
     sources = write_corpus(root)
     ix = tmp_path / "ix"
     first = build.build(ix, sources).snapshot
     _change(root, 1)
+    return sources, ix, first
+
+
+def _kill_and_recover(tmp_path: Path, seeds: list[int]) -> None:
+    sources, ix, first = _built_then_changed(tmp_path)
     total = _line_events(ix, sources, tmp_path / "count")
     for seed in seeds:
         target = random.Random(seed).randint(1, total)
@@ -172,11 +178,7 @@ _FSIZE_CHILD = """
 
 @pytest.mark.parametrize("limit", [1024, 8 * 1024, 24 * 1024])
 def test_disk_full_during_build_gives_clear_error_and_old_snapshot_serves(tmp_path, limit):
-    root = tmp_path / "src"
-    sources = write_corpus(root)
-    ix = tmp_path / "ix"
-    first = build.build(ix, sources).snapshot
-    _change(root, 1)
+    sources, ix, first = _built_then_changed(tmp_path)
     before = _listing(ix / "snapshots")
     proc = _child(_FSIZE_CHILD, str(limit), str(ix), json.dumps([(t, str(p)) for t, p in sources]))
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -243,11 +245,7 @@ _READ_ONLY_CHILD = """
 
 
 def test_read_only_index_folder_serves_and_build_fails_clearly(tmp_path, read_only):
-    root = tmp_path / "src"
-    sources = write_corpus(root)
-    ix = tmp_path / "ix"
-    first = build.build(ix, sources).snapshot
-    _change(root, 1)
+    sources, ix, first = _built_then_changed(tmp_path)
     reason = read_only(ix)
     before = _listing(ix)
     proc = _child(_READ_ONLY_CHILD, str(ix), json.dumps([(t, str(p)) for t, p in sources]))
@@ -337,11 +335,7 @@ def _truncate(path: Path) -> None:
 
 
 def _two_snapshots(tmp_path: Path) -> tuple[Path, str, Path]:
-    root = tmp_path / "src"
-    sources = write_corpus(root)
-    ix = tmp_path / "ix"
-    good = build.build(ix, sources).snapshot
-    _change(root, 1)
+    sources, ix, good = _built_then_changed(tmp_path)
     build.build(ix, sources)
     return ix, good, snapshot.current_dir(ix)
 

@@ -465,19 +465,12 @@ def _real_docx() -> bytes:
     return _DOCX
 
 
+@pytest.mark.parametrize(("suffix", "real"), [(".pdf", _real_pdf), (".docx", _real_docx)])
 @_FUZZ
 @given(data=st.data())
-def test_mutated_pdf_only_raises_parse_error(tmp_path, data):
-    path = tmp_path / "fuzz.pdf"
-    path.write_bytes(data.draw(_mutations(_real_pdf())))
-    _only_parse_error(path)
-
-
-@_FUZZ
-@given(data=st.data())
-def test_mutated_docx_only_raises_parse_error(tmp_path, data):
-    path = tmp_path / "fuzz.docx"
-    path.write_bytes(data.draw(_mutations(_real_docx())))
+def test_mutated_binary_file_only_raises_parse_error(tmp_path, suffix, real, data):
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(data.draw(_mutations(real())))
     _only_parse_error(path)
 
 
