@@ -81,9 +81,10 @@ class VariantGrouping:
     never more relevant than that procedure — it repeats the same task; where it matches the query better, the
     difference is local wording — so its fused score is capped at the procedure's, and it loses
     ``copy_penalty`` besides (it adds nothing the primary source lacks). So it does not outrank other VAR
-    procedures its VAR procedure does not outrank either. A partial variant (a children's version, one shared section) groups only when its
-    VAR procedure is comparably relevant (fused score at least ``partial_ratio`` of the variant's), so a query
-    about what only the variant covers still finds it first. A variant never moves above another VAR hit.
+    procedures its VAR procedure does not outrank either. A partial variant (a children's version, one shared
+    section) groups only when its VAR procedure is comparably relevant (fused score at least ``partial_ratio``
+    of the variant's), so a query about what only the variant covers still finds it first. A variant never
+    moves above another VAR hit.
     """
 
     partial_ratio: float = 0.7
