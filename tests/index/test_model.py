@@ -182,30 +182,6 @@ def test_lean_embedder_is_thread_safe(fresh_embedder):
     np.testing.assert_allclose(got, np.vstack([expected] * 3), atol=1e-6)
 
 
-def test_lean_load_memory(provisioned):
-    """Measured in a fresh process: loading the model adds far less than the table's float32 size (384 MB)
-    on top of its imports (the plain load adds ~820 MB), and 50 queries add little."""
-    code = """
-import json, re, sys
-from pathlib import Path
-def rss():
-    return int(re.search(r"VmRSS:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
-import torch, sentence_transformers
-from index.model import load_embedder, VERIFY_SENTENCES
-before = rss()
-e = load_embedder(sys.argv[1])
-loaded = rss()
-for i in range(50):
-    e.encode_queries([VERIFY_SENTENCES[i % len(VERIFY_SENTENCES)][:80]])
-print(json.dumps({"load": loaded - before, "queries": rss() - loaded}))
-"""
-    out = subprocess.run([sys.executable, "-c", code, str(provisioned[0])], cwd=REPO, capture_output=True,
-                         text=True, check=True)
-    grew = json.loads(out.stdout.strip().splitlines()[-1])
-    assert grew["load"] < 550, grew          # ~360 MB: the tokenizer (~290 MB) and the other weights (86 MB)
-    assert grew["queries"] < 40, grew
-
-
 def testword_embedding_entry(provisioned, tmp_path):
     entry = word_embedding_entry(provisioned[0] / "model.safetensors")
     assert entry.key == "embeddings.word_embeddings.weight" and entry.dtype == "float16"
