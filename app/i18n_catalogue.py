@@ -180,6 +180,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Tal på treff",
         "Ingen treff for «{query}».":
             "Ingen treff for «{query}».",
+        "Ingen gode treff for «{query}». Det nærmeste indeksen har, står under.":
+            "Ingen gode treff for «{query}». Det nærmaste indeksen har, står under.",
+        "Nærmeste forslag":
+            "Nærmaste forslag",
         "Prøv et kortere eller mer generelt ord, eller et synonym (f.eks. «venflon» for PVK).":
             "Prøv eit kortare eller meir generelt ord, eller eit synonym (t.d. «venflon» for PVK).",
         "Skriv i søkefeltet for å finne prosedyrer. Den nasjonale VAR-prosedyren (primærkilden) vises først; regionale og lokale varianter er merket.":
@@ -504,6 +508,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Number of results",
         "Ingen treff for «{query}».":
             "No results for “{query}”.",
+        "Ingen gode treff for «{query}». Det nærmeste indeksen har, står under.":
+            "No good matches for “{query}”. The closest the index has are below.",
+        "Nærmeste forslag":
+            "Closest suggestion",
         "Prøv et kortere eller mer generelt ord, eller et synonym (f.eks. «venflon» for PVK).":
             "Try a shorter or more general word, or a synonym (e.g. “venflon” for PVK).",
         "Skriv i søkefeltet for å finne prosedyrer. Den nasjonale VAR-prosedyren (primærkilden) vises først; regionale og lokale varianter er merket.":

@@ -42,6 +42,7 @@ BADGE_COLOURS = {
     "stale": ("#ffd54f", "#000000", "#ffd54f", "#000000"),
     "superseded": ("#b71c1c", "#ffffff", "#ef9a9a", "#000000"),
     "overlap": ("#37474f", "#ffffff", "#b0bec5", "#000000"),  # repeats a VAR procedure (or a newer copy)
+    "weak": ("#616161", "#ffffff", "#bdbdbd", "#000000"),  # not a real match, only the closest the index has
 }
 LANGUAGE_NAMES = {"nb": "bokmål", "nn": "nynorsk", "en": "English"}
 
@@ -66,7 +67,7 @@ class Flag:
 
 
 def hit_flags(hit: Hit, titles: dict[str, str]) -> list[Flag]:
-    flags = []
+    flags = [] if hit.good else [Flag("weak", tr("Nærmeste forslag"))]
     if hit.status == "superseded":
         target = titles.get(hit.replaced_by) or hit.replaced_by
         flags.append(Flag("superseded", tr("Utgått – erstattet av {title}", title=target) if target

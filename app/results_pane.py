@@ -166,7 +166,7 @@ class ResultsPane(QWidget):
         if outcome is None:
             return
         result = outcome.result
-        n = len(result.hits)
+        n = result.matches  # real matches: the closest suggestions after them are not counted
         self.count_label.setText(tr("{n} treff", n=n) if n != 1 else tr("1 treff"))
         if result.suggestion:
             self.suggestion_button.setText(tr("Mente du «{text}»?", text=result.suggestion))
@@ -175,6 +175,9 @@ class ResultsPane(QWidget):
         else:
             self.suggestion_button.hide()
         notes = []
+        if result.hits and not result.matches:
+            notes.append(tr("Ingen gode treff for «{query}». Det nærmeste indeksen har, står under.",
+                            query=outcome.query))
         if result.fuzzy and result.suggestion:
             notes.append(tr("Viser treff for «{text}».", text=result.suggestion))
         if result.mode == "lexical" and self._semantic == LOADING:

@@ -50,8 +50,9 @@ def read_tsv(path: Path) -> list[dict]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def beir_to_folder(src: Path, dest: Path, *, language: str) -> Path:
-    """Write a BEIR corpus as Markdown files with front matter (all tier 'var'), once."""
+def beir_to_folder(src: Path, dest: Path, *, language: str, keep: set[str] | None = None) -> Path:
+    """Write a BEIR corpus (or the documents in ``keep``) as Markdown files with front matter (all tier
+    'var'), once."""
     done = dest / ".complete"
     if done.exists():
         return dest
@@ -60,6 +61,8 @@ def beir_to_folder(src: Path, dest: Path, *, language: str) -> Path:
     with opener(src, "rt", encoding="utf-8") as fh:
         for line in fh:
             d = json.loads(line)
+            if keep is not None and d["_id"] not in keep:
+                continue
             title = (d.get("title") or d["text"][:80]).replace("\n", " ").replace('"', "'")
             (dest / f"{d['_id']}.md").write_text(
                 f'---\nid: "{d["_id"]}"\ntitle: "{title}"\nsource: var\nlanguage: {language}\n---\n{d["text"]}\n',

@@ -1,6 +1,11 @@
-"""Retrieval quality: nDCG@10, Recall@10, MRR@10, VAR-first for lexical, dense and hybrid search.
+"""Retrieval quality: nDCG@10, Recall@10, MRR@10, VAR-first for lexical, dense and hybrid search, each beside
+its plain reference on the same corpus and queries (``bench/plain.py``: plain BM25F, plain e5, plain RRF).
 
-    python -m bench.quality [--datasets nursing-nb,norquad,liveqa-med] [--failures] [--lexical-only]
+    python -m bench.quality [--datasets nursing-nb,norquad,liveqa-sub] [--failures] [--lexical-only]
+
+Datasets: ``nursing-nb`` (dev queries), ``norquad`` (the **dev** split; its test split is held out),
+``liveqa-med`` (all 17 908 passages; embedding them takes hours on 2 cores, so use it with --lexical-only)
+and ``liveqa-sub`` (the 1 936 judged passages plus 600 others drawn with a fixed seed: every mode).
 
 Scores come from the acceptance scorer (../shared/eval/score.py). Indexes are cached under bench/out/ and
 updated incrementally, so a re-run after a ranking change costs seconds.
@@ -12,6 +17,7 @@ import argparse
 import json
 import time
 
+from bench import plain
 from bench.common import (
     EVAL,
     NURSING,
@@ -30,16 +36,25 @@ from index import api
 MODES = ("lexical", "dense", "hybrid")
 
 
+LIVEQA_OTHERS = 600  # unjudged passages beside the judged ones in liveqa-sub
+LANGUAGE = {"nursing-nb": "nb", "norquad": "nb", "liveqa-med": "en", "liveqa-sub": "en"}
+
+
 def _dataset(name: str):
-    """(sources, qrels, docs_dir for tiers, queries [(qid, text, type)])"""
+    """(sources, qrels, docs_dir for tiers, queries [(qid, text, type)], corpus folder)"""
     if name == "nursing-nb":
         queries = [(r["qid"], r["query"], r["type"]) for r in read_tsv(NURSING / "queries-dev.tsv")]
-        return [("local", NURSING / "docs")], NURSING / "qrels-dev.tsv", NURSING / "docs", queries
-    ext = EVAL / "external" / name
+        docs = NURSING / "docs"
+        return [("local", docs)], NURSING / "qrels-dev.tsv", docs, queries, docs
+    base = "liveqa-med" if name == "liveqa-sub" else name
+    ext = EVAL / "external" / base
     corpus = ext / ("corpus.jsonl.gz" if (ext / "corpus.jsonl.gz").exists() else "corpus.jsonl")
-    folder = beir_to_folder(corpus, OUT / f"corpus-{name}", language="nb" if name == "norquad" else "en")
-    split = "test"
+    split = "dev" if base == "norquad" else "test"
     qrels = beir_qrels(ext / "qrels" / f"{split}.tsv", OUT / f"qrels-{name}.tsv")
+    keep = None
+    if name == "liveqa-sub":
+        keep = _liveqa_subset(corpus, {r["doc_id"] for r in read_tsv(qrels)})
+    folder = beir_to_folder(corpus, OUT / f"corpus-{name}", language=LANGUAGE[name], keep=keep)
     wanted = {r["qid"] for r in read_tsv(qrels)}
     queries = []
     with open(ext / "queries.jsonl", encoding="utf-8") as fh:
@@ -47,11 +62,22 @@ def _dataset(name: str):
             q = json.loads(line)
             if q["_id"] in wanted:
                 queries.append((q["_id"], q["text"], "all"))
-    return [("var", folder)], qrels, OUT / "no-tiers", queries
+    return [("var", folder)], qrels, OUT / "no-tiers", queries, folder
 
 
-def evaluate(name: str, *, failures: bool = False, lexical_only: bool = False) -> list[list]:
-    sources, qrels, docs_dir, queries = _dataset(name)
+def _liveqa_subset(corpus, judged: set[str]) -> set[str]:
+    import gzip
+    import random
+
+    with gzip.open(corpus, "rt", encoding="utf-8") as fh:
+        ids = sorted(json.loads(line)["_id"] for line in fh)
+    others = [i for i in ids if i not in judged]
+    return judged | set(random.Random(13).sample(others, LIVEQA_OTHERS))
+
+
+def evaluate(name: str, *, failures: bool = False, lexical_only: bool = False) -> tuple[list[list], dict]:
+    """(rows: dataset, mode, ours × 4 metrics, plain nDCG, ours − plain; per-query-type nDCG of hybrid)."""
+    sources, qrels, docs_dir, queries, corpus = _dataset(name)
     (OUT / "no-tiers").mkdir(parents=True, exist_ok=True)
     index_dir = OUT / (f"index-{name}-lexical" if lexical_only else f"index-{name}")
     t0 = time.perf_counter()
@@ -61,26 +87,40 @@ def evaluate(name: str, *, failures: bool = False, lexical_only: bool = False) -
     if not lexical_only and not engine.load_model():
         print(f"[{name}] dense unavailable: {engine.model_error}")
     modes = ("lexical",) if lexical_only else MODES
-    rows = []
     qtypes = OUT / f"qtypes-{name}.tsv"
     qtypes.write_text("qid\ttype\n" + "".join(f"{q}\t{t}\n" for q, _, t in queries), encoding="utf-8")
+
+    def scored(results: dict, tag: str) -> dict:
+        run = OUT / f"run-{name}-{tag}.txt"
+        write_run(run, results, f"kf-{tag}")
+        return score(run, qrels, docs_dir, qtypes)
+
+    docs = plain.read_folder(corpus)
+    pairs = [(q, t) for q, t, _ in queries]
+    plain_runs = {"lexical": plain.bm25(docs, pairs, LANGUAGE[name])}
+    if not lexical_only:
+        plain_runs["dense"] = plain.e5(docs, pairs, engine.embedder.path)
+        plain_runs["hybrid"] = plain.rrf(plain_runs["lexical"], plain_runs["dense"])
+    rows, by_type = [], {}
     for mode in modes:
         results = {}
         for qid, text, _ in queries:
             res = engine.search(text, top=100, mode=mode)
             results[qid] = [(h.doc_id, h.fused) for h in res.hits]
-        run = OUT / f"run-{name}-{mode}.txt"
-        write_run(run, results, f"kf-{mode}")
-        s = score(run, qrels, docs_dir, qtypes)
-        summ = s["summary"]
-        rows.append([name, mode, summ["ndcg"], summ["recall"], summ["mrr"], summ["varfirst"]])
-        if mode == modes[-1] and name == "nursing-nb":
-            print(table(["type", "nDCG@10"], [[t, v] for t, v in sorted(s["by_type"].items())]))
-            if failures:
-                _print_failures(s["per"], queries, results)
+        ours, ref = scored(results, mode), scored(plain_runs[mode], f"plain-{mode}")
+        o, r = ours["summary"], ref["summary"]
+        rows.append([name, mode, o["ndcg"], o["recall"], o["mrr"], o["varfirst"], PLAIN_NAME[mode], r["ndcg"],
+                     r["recall"], r["mrr"], r["varfirst"], o["ndcg"] - r["ndcg"]])
+        if mode == modes[-1]:
+            by_type = ours["by_type"]
+            if failures and name == "nursing-nb":
+                _print_failures(ours["per"], queries, results)
     print(f"[{name}] done in {time.perf_counter() - t0:.1f} s")
     engine.close()
-    return rows
+    return rows, by_type
+
+
+PLAIN_NAME = {"lexical": "BM25F", "dense": "e5", "hybrid": "RRF"}
 
 
 def _print_failures(per: dict, queries, results) -> None:
@@ -100,17 +140,23 @@ def _print_failures(per: dict, queries, results) -> None:
 def main() -> None:
     require_shared()
     ap = argparse.ArgumentParser()
-    ap.add_argument("--datasets", default="nursing-nb,norquad")
+    ap.add_argument("--datasets", default="nursing-nb,norquad,liveqa-sub")
     ap.add_argument("--failures", action="store_true", help="list nursing-nb queries that miss a target")
     ap.add_argument("--lexical-only", action="store_true",
                     help="build without embeddings and score lexical search only (large corpora, quick)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows, types = [], {}
     for name in args.datasets.split(","):
-        rows += evaluate(name, failures=args.failures, lexical_only=args.lexical_only)
+        r, by_type = evaluate(name, failures=args.failures, lexical_only=args.lexical_only)
+        rows += r
+        if name == "nursing-nb":
+            types = by_type
     print(f"\n{time.strftime('%Y-%m-%d')} · {machine()}")
-    print(table(["dataset", "mode", "nDCG@10", "R@10", "MRR@10", "VAR-first"], rows))
+    if types:
+        print(table(["nursing-nb type", "nDCG@10"], [[t, v] for t, v in sorted(types.items())]))
+    print(table(["dataset", "mode", "nDCG@10", "R@10", "MRR@10", "VAR-first", "plain", "nDCG@10", "R@10",
+                 "MRR@10", "VAR-first", "Δ nDCG"], rows))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Norwegian text analysis: folding, tokens, stop words, stemming and compound splitting.
 
 One ``Analyzer`` turns text into index terms, the same way at index and at query time. Terms are Snowball
-Norwegian stems (which serve bokmål and, roughly, nynorsk). Compound words are split against the corpus
+Norwegian stems of the bokmål form of each word (``index.nynorsk`` maps nynorsk forms first). Compound words are split against the corpus
 vocabulary (``Vocabulary``) so ``trykksår`` finds ``trykksårforebygging`` and ``måling blodtrykk`` finds
 ``blodtrykksmåling``; the parts go to their own field so a whole-word match still counts more.
 """
@@ -17,12 +17,21 @@ from collections.abc import Iterable
 
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from index.nynorsk import WORDS as _NYNORSK
+from index.nynorsk import to_bokmal
+
+# Bump when the terms a text analyses to change: an index built with another version is re-analysed in full.
+ANALYSIS_VERSION = 2
+
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _KEEP = set("æøå")
 # Stop words in both written standards, plus filler words nurses type into a search box.
 STOP_WORDS = frozenset(stopwords_for_language("no")) | frozenset(
-    ["hvordan", "korleis", "hva", "kva", "når", "kor", "hvor", "hvilken", "hvilke", "kven", "hvem", "bør", "skal", "skal", "kan", "må", "gjøre", "gjere", "gjør", "rutine", "rutinen", "prosedyre", "prosedyren"]
+    ["hvordan", "korleis", "hva", "kva", "når", "kor", "hvor", "hvilken", "hvilke", "kven", "hvem", "bør", "skal",
+     "kan", "må", "gjøre", "gjere", "gjør", "rutine", "rutinen", "prosedyre", "prosedyren"]
 )
+# A nynorsk word whose bokmål form is a stop word is one too (``frå`` as ``fra``).
+STOP_WORDS |= frozenset(nn for nn, nb in _NYNORSK.items() if nb in STOP_WORDS)
 # Linking letters Norwegian puts between compound parts (blodtrykk-s-måling, sykepleie-e-...).
 _LINKERS = ("s", "e")
 MIN_PART = 3
@@ -75,10 +84,11 @@ _snowball = stemmer_for_language("no")
 
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball Norwegian, applied to a fixed point so inflected and base forms meet
-    (``kateteret`` → ``kateter`` → ``katet``)."""
+    """Snowball Norwegian of the word's bokmål form, applied to a fixed point so inflected and base forms meet
+    (``kateteret`` → ``kateter`` → ``katet``; ``sjukepleiar`` → ``sykepleier`` → ``sykeplei``)."""
     if word.isdigit() or len(word) <= 3:
         return word
+    word = to_bokmal(word)
     prev, cur = word, _snowball(word)
     while cur != prev and len(cur) > 3:
         prev, cur = cur, _snowball(cur)

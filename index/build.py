@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from index import lexical, overlap, snapshot
-from index.analysis import Analyzer, Vocabulary
+from index.analysis import ANALYSIS_VERSION, Analyzer, Vocabulary
 from index.errors import (
     BuildCancelled,
     IndexCorruptError,
@@ -39,18 +39,27 @@ log = logging.getLogger(__name__)
 
 # progress(stage, done, total) -> False to cancel. Stages: "scan", "parse", "embed", "overlap", "write".
 ProgressFn = Callable[[str, int, int], "bool | None"]
+CHUNKING_VERSION = 2  # bump when chunk_texts changes: vectors are then reused only where a chunk's text is
 CHUNK_WORDS = 180
+CHUNK_OVERLAP = 30
+SECTION_WINDOWS = 6
 DOC_CHUNK = snapshot.DOC_CHUNK_SECTION
 
 
 def chunk_texts(p: Procedure) -> list[tuple[int, str]]:
-    """Passages to embed: one for the document as a whole, one per section (title kept for context)."""
+    """Passages to embed: one for the document as a whole, and each section in windows of CHUNK_WORDS words
+    (overlapping by CHUNK_OVERLAP, at most SECTION_WINDOWS per section), the title kept for context. A section
+    cut at its first window was invisible to meaning search past that point (NorQuAD dev: the answer is often
+    in a passage's second half)."""
     opening = " ".join(" ".join(s.text for s in p.sections).split()[:CHUNK_WORDS])
     out = [(DOC_CHUNK, f"{p.title}. {', '.join(p.keywords)}. {opening}")]
+    step = CHUNK_WORDS - CHUNK_OVERLAP
     for i, s in enumerate(p.sections):
-        body = " ".join(s.text.split()[:CHUNK_WORDS])
-        if len(body) >= 40:
-            out.append((i, f"{p.title} – {s.heading}: {body}" if s.heading else f"{p.title}: {body}"))
+        words = s.text.split()
+        for start in range(0, max(1, len(words) - CHUNK_OVERLAP), step)[:SECTION_WINDOWS]:
+            body = " ".join(words[start:start + CHUNK_WORDS])
+            if len(body) >= 40:
+                out.append((i, f"{p.title} – {s.heading}: {body}" if s.heading else f"{p.title}: {body}"))
     return out
 
 
@@ -123,29 +132,34 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
         vocab = _vocabulary(entries, prev)
         analyzer = Analyzer(vocab)
         new = [p for p, _, _, old in entries if old is None]
+        # Terms from another analysis version do not match today's queries: every document is re-analysed
+        # (texts and vectors are still reused).
+        reanalyse = prev is not None and prev.manifest.get("analysis") != ANALYSIS_VERSION
         kept_ids = {p.doc_id for p, _, _, old in entries if old is not None}
         dim, model_name, matrix, table = _write_vectors(tmp, entries, prev, prev_rows, embedder, report)
         report("overlap", 0, 1)
         procs = [p for p, *_ in entries]
         found = overlap.update(procs, analyzer=analyzer, vectors=matrix, chunk_table=table,
-                               previous=_previous_overlaps(prev, entries))
+                               previous=None if reanalyse else _previous_overlaps(prev, entries))
         (tmp / snapshot.OVERLAPS).write_text(
             json.dumps([o.to_json() for o in found.overlaps], ensure_ascii=False), encoding="utf-8")
         found.save(tmp)
         report("overlap", 1, 1)
         report("write", 0, 1)
         (tmp / "whoosh").mkdir()
-        if prev is not None:
+        if prev is not None and not reanalyse:
             shutil.copytree(prev.folder / "whoosh", tmp / "whoosh", dirs_exist_ok=True)
             gone = {m.doc_id for m in prev.docs} - kept_ids
             lexical.write_index(tmp / "whoosh", add=new, delete=gone, analyzer=analyzer, fresh=False)
         else:
-            lexical.write_index(tmp / "whoosh", add=new, delete=set(), analyzer=analyzer, fresh=True)
+            lexical.write_index(tmp / "whoosh", add=procs if reanalyse else new, delete=set(), analyzer=analyzer,
+                                fresh=True)
         snapshot.write_docstore(tmp / "docs.sqlite", [(p, rel, h) for p, rel, h, _ in entries], found.overlaps)
         (tmp / "vocab.json").write_text(json.dumps(vocab.to_json(), ensure_ascii=False), encoding="utf-8")
         removed = len(set(prev_rows) - {rel for _, rel, _, _ in entries}) if prev else 0
         manifest_data = {
             "format": snapshot.FORMAT_VERSION,
+            "analysis": ANALYSIS_VERSION, "chunking": CHUNKING_VERSION,
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "model": model_name, "dim": dim,
             "documents": len(entries),
@@ -262,8 +276,9 @@ def _write_vectors(tmp: Path, entries, prev, prev_rows, embedder, report):
             prev_by_doc.setdefault(int(doc), []).append(row)
     todo: list[tuple[int, int, str]] = []  # (new doc idx, section idx, text)
     reused: list[tuple[int, np.ndarray, np.ndarray]] = []
+    same_chunking = prev is not None and prev.manifest.get("chunking") == CHUNKING_VERSION
     for new_idx, (p, rel, _, old) in enumerate(entries):
-        if old is not None and old in prev_by_doc:
+        if old is not None and old in prev_by_doc and same_chunking:
             rows = prev_by_doc[old]
             reused.append((new_idx, prev_vectors[0][rows], prev_vectors[1][rows, 1]))
             continue
@@ -297,12 +312,21 @@ def _write_vectors(tmp: Path, entries, prev, prev_rows, embedder, report):
 
 
 def _previous_chunks(prev, prev_vectors, rows: list[int], old_idx: int) -> dict[str, np.ndarray]:
-    """Chunk text → vector of the previous version of a changed file (empty if there is none)."""
+    """Chunk text → vector of the previous version of a changed file (empty if there is none).
+
+    A section's rows are its windows in order. An index chunked before windows had one row per section, the
+    text of today's first window: pairing each section's rows with its windows in order stays right for both.
+    """
     if not rows:
         return {}
-    by_section = {int(prev_vectors[1][r, 1]): r for r in rows}
-    return {text: prev_vectors[0][by_section[sec]] for sec, text in chunk_texts(prev.procedure(old_idx))
-            if sec in by_section}
+    by_section: dict[int, list[int]] = {}
+    for r in rows:
+        by_section.setdefault(int(prev_vectors[1][r, 1]), []).append(r)
+    texts: dict[int, list[str]] = {}
+    for sec, text in chunk_texts(prev.procedure(old_idx)):
+        texts.setdefault(sec, []).append(text)
+    return {text: prev_vectors[0][r] for sec, rs in by_section.items()
+            for r, text in zip(rs, texts.get(sec, ()), strict=False)}
 
 
 def _fsync_tree(folder: Path) -> None:

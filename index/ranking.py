@@ -7,7 +7,7 @@ variant, while a clearly more relevant local-only routine (larger lead than the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -73,66 +73,82 @@ class SourcePriority:
 
 
 @dataclass(frozen=True)
+class Confidence:
+    """Whether a hit is a real match or only the closest thing the index has ("xyzzy" finds *something* by
+    meaning: every document has a cosine with every query).
+
+    Dense evidence is calibrated per query against a no-match baseline, the median document's cosine: a
+    document that answers stands clear of the crowd, while for nonsense every document is about as close as
+    the median one. Lexical evidence is the share of the query's searched concepts a document matches. A hit
+    is good with a clear dense margin alone, or with half the concepts matched and some margin; without the
+    dense side (lexical mode), the concepts alone decide. Similarity alone never makes a hit.
+    """
+
+    dense_margin: float = 0.08
+    supported_margin: float = 0.03
+    coverage: float = 0.5
+
+    def good(self, coverage: float, margin: float | None) -> bool:
+        if margin is None:
+            return coverage >= self.coverage
+        return margin >= self.dense_margin or (coverage >= self.coverage and margin >= self.supported_margin)
+
+
+@dataclass(frozen=True)
 class VariantGrouping:
     """A local or regional hit that repeats a VAR procedure found in the same search goes right under it.
 
     "VAR AS IS": when a local routine covers the task of a VAR procedure, the VAR procedure is suggested first
-    and the local variant stays reachable just below it. A full copy whose VAR procedure is in the list is
-    never more relevant than that procedure — it repeats the same task; where it matches the query better, the
-    difference is local wording — so its fused score is capped at the procedure's, and it loses
-    ``copy_penalty`` besides (it adds nothing the primary source lacks). So it does not outrank other VAR
-    procedures its VAR procedure does not outrank either. A partial variant (a children's version, one shared
-    section) groups only when its VAR procedure is comparably relevant (fused score at least ``partial_ratio``
-    of the variant's), so a query about what only the variant covers still finds it first. A variant never
-    moves above another VAR hit.
+    and the local variant stays in reach right below it, however many other VAR hits the tier bonus put
+    between them — a relevant variant is never buried. A variant groups only when its VAR procedure is about
+    this query too: at least ``link_floor`` of the variant's relevance (fused score), or — for a partial
+    variant (a children's version, one shared section) — ``partial_ratio`` of it. Below that the link says
+    nothing about this query (a link to the wrong procedure, or a need only the variant covers), and the
+    variant's own relevance decides. A stale variant groups whenever its VAR procedure is in the list: an
+    overdue local copy never outranks the current procedure it repeats.
     """
 
     partial_ratio: float = 0.7
-    copy_penalty: float = 0.05
+    link_floor: float = 0.5
 
-    def group(self, ranked: list[Candidate], parents: dict[int, tuple[int, str]]) -> tuple[list[Candidate], set[int]]:
-        """(new order, idx of the hits placed under their VAR procedure). ``parents``: idx → (VAR idx, kind)."""
+    def group(self, ranked: list[Candidate], parents: dict[int, tuple[int, str]],
+              stale: frozenset[int] = frozenset()) -> tuple[list[Candidate], set[int]]:
+        """(new order, idx of the hits placed under their VAR procedure). ``parents``: idx → (VAR idx, kind);
+        ``stale``: idx of the stale hits."""
         by_idx = {c.idx: c for c in ranked}
-        links: dict[int, int] = {}
+        children: dict[int, list[Candidate]] = {}
         for c in ranked:
             parent, kind = parents.get(c.idx, (None, ""))
             p = by_idx.get(parent)
-            if p is None or (kind != "full" and p.fused < self.partial_ratio * c.fused):
+            if p is None or p.tier != "var" or parent in parents:
                 continue
-            links[c.idx] = p.idx
-            if kind == "full":
-                excess = max(0.0, c.fused - p.fused)
-                by_idx[c.idx] = replace(c, final=c.final - excess - self.copy_penalty)
-        ranked = sorted(by_idx.values(), key=lambda c: (-c.final, c.idx))
-        pos = {c.idx: i for i, c in enumerate(ranked)}
-        is_var = [c.tier == "var" for c in ranked]
-        children: dict[int, list[Candidate]] = {}
-        for c in ranked:
-            p = links.get(c.idx)
-            if p is None or (pos[p] < pos[c.idx] and any(is_var[pos[p] + 1:pos[c.idx]])):
-                links.pop(c.idx, None)
-                continue
-            children.setdefault(p, []).append(c)
+            need = self.link_floor if kind == "full" else self.partial_ratio
+            if c.idx in stale or p.fused >= need * c.fused:
+                children.setdefault(p.idx, []).append(c)
+        placed = {c.idx for kids in children.values() for c in kids}
         out: list[Candidate] = []
-        done: set[int] = set()
         for c in ranked:
-            head = links.get(c.idx, c.idx)
-            if head in done:
+            if c.idx in placed:
                 continue
-            done.add(head)
-            out.append(by_idx[head])
-            for child in children.get(head, ()):
-                done.add(child.idx)
-                out.append(child)
-        return out, set(links)
+            out.append(c)
+            out.extend(children.get(c.idx, ()))
+        return out, placed
 
 
-def top_docs_from_chunks(scores: np.ndarray, chunk_docs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Best chunk score per document (chunks grouped by document), then the k best documents."""
+def best_per_doc(scores: np.ndarray, chunk_docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(doc idx, best chunk score) of every document (chunks grouped by document)."""
     starts = np.flatnonzero(np.r_[True, chunk_docs[1:] != chunk_docs[:-1]])
-    best = np.maximum.reduceat(scores, starts)
-    docs = chunk_docs[starts]
+    return chunk_docs[starts], np.maximum.reduceat(scores, starts)
+
+
+def top_docs(docs: np.ndarray, best: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best of ``best_per_doc``'s documents, best first."""
     k = min(k, len(best))
     top = np.argpartition(-best, k - 1)[:k] if k else np.array([], dtype=int)
     top = top[np.argsort(-best[top])]
     return docs[top], best[top]
+
+
+def top_docs_from_chunks(scores: np.ndarray, chunk_docs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Best chunk score per document (chunks grouped by document), then the k best documents."""
+    return top_docs(*best_per_doc(scores, chunk_docs), k)

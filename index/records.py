@@ -72,6 +72,7 @@ class Hit:
     overlap_kind: str = ""  # one of OVERLAP_KINDS, "" if none
     grouped: bool = False  # placed right under the VAR procedure it overlaps, which is in this result list
     marks: tuple[tuple[int, int], ...] = ()  # [start, end) character spans of the matched words in ``snippet``
+    good: bool = True  # a real match (index.ranking.Confidence), not only the closest the index has
 
     def marked_words(self) -> list[str]:
         return [self.snippet[a:b] for a, b in self.marks]
@@ -94,8 +95,13 @@ class SearchResult:
     hits: tuple[Hit, ...]
     mode: str  # "hybrid" | "lexical" | "dense" — what actually ran
     suggestion: str = ""  # "did you mean" text, empty when none
-    fuzzy: bool = False  # typo-tolerant matching was used
+    fuzzy: bool = False  # the query was replaced by ``suggestion`` (else the suggestion is only offered)
     notice: str = ""  # plain-language note (e.g. "semantic search unavailable: lexical only")
+    matches: int = -1  # hits that are real matches (``Hit.good``); -1: all of them
+
+    def __post_init__(self):
+        if self.matches < 0:
+            object.__setattr__(self, "matches", sum(h.good for h in self.hits))
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,15 @@ import numpy as np
 
 from index.analysis import STOP_WORDS, Analyzer, fold, folded_words, stem
 from index.lexical import LexicalIndex
-from index.ranking import Candidate, Fusion, SourcePriority, VariantGrouping, top_docs_from_chunks
+from index.ranking import (
+    Candidate,
+    Confidence,
+    Fusion,
+    SourcePriority,
+    VariantGrouping,
+    best_per_doc,
+    top_docs,
+)
 from index.records import Hit, SearchFilters, SearchResult
 from index.snapshot import DOC_CHUNK_SECTION, Snapshot
 from index.spelling import Speller
@@ -26,6 +34,9 @@ MAX_LEXICAL_CONCEPTS = 6
 COMMON_DF = 0.3  # share of documents above which a word is too common to search for alone
 SNIPPET_WORDS = 28
 SECTION_CACHE = 512  # documents whose analysed sections are kept (~80 kB each)
+REFERENCE_WEIGHT = 0.2  # a reference list's share of its match when choosing a hit's section
+# Headings of reference lists and bibliographies (bokmål, nynorsk, English), folded.
+_REFERENCE_RE = re.compile(r"(\d+[.)]?\s*)?(referans|kilde|kjelde|litteratur|bibliografi|references?\b|sources?\b)")
 
 _EMBED_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kildefinner-embed")
 _PREFIX_RE = re.compile(r"(?<!\S)(var|regional|regionalt|lokal|local|nb|nn|en|nynorsk|bokmål|utgått|alle):",
@@ -60,6 +71,24 @@ def dense_scores(matrix: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
     return product.float().numpy()
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One query's evidence: what was searched and how each document scored, before the ranking policy."""
+
+    query: str  # as typed, non-printable characters blanked
+    filters: SearchFilters  # the caller's, plus the query's prefixes
+    mode: str  # what actually runs
+    concepts: list[Concept]
+    lexical: dict[int, float]  # doc idx → BM25F
+    coverage: dict[int, float]  # doc idx → share of the searched concepts it matches
+    dense: dict[int, float]  # doc idx → cosine of its best chunk (the CANDIDATES best documents)
+    dense_median: float  # the median document's cosine: how close "anything" is to this query
+    chunk_scores: np.ndarray | None  # cosine of every chunk (None without the dense side)
+    suggestion: str = ""
+    fuzzy: bool = False
+    notice: str = ""
+
+
 @dataclass
 class Searcher:
     snapshot: Snapshot
@@ -70,11 +99,23 @@ class Searcher:
     fusion: Fusion = Fusion()
     policy: SourcePriority = SourcePriority()
     grouping: VariantGrouping = VariantGrouping()
+    confidence: Confidence = Confidence()
     embedder: object | None = None  # index.model.Embedder once loaded
     today: dt.date | None = None
 
     def search(self, query: str, *, filters: SearchFilters = SearchFilters(), top: int = 20,
                mode: str = "hybrid") -> SearchResult:
+        ev = self.evidence(query, filters=filters, mode=mode)
+        today = self.today or dt.date.today()
+        ranked, grouped = self.rank(ev, today)
+        wanted = {s for con in ev.concepts for phrase in (con.original, *con.alternatives) for s in phrase}
+        hits = tuple(self._hit(c, wanted, ev.chunk_scores, today, c.idx in grouped, self.is_good(ev, c.idx))
+                     for c in ranked[:top])
+        return SearchResult(query=ev.query, hits=hits, mode=ev.mode, suggestion=ev.suggestion, fuzzy=ev.fuzzy,
+                            notice=ev.notice)
+
+    def evidence(self, query: str, *, filters: SearchFilters = SearchFilters(), mode: str = "hybrid") -> Evidence:
+        """What the index says about the query, before any ranking policy: lexical and dense scores."""
         query = "".join(ch if ch.isprintable() else " " for ch in query[:MAX_QUERY_CHARS])
         text, filters = parse_prefixes(query, filters)
         concepts = self.synonyms.concepts(text)
@@ -86,36 +127,48 @@ class Searcher:
             mode = "lexical"
             notice = "semantic search not available: lexical results only"
 
-        # Words the index has never seen are corrected before searching; the user sees "did you mean".
-        suggestion = self.speller.correct(text, self.lexical) if text else ""
-        if suggestion:
-            text, concepts = suggestion, self.synonyms.concepts(suggestion)
+        # Words the index has never seen: corrected before searching when they are most of the query, else only
+        # offered as "did you mean" (index.spelling).
+        correction = self.speller.correct(text, self.lexical) if text else None
+        if correction and correction.replace:
+            text, concepts = correction.text, self.synonyms.concepts(correction.text)
         # The query embedding (torch, GIL released) runs beside the lexical search (Python): on two cores
         # hybrid latency is max(lexical, embedding) rather than their sum.
         embedding = (_EMBED_POOL.submit(self.embedder.encode_queries, [text])
                      if mode in ("hybrid", "dense") and text else None)
-        lex = self._lexical(concepts) if mode in ("hybrid", "lexical") and concepts else {}
+        lex, coverage = self._lexical(concepts) if mode in ("hybrid", "lexical") and concepts else ({}, {})
         dense: dict[int, float] = {}
-        chunk_scores = None
+        chunk_scores, dense_median = None, 0.0
         if embedding is not None:
             matrix, table = self.snapshot.vectors()
             chunk_scores = dense_scores(matrix, embedding.result()[0])
-            docs, best = top_docs_from_chunks(chunk_scores, table[:, 0], CANDIDATES)
-            dense = dict(zip(docs.tolist(), best.tolist()))
+            all_docs, all_best = best_per_doc(chunk_scores, table[:, 0])
+            dense_median = float(np.median(all_best))
+            docs, best = top_docs(all_docs, all_best, CANDIDATES)
+            dense = dict(zip(docs.tolist(), best.tolist(), strict=True))
+        return Evidence(query=query, filters=filters, mode=mode, concepts=concepts, lexical=lex,
+                        coverage=coverage, dense=dense, dense_median=dense_median, chunk_scores=chunk_scores, suggestion=correction.text if correction else "",
+                        fuzzy=bool(correction and correction.replace), notice=notice)
 
-        today = self.today or dt.date.today()
-        candidates = []
-        for idx, (lx, dn, fused) in self.fusion.fuse(lex, dense, words=len(concepts)).items():
+    def is_good(self, ev: Evidence, idx: int) -> bool:
+        margin = None
+        if ev.chunk_scores is not None:
+            margin = ev.dense.get(idx, ev.dense_median) - ev.dense_median
+        return self.confidence.good(ev.coverage.get(idx, 0.0), margin)
+
+    def rank(self, ev: Evidence, today: dt.date) -> tuple[list[Candidate], set[int]]:
+        """The evidence through fusion, the filters, the source policy and variant grouping: (ranked candidates,
+        idx of those placed under their VAR procedure)."""
+        candidates, stale = [], set()
+        for idx, (lx, dn, fused) in self.fusion.fuse(ev.lexical, ev.dense, words=len(ev.concepts)).items():
             meta = self.snapshot.docs[idx]
-            if not self._allowed(meta, filters, today):
+            if not self._allowed(meta, ev.filters, today):
                 continue
-            final = self.policy.final_score(fused, meta.tier, meta.stale(today))
+            if meta.stale(today):
+                stale.add(idx)
+            final = self.policy.final_score(fused, meta.tier, idx in stale)
             candidates.append(Candidate(idx, meta.tier, lx, dn, fused, final))
-        ranked, grouped = self.grouping.group(self.policy.rank(candidates), self._parents)
-        wanted = {s for con in concepts for phrase in (con.original, *con.alternatives) for s in phrase}
-        hits = tuple(self._hit(c, wanted, chunk_scores, today, c.idx in grouped) for c in ranked[:top])
-        return SearchResult(query=query, hits=hits, mode=mode, suggestion=suggestion, fuzzy=bool(suggestion),
-                            notice=notice)
+        return self.grouping.group(self.policy.rank(candidates), self._parents, stale=frozenset(stale))
 
     def __post_init__(self):
         # Sections and their stems per document, for choosing each hit's best section: the same documents
@@ -130,10 +183,13 @@ class Searcher:
         """doc idx → (VAR doc idx, overlap kind) for documents whose verdict is a VAR overlap."""
         return {idx: v for idx, v in self.snapshot.verdicts().items() if v[1] != "duplicate"}
 
-    def _lexical(self, concepts: list[Concept]) -> dict[int, float]:
+    def _lexical(self, concepts: list[Concept]) -> tuple[dict[int, float], dict[int, float]]:
+        """(doc idx → BM25F, doc idx → share of the searched concepts it matches)."""
         by_id = self.snapshot.by_id
-        hits = self.lexical.search(self._selective(concepts), self.analyzer, CANDIDATES)
-        return {by_id[d]: s for d, s in hits if d in by_id}
+        searched = self._selective(concepts)
+        hits = self.lexical.search_matched(searched, self.analyzer, CANDIDATES)
+        scores = {by_id[d]: s for d, s, _ in hits if d in by_id}
+        return scores, {by_id[d]: m / len(searched) for d, _, m in hits if d in by_id}
 
     def _selective(self, concepts: list[Concept]) -> list[Concept]:
         """The concepts worth a full-text match: a long question keeps its MAX_LEXICAL_CONCEPTS rarest ones, and
@@ -161,23 +217,27 @@ class Searcher:
         owner = f.owner.casefold()
         return not owner or owner in meta.owner.casefold() or owner in meta.unit.casefold()
 
-    def _hit(self, c: Candidate, wanted: set[str], chunk_scores, today: dt.date, grouped: bool) -> Hit:
+    def _hit(self, c: Candidate, wanted: set[str], chunk_scores, today: dt.date, grouped: bool,
+             good: bool) -> Hit:
         """``wanted``: the stems of the query's words and their synonyms (for the best section and snippet)."""
         meta = self.snapshot.docs[c.idx]
         other_idx, kind = self.snapshot.verdicts().get(c.idx, (None, ""))
         other = self.snapshot.docs[other_idx] if other_idx is not None else None
         sections = self._sections(c.idx)
-        sec_dense = {}
+        sec_dense: dict[int, float] = {}
         if chunk_scores is not None:
             table = self.snapshot.vectors()[1]
             # Chunks are stored grouped by document in index order: a binary search, not a scan per hit.
             lo, hi = np.searchsorted(table[:, 0], (c.idx, c.idx + 1))
-            sec_dense = {int(s): float(v) for s, v in zip(table[lo:hi, 1], chunk_scores[lo:hi])
-                         if s != DOC_CHUNK_SECTION}
+            for s, v in zip(table[lo:hi, 1].tolist(), chunk_scores[lo:hi].tolist(), strict=True):
+                if s != DOC_CHUNK_SECTION and v > sec_dense.get(s, -1.0):  # a long section has several windows
+                    sec_dense[s] = v
         best, best_score = 0, -1.0
         for i, sec in enumerate(sections):
             overlap = len(wanted.intersection(sec.terms)) / (1 + len(wanted))
-            score = overlap + sec_dense.get(i, 0.0)
+            # A reference list names the topic in every title it cites; the procedure text is what a nurse
+            # wants to land on, so a reference section is chosen only when nothing else matches.
+            score = (overlap + sec_dense.get(i, 0.0)) * (REFERENCE_WEIGHT if sec.is_reference else 1.0)
             if score > best_score:
                 best, best_score = i, score
         section = sections[best] if sections else _Section.of("", "", self.analyzer)
@@ -188,7 +248,7 @@ class Searcher:
                    snippet=snippet, marks=marks, path=meta.path, url=meta.url, lexical=c.lexical,
                    dense=c.dense, fused=c.final, replaced_by=meta.replaced_by,
                    overlaps_id=other.doc_id if other else "", overlaps_title=other.title if other else "",
-                   overlap_kind=kind, grouped=grouped)
+                   overlap_kind=kind, grouped=grouped, good=good)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +262,10 @@ class _Section:
     # Not a frozenset per token: at ~220 bytes each, a few hundred cached documents took tens of MB.
     stems: tuple[str | tuple[str, ...], ...]
     terms: frozenset[str]  # all stems of heading and body
+
+    @property
+    def is_reference(self) -> bool:
+        return bool(_REFERENCE_RE.match(fold(self.heading).strip()))
 
     @classmethod
     def of(cls, heading: str, body: str, analyzer: Analyzer) -> _Section:

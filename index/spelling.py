@@ -1,6 +1,14 @@
-"""Typo tolerance: words the index does not know are corrected against the corpus vocabulary."""
+"""Typo tolerance: words the index does not know are corrected against the corpus vocabulary.
+
+Restraint: a correction *replaces* the query only when the unknown words are at least half of what the user
+typed (``trykksåf``, ``sondeernæirng barn``) — then the query as typed finds little. An unknown word in a longer
+question (a name, a rare term the corpus lacks) is kept and the correction is only offered ("did you mean"):
+the rest of the question still finds the answer, and a rewrite would change what was asked.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -28,15 +36,26 @@ class Speller:
         best = min(found, key=lambda m: (m[1], -self._counts[m[0]]))
         return best[0]
 
-    def correct(self, text: str, lexical) -> str:
-        """The query with unknown words replaced, or "" when nothing needed (or could be) corrected."""
-        out, changed = [], False
+    def correct(self, text: str, lexical) -> Correction:
+        """The query with its unknown words corrected, and whether the correction should replace the query."""
+        out, fixed, content = [], 0, 0
         for w in words(text):
-            if (w in STOP_WORDS or w in self._counts or lexical.doc_frequency(stem(w)) > 0
-                    or self._vocabulary.split(w)):
+            if w in STOP_WORDS:
+                out.append(w)
+                continue
+            content += 1
+            if w in self._counts or lexical.doc_frequency(stem(w)) > 0 or self._vocabulary.split(w):
                 out.append(w)
                 continue
             fix = self.suggest(w)
             out.append(fix or w)
-            changed |= bool(fix)
-        return " ".join(out) if changed else ""
+            fixed += bool(fix)
+        if not fixed:
+            return Correction("", False)
+        return Correction(" ".join(out), replace=2 * fixed >= content)
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    text: str  # the corrected query, or "" when no word needed (or could get) a correction
+    replace: bool  # search for ``text`` instead of the query (else only offer it)

@@ -46,3 +46,15 @@ def test_synonym_groups_match_inflected_multiword_phrases():
     concepts = table.concepts("hvordan legge venflon")
     assert [c.surface for c in concepts] == ["legge", "venflon"]
     assert concepts[1].alternatives
+
+
+def test_nynorsk_forms_meet_their_bokmal_forms():
+    from index.analysis import STOP_WORDS, stem
+
+    pairs = [("sjukepleiar", "sykepleier"), ("sjukepleiarar", "sykepleiere"), ("førebygging", "forebygging"),
+             ("leggje", "legge"), ("høgt", "høyt"), ("augedropar", "øyedråper"), ("sjukeheim", "sykehjem"),
+             ("avdelingsleiar", "avdelingsleder"), ("svimmelheit", "svimmelhet"), ("innlegging", "innleggelse")]
+    for nn, nb in pairs:
+        assert stem(nn) == stem(nb), (nn, nb)
+    assert {"ikkje", "noko", "korleis", "kva", "frå"} <= STOP_WORDS
+    assert stem("handling") != stem("hånd")  # a bokmål word the rules leave alone

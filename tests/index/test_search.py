@@ -87,3 +87,27 @@ def test_policy_orders_within_band_but_relevance_wins_outside():
     clear_local = Candidate(3, "local", final=policy.final_score(1.0, "local", False))
     weak_var = Candidate(4, "var", final=policy.final_score(0.30, "var", False))
     assert [c.idx for c in policy.rank([weak_var, clear_local])] == [3, 4]
+
+
+def test_nonsense_gets_no_good_match_but_a_real_query_does(hybrid_engine):
+    for q in ("xyzzy", "qwrtpl zvbx", "billige flybilletter til Spania"):
+        result = hybrid_engine.search(q)
+        assert result.matches == 0 and not any(h.good for h in result.hits), (q, ids(result))
+    for q in ("PVK", "venflon", "måle blodtrykk"):
+        result = hybrid_engine.search(q)
+        assert result.matches >= 1 and result.hits[0].good, q
+
+
+def test_grouping_is_the_same_whichever_mode_found_the_hits(hybrid_engine):
+    for q in ("PVK", "legge inn perifert venekateter"):
+        shapes = []
+        for mode in ("lexical", "hybrid"):
+            got = [(h.doc_id, h.grouped) for h in hybrid_engine.search(q, mode=mode).hits]
+            at = [d for d, _ in got].index("t-lok-pvk")
+            shapes.append((got[at - 1][0], got[at][1]))
+        assert shapes[0] == shapes[1] == ("t-var-pvk", True), (q, shapes)
+
+
+def test_an_unknown_word_in_a_longer_question_is_offered_not_rewritten(hybrid_engine):
+    result = hybrid_engine.search("hvordan legge inn perifert venekateter hos pasienten xyzqvistad", mode="lexical")
+    assert not result.fuzzy and ids(result)[0] == "t-var-pvk"

@@ -1,0 +1,126 @@
+"""Ranking parameters against all three sets at once: one objective, cross-checked set by set.
+
+    python -m bench.tune [--datasets nursing-nb,norquad,liveqa-sub] [--grid fusion|policy|fields|all]
+
+Each query's evidence (lexical and dense scores, ``Searcher.evidence``) is computed once per index; the
+ranking stages (fusion, source priority, grouping) then run in-process for every parameter set, scored with
+the acceptance scorer's own function (``../shared/eval/score.py``). Field weights change the lexical scores
+themselves, so the ``fields`` grid re-runs the lexical side (milliseconds a query).
+
+The objective is the mean over the sets of hybrid nDCG@10, with nursing-nb's R@10, MRR@10 and VAR-first
+added as constraints (a parameter set that loses on any of them against the shipped one is marked). A
+parameter tuned on one set must not lose on the others: the table prints every set's figures per candidate.
+The indexes are bench/quality.py's (run it first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import importlib.util
+import itertools
+import time
+
+from bench.common import EVAL, OUT, machine, require_shared, table
+from bench.quality import _dataset
+from index import api, lexical, search
+from index.ranking import Fusion, SourcePriority, VariantGrouping
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("acceptance_score", EVAL / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Set:
+    """One dataset's engine, qrels, tiers and per-query evidence."""
+
+    def __init__(self, name: str, scorer, mode: str = "hybrid"):
+        _, qrels, docs_dir, queries, _ = _dataset(name)
+        self.name, self.scorer, self.mode = name, scorer, mode
+        self.engine = api.Engine(OUT / f"index-{name}")
+        if mode != "lexical":
+            self.engine.load_model()
+        self.searcher = self.engine._searcher
+        self.queries = queries
+        self.qrels = scorer.load_qrels(qrels)
+        self.tiers = scorer.tiers(docs_dir)
+        self.today = dt.date(2026, 12, 3)
+        self.evidence = {q: self.searcher.evidence(t, mode=mode) for q, t, _ in queries}
+
+    def relex(self) -> None:
+        """Recompute the lexical side after a change of field weights (the dense side stays)."""
+        self.searcher.lexical._term_postings.cache_clear()
+        self.searcher.lexical._fields.clear()
+        for q in self.evidence:
+            ev = self.evidence[q]
+            lex, coverage = self.searcher._lexical(ev.concepts)
+            self.evidence[q] = dataclasses.replace(ev, lexical=lex, coverage=coverage)
+
+    def score(self, *, fusion: Fusion, policy: SourcePriority, grouping: VariantGrouping) -> dict:
+        s = self.searcher
+        s.fusion, s.policy, s.grouping = fusion, policy, grouping
+        docs = s.snapshot.docs
+        run = {}
+        for q, ev in self.evidence.items():
+            ranked, _ = s.rank(ev, self.today)
+            run[q] = [docs[c.idx].doc_id for c in ranked[:100]]
+        summary, _ = self.scorer.score(run, self.qrels, self.tiers)
+        return summary
+
+
+def main() -> None:
+    require_shared()
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--datasets", default="nursing-nb,norquad,liveqa-sub")
+    ap.add_argument("--grid", default="fusion", choices=("fusion", "policy", "fields"))
+    ap.add_argument("--mode", default="hybrid", choices=("lexical", "hybrid"))
+    args = ap.parse_args()
+    scorer = _scorer()
+    t0 = time.perf_counter()
+    sets = [Set(n, scorer, args.mode) for n in args.datasets.split(",")]
+    print(f"evidence for {sum(len(s.queries) for s in sets)} queries in {time.perf_counter() - t0:.0f} s")
+    base = dict(fusion=Fusion(), policy=SourcePriority(), grouping=VariantGrouping())
+    grid: list[tuple[str, dict]] = [("shipped", base)]
+    if args.grid == "fusion":
+        for sw, lw, floor in itertools.product((0.4, 0.5, 0.6), (0.3, 0.4, 0.5), (8, 12, 20, 40)):
+            f = Fusion(short_lexical_weight=sw, long_lexical_weight=lw, dense_floor_rank=floor)
+            grid.append((f"lex {sw}/{lw} floor {floor}", {**base, "fusion": f}))
+    elif args.grid == "policy":
+        for bonus, ratio in itertools.product((0.1, 0.15, 0.2, 0.3), (0.5, 0.7)):
+            p = SourcePriority(bonus={"var": bonus, "regional": bonus * 0.4, "local": 0.0})
+            grid.append((f"bonus {bonus} ratio {ratio}", {**base, "policy": p,
+                                                          "grouping": VariantGrouping(partial_ratio=ratio)}))
+    rows = []
+    if args.grid == "fields":
+        shipped = dict(lexical.FIELD_BOOSTS)
+        shipped_max = search.MAX_LEXICAL_CONCEPTS
+        for title, kw, parts, most in itertools.product((0.5, 1.0, 2.0), (0.5, 1.0, 2.5), (0.25, 0.5, 1.0), (6, 12)):
+            lexical.FIELD_BOOSTS.update(title=title, keywords=kw, parts=parts)
+            search.MAX_LEXICAL_CONCEPTS = most
+            for s in sets:
+                s.relex()
+            rows.append(_row(f"title {title} kw {kw} parts {parts} concepts {most}", sets, base))
+        lexical.FIELD_BOOSTS.update(shipped)
+        search.MAX_LEXICAL_CONCEPTS = shipped_max
+    else:
+        rows = [_row(label, sets, params) for label, params in grid]
+    rows.sort(key=lambda r: -r[1])
+    headers = ["parameters", "mean nDCG"] + [f"{s.name} {m}" for s in sets for m in ("nDCG", "R@10", "MRR", "VF")]
+    print(f"\n{dt.date.today()} · {machine()} · grid {args.grid}")
+    print(table(headers, rows[:25]))
+
+
+def _row(label: str, sets: list[Set], params: dict) -> list:
+    scores = [s.score(**params) for s in sets]
+    row = [label, sum(sc["ndcg"] for sc in scores) / len(scores)]
+    for sc in scores:
+        row += [sc["ndcg"], sc["recall"], sc["mrr"], sc["varfirst"]]
+    return row
+
+
+if __name__ == "__main__":
+    main()
