@@ -22,6 +22,7 @@ from bench.common import (
     EVAL,
     NURSING,
     OUT,
+    REPO,
     beir_qrels,
     beir_to_folder,
     machine,
@@ -95,6 +96,7 @@ def evaluate(name: str, *, failures: bool = False, lexical_only: bool = False) -
         write_run(run, results, f"kf-{tag}")
         return score(run, qrels, docs_dir, qtypes)
 
+    checks = CHECKS
     docs = plain.read_folder(corpus)
     pairs = [(q, t) for q, t, _ in queries]
     plain_runs = {"lexical": plain.bm25(docs, pairs, LANGUAGE[name])}
@@ -102,11 +104,17 @@ def evaluate(name: str, *, failures: bool = False, lexical_only: bool = False) -
         plain_runs["dense"] = plain.e5(docs, pairs, engine.embedder.path)
         plain_runs["hybrid"] = plain.rrf(plain_runs["lexical"], plain_runs["dense"])
     rows, by_type = [], {}
+    offtopic = [line.strip() for line in NO_MATCH.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")]
     for mode in modes:
-        results = {}
+        results, no_good, rewritten = {}, 0, 0
         for qid, text, _ in queries:
             res = engine.search(text, top=100, mode=mode)
             results[qid] = [(h.doc_id, h.fused) for h in res.hits]
+            no_good += res.matches == 0
+            rewritten += res.fuzzy
+        caught = sum(engine.search(q, top=30, mode=mode).matches == 0 for q in offtopic)
+        checks.append([name, mode, no_good / len(queries), caught / len(offtopic), rewritten / len(queries)])
         ours, ref = scored(results, mode), scored(plain_runs[mode], f"plain-{mode}")
         o, r = ours["summary"], ref["summary"]
         rows.append([name, mode, o["ndcg"], o["recall"], o["mrr"], o["varfirst"], PLAIN_NAME[mode], r["ndcg"],
@@ -121,6 +129,8 @@ def evaluate(name: str, *, failures: bool = False, lexical_only: bool = False) -
 
 
 PLAIN_NAME = {"lexical": "BM25F", "dense": "e5", "hybrid": "RRF"}
+NO_MATCH = REPO / "bench" / "data" / "no-match-queries.txt"
+CHECKS: list[list] = []  # dataset, mode, share of its queries with no good hit, of no-match queries, rewritten
 
 
 def _print_failures(per: dict, queries, results) -> None:
@@ -157,6 +167,8 @@ def main() -> None:
         print(table(["nursing-nb type", "nDCG@10"], [[t, v] for t, v in sorted(types.items())]))
     print(table(["dataset", "mode", "nDCG@10", "R@10", "MRR@10", "VAR-first", "plain", "nDCG@10", "R@10",
                  "MRR@10", "VAR-first", "Δ nDCG"], rows))
+    print(table(["dataset", "mode", "queries with no good hit", "no-match queries caught", "queries rewritten"],
+                CHECKS))
 
 
 if __name__ == "__main__":

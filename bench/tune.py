@@ -41,7 +41,10 @@ class Set:
     def __init__(self, name: str, scorer, mode: str = "hybrid"):
         _, qrels, docs_dir, queries, _ = _dataset(name)
         self.name, self.scorer, self.mode = name, scorer, mode
-        self.engine = api.Engine(OUT / f"index-{name}")
+        folder = OUT / f"index-{name}"
+        if mode == "lexical" and not folder.exists():
+            folder = OUT / f"index-{name}-lexical"  # bench/quality.py --lexical-only
+        self.engine = api.Engine(folder)
         if mode != "lexical":
             self.engine.load_model()
         self.searcher = self.engine._searcher

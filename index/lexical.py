@@ -128,23 +128,24 @@ class LexicalIndex:
         """The ``limit`` best documents for the concepts: [(doc_id, score)], best first."""
         return [(d, s) for d, s, _ in self.search_matched(concepts, analyzer, limit)]
 
-    def search_matched(self, concepts: list[Concept], analyzer: Analyzer, limit: int
-                       ) -> list[tuple[str, float, int]]:
-        """``search``, with the number of the concepts each document matches: [(doc_id, score, matched)]."""
+    def search_matched(self, concepts: list[Concept], analyzer: Analyzer, limit: int,
+                       weights: list[float] | None = None) -> list[tuple[str, float, float]]:
+        """``search``, with the weight of the concepts each document matches (``weights``, one per concept;
+        1 each by default): [(doc_id, score, matched)]."""
         if not concepts:
             return []
         total = np.zeros(self._n, np.float32)
-        matched = np.zeros(self._n, np.int16)
-        for c in concepts:
+        matched = np.zeros(self._n, np.float32)
+        for c, weight in zip(concepts, weights or [1.0] * len(concepts), strict=True):
             scores = np.maximum.reduce([self._phrase_scores(p) * w for p, w in phrasings(c, analyzer)])
             total += scores
-            matched += scores > 0
+            matched += weight * (scores > 0)
         total[~self._live] = 0
         hits = np.flatnonzero(total)
         if len(hits) > limit:
             hits = hits[np.argpartition(-total[hits], limit - 1)[:limit]]
         hits = hits[np.lexsort((hits, -total[hits]))]  # best first; ties in index order, as Whoosh
-        return [(self._doc_id(int(d)), float(total[d]), int(matched[d])) for d in hits]
+        return [(self._doc_id(int(d)), float(total[d]), float(matched[d])) for d in hits]
 
     def _phrase_scores(self, stems: tuple[str, ...]) -> np.ndarray:
         """Per document: the sum of the stems' scores where every stem matches, else 0."""

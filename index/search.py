@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -184,12 +185,18 @@ class Searcher:
         return {idx: v for idx, v in self.snapshot.verdicts().items() if v[1] != "duplicate"}
 
     def _lexical(self, concepts: list[Concept]) -> tuple[dict[int, float], dict[int, float]]:
-        """(doc idx → BM25F, doc idx → share of the searched concepts it matches)."""
+        """(doc idx → BM25F, doc idx → the share of the searched concepts it matches, each concept weighted by
+        its IDF: matching a query's rare words is evidence, matching only its common ones is not; a word the
+        index has never seen weighs most and matches nothing)."""
         by_id = self.snapshot.by_id
         searched = self._selective(concepts)
-        hits = self.lexical.search_matched(searched, self.analyzer, CANDIDATES)
+        n = max(1, len(self.snapshot.docs))
+        weights = [math.log(1 + n / max(0.5, min((self.lexical.doc_frequency(st) for st in c.original),
+                                                 default=0))) for c in searched]
+        hits = self.lexical.search_matched(searched, self.analyzer, CANDIDATES, weights)
         scores = {by_id[d]: s for d, s, _ in hits if d in by_id}
-        return scores, {by_id[d]: m / len(searched) for d, _, m in hits if d in by_id}
+        total = sum(weights) or 1.0
+        return scores, {by_id[d]: m / total for d, _, m in hits if d in by_id}
 
     def _selective(self, concepts: list[Concept]) -> list[Concept]:
         """The concepts worth a full-text match: a long question keeps its MAX_LEXICAL_CONCEPTS rarest ones, and

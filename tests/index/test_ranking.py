@@ -106,7 +106,8 @@ def test_confidence_needs_more_than_similarity():
     from index.ranking import Confidence
 
     c = Confidence()
-    assert not c.good(0.0, 0.01)  # as close as the median document: nothing
-    assert c.good(0.0, c.dense_margin)  # clearly closer than the crowd
-    assert c.good(1.0, c.supported_margin) and not c.good(1.0, 0.0)  # words and some meaning
+    assert not c.good(0.0, 0.01)  # as close as the median document, no words matched: nothing
+    assert c.good(0.0, c.threshold)  # clearly closer than the crowd
+    assert c.good(1.0, c.threshold - c.coverage_weight)  # the query's words make up for a smaller margin
+    assert not c.good(0.2, 0.02)  # a shared common word and a little meaning are not enough
     assert c.good(0.5, None) and not c.good(0.2, None)  # lexical mode: the concepts decide
