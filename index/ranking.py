@@ -114,6 +114,7 @@ class VariantGrouping:
 
     partial_ratio: float = 0.7
     link_floor: float = 0.5
+    copy_penalty: float = 0.05
 
     def group(self, ranked: list[Candidate], parents: dict[int, tuple[int, str]],
               stale: frozenset[int] = frozenset()) -> tuple[list[Candidate], set[int]]:
@@ -135,12 +136,17 @@ class VariantGrouping:
         after: dict[int, list[Candidate]] = {}  # base position → the variants that follow it
         adjacent: set[int] = set()
         for parent, kids in children.items():
+            p = by_idx[parent]
             for kid in kids:
-                # Right under the parent — past only the VAR hits that follow it and are more relevant than
-                # the variant itself: the tier bonus never buries it, its own relevance keeps it below those.
+                # Right under the parent — past only the VAR hits that follow it and outrank the variant on
+                # its own: the tier bonus alone never buries it. A full copy counts for no more than the
+                # procedure it repeats (less ``copy_penalty``: it adds nothing the primary source lacks).
+                own = kid.final
+                if parents[kid.idx][1] == "full":
+                    own = min(own, kid.final - kid.fused + p.fused) - self.copy_penalty
                 at = pos[parent]
-                while (at + 1 < len(base) and base[at + 1].tier == "var" and base[at + 1].fused > kid.fused
-                       and kid.idx not in stale):
+                while (kid.idx not in stale and at + 1 < len(base) and base[at + 1].tier == "var"
+                       and base[at + 1].final > own):
                     at += 1
                 after.setdefault(at, []).append(kid)
                 if at == pos[parent]:

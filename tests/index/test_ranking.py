@@ -47,11 +47,13 @@ def test_full_copy_goes_right_under_its_var_procedure():
 
 
 def test_variant_is_never_buried_under_other_var_hits():
-    # The tier bonus puts VAR 2 and 4 above the relevant local variant 1 of VAR 3; grouped, it sits right
-    # under 3 rather than below every VAR hit.
-    cands = [cand(3, "var", 0.9), cand(2, "var", 0.8), cand(4, "var", 0.75), cand(1, "local", 0.85)]
+    # Local 1 adds to VAR 3 (partial) and is more relevant on its own than VAR 2 and 4 with their tier
+    # bonus: it sits right under 3. A full copy counts for no more than its procedure: VAR hits that
+    # outrank that (with their bonus) stay between.
+    cands = [cand(3, "var", 0.9), cand(2, "var", 0.7), cand(4, "var", 0.65), cand(1, "local", 0.95)]
+    assert order(cands, parents={1: (3, "partial")}) == ([3, 1, 2, 4], {1})
     ids, grouped = order(cands, parents={1: (3, "full")})
-    assert ids == [3, 1, 2, 4] and grouped == {1}
+    assert ids == [3, 2, 4, 1] and grouped == set()
 
 
 def test_missing_link_leaves_relevance_and_tier_to_decide():
