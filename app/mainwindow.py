@@ -50,6 +50,7 @@ from index.records import Hit, Procedure
 
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 150
+PREVIEW_MS = 250  # a highlighted hit shows in the reader once the highlight rests this long
 
 
 _SYSTEM_FONT: list = []
@@ -85,6 +86,10 @@ class MainWindow(QMainWindow):
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
         self.debounce.timeout.connect(self.on_debounced)
+        self.preview = QTimer(self)
+        self.preview.setSingleShot(True)
+        self.preview.setInterval(PREVIEW_MS)
+        self.preview.timeout.connect(self.on_preview)
 
         self.search_bar = SearchBar()
         self.search_bar.text_changed.connect(self.on_text_changed)
@@ -94,6 +99,7 @@ class MainWindow(QMainWindow):
         self.results.open_requested.connect(self.open_hit)
         self.results.query_requested.connect(self.set_query)
         self.results.reset_filters_requested.connect(self.search_bar.reset_filters)
+        self.results.current_changed.connect(self.on_current_changed)
         self.results.view.installEventFilter(self)
         self.document = DocumentPane()
         self.document.back_requested.connect(self.go_back)
@@ -292,6 +298,7 @@ class MainWindow(QMainWindow):
 
     def on_text_changed(self, text: str) -> None:
         self._open_when_ready = False
+        self.results.apply_pending()  # results held back are applied on the next keystroke
         if not text.strip():
             self.debounce.stop()
             self._query = ""
@@ -310,8 +317,13 @@ class MainWindow(QMainWindow):
             self.session.search(self._query, self.search_bar.filters())
 
     def on_results(self, outcome: SearchOutcome) -> None:
-        self.results.show_outcome(outcome, filters_active=self.search_bar.filters_active(),
-                                  semantic=self.session.semantic, titles=outcome.titles)
+        active = self.search_bar.filters_active()
+        if outcome.rerun:
+            if self.results.offer_outcome(outcome, filters_active=active, semantic=self.session.semantic):
+                return
+        else:
+            self.results.show_outcome(outcome, filters_active=active, semantic=self.session.semantic,
+                                      titles=outcome.titles)
         if self._open_when_ready:
             self._open_when_ready = False
             self.results.open_current()
@@ -326,7 +338,24 @@ class MainWindow(QMainWindow):
         self.search_bar.field.selectAll()
 
     # -- documents ----------------------------------------------------------------------------------------
+    def on_current_changed(self, hit: Hit | None) -> None:
+        if hit is not None and not self.tablet:
+            self.preview.start()
+        else:
+            self.preview.stop()
+
+    def on_preview(self) -> None:
+        """Wide window: the highlighted hit shows in the reader (no history entry, the focus stays put)."""
+        hit = self.results.current_hit()
+        shown = self.document.procedure
+        if hit is None or self.tablet or (shown is not None and shown.doc_id == hit.doc_id):
+            return
+        terms = tuple(dochtml.highlight_terms(self._query, marked_terms(hit)))
+        self._show_place(Place(query=self._query, doc_id=hit.doc_id, section=hit.section, terms=terms),
+                         focus=False)
+
     def open_hit(self, hit: Hit) -> None:
+        self.preview.stop()
         terms = tuple(dochtml.highlight_terms(self._query, marked_terms(hit)))
         self.history.visit(Place(query=self._query))
         place = Place(query=self._query, doc_id=hit.doc_id, section=hit.section, terms=terms)
@@ -338,7 +367,7 @@ class MainWindow(QMainWindow):
         self.history.visit(place)
         self._show_place(place)
 
-    def _show_place(self, place: Place) -> None:
+    def _show_place(self, place: Place, *, focus: bool = True) -> None:
         if not place.doc_id:
             if self.search_bar.field.text().strip() != place.query:
                 self.search_bar.field.setText(place.query)
@@ -352,7 +381,8 @@ class MainWindow(QMainWindow):
             if self.tablet:
                 self.pages.setCurrentWidget(self.document)
                 self.document.jump_to_section(self.document.current_section)  # laid out anew when shown
-            self.document.browser.setFocus(Qt.FocusReason.OtherFocusReason)
+            if focus:
+                self.document.browser.setFocus(Qt.FocusReason.OtherFocusReason)
             self.document_shown.emit(proc.doc_id)
 
         def failed(exc: BaseException) -> None:
@@ -373,10 +403,19 @@ class MainWindow(QMainWindow):
         self.document.set_starred(bool(self.sets_actions.holding(doc_id)))
 
     def set_target(self):
-        """What the star and "add to set" apply to: the selected hit while the list has focus, else the document."""
-        if self.results.view.hasFocus() or self.document.procedure is None:
-            return self.results.current_hit()
-        return self.document.procedure
+        """What Ctrl+D / Ctrl+Shift+D act on: the highlighted hit, unless the user is in the reader.
+
+        "In the reader" means the focus is inside the document pane, or (tablet) the document page is showing,
+        or the sets tab is in front. Otherwise the hit highlighted in the list (by ↓/↑ from the search field,
+        a click, or the automatic first row) is what the user is looking at.
+        """
+        focus = QApplication.focusWidget()
+        in_reader = (focus is not None and (focus is self.document or self.document.isAncestorOf(focus))) or \
+            (self.tablet and self.pages.currentWidget() is self.document) or self.left.currentWidget() is self.sets
+        hit = self.results.current_hit() if self.results.state == 1 else None
+        if in_reader or hit is None:
+            return self.document.procedure or hit
+        return hit
 
     def go_back(self) -> None:
         place = self.history.back()
@@ -515,4 +554,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.debounce.stop()
+        self.preview.stop()
         super().closeEvent(event)

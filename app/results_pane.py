@@ -41,6 +41,7 @@ class ResultsPane(QWidget):
     query_requested = Signal(str)
     reset_filters_requested = Signal()
     menu_requested = Signal(object, object)  # Hit, global QPoint: its context menu ("add to set")
+    current_changed = Signal(object)  # the highlighted Hit (or None): the reader previews it
 
     def __init__(self, *, parent=None):
         super().__init__(parent)
@@ -60,7 +61,13 @@ class ResultsPane(QWidget):
         self.notice.setWordWrap(True)
         self.notice.hide()
         self.count_label = QLabel()
-        self.count_label.setAccessibleName(tr("Antall treff"))
+        # Results that arrive by themselves (semantic search became ready, a new index was switched in) wait
+        # behind this button instead of moving the list under the user; the next keystroke applies them too.
+        self._pending: SearchOutcome | None = None
+        self.newer_button = QPushButton()
+        self.newer_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.newer_button.clicked.connect(self.apply_pending)
+        self.newer_button.hide()
 
         self.view = ResultList()
         self.view.setModel(self.model)
@@ -74,6 +81,8 @@ class ResultsPane(QWidget):
         self.view.installEventFilter(self)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self.on_context_menu)
+        self.view.selectionModel().currentChanged.connect(
+            lambda index, _old: self.current_changed.emit(self.model.hit(index.row()) if index.isValid() else None))
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self._start_page())
@@ -86,6 +95,7 @@ class ResultsPane(QWidget):
         top.addWidget(self.count_label, 1)
         top.addWidget(self.suggestion_button)
         layout.addLayout(top)
+        layout.addWidget(self.newer_button)
         layout.addWidget(self.notice)
         layout.addWidget(self.stack, 1)
         self.retranslate()
@@ -137,16 +147,55 @@ class ResultsPane(QWidget):
     def state(self) -> int:
         return self.stack.currentIndex()
 
+    @property
+    def pending(self) -> SearchOutcome | None:
+        return self._pending
+
     def show_start(self) -> None:
         self._outcome = None
+        self._drop_pending()
         self.model.clear()
         self.suggestion_button.hide()
         self.notice.hide()
         self.count_label.clear()
         self.stack.setCurrentIndex(EMPTY)
 
+    def offer_outcome(self, outcome: SearchOutcome, *, filters_active: bool, semantic: str) -> bool:
+        """A result nobody typed for (a rerun): shown at once only if it moves nothing the user sees.
+
+        Returns True when it was held back behind the "newer results" button.
+        """
+        shown = self._outcome
+        old = [h.doc_id for h in self.model.hits()]
+        new = [h.doc_id for h in outcome.result.hits]
+        if (shown is None or shown.query != outcome.query or shown.filters != outcome.filters
+                or self.state != LIST or new[:len(old)] == old):
+            self.show_outcome(outcome, filters_active=filters_active, semantic=semantic, titles=outcome.titles)
+            return False
+        self._pending = outcome
+        self._semantic = semantic
+        n = len(outcome.result.hits)
+        self.newer_button.setText(tr("Oppdaterte treff er klare ({n}) – vis dem", n=n))
+        self.newer_button.setAccessibleName(tr("Vis oppdaterte treff"))
+        self.newer_button.setAccessibleDescription(
+            tr("Treff fra semantisk søk eller en ny indeks er klare; listen endres ikke før du ber om det."))
+        self.newer_button.show()
+        self._describe()
+        return True
+
+    def apply_pending(self) -> None:
+        outcome = self._pending
+        if outcome is not None:
+            self.show_outcome(outcome, filters_active=self._filters_active, semantic=self._semantic,
+                              titles=outcome.titles)
+
+    def _drop_pending(self) -> None:
+        self._pending = None
+        self.newer_button.hide()
+
     def show_outcome(self, outcome: SearchOutcome, *, filters_active: bool, semantic: str,
                      titles: dict[str, str]) -> None:
+        self._drop_pending()
         keep = self.current_hit()
         same_query = self._outcome is not None and self._outcome.query == outcome.query
         self._outcome = outcome
@@ -177,7 +226,7 @@ class ResultsPane(QWidget):
         notes = []
         if result.fuzzy and result.suggestion:
             notes.append(tr("Viser treff for «{text}».", text=result.suggestion))
-        if result.mode == "lexical" and self._semantic == LOADING:
+        if result.mode == "lexical" and self._semantic == LOADING and self._pending is None:
             notes.append(tr("Viser ordtreff mens semantisk søk lastes."))
         self.notice.setText(" ".join(notes))
         self.notice.setVisible(bool(notes))
@@ -221,8 +270,16 @@ class ResultsPane(QWidget):
             self.open_requested.emit(hit)
 
     def on_context_menu(self, pos) -> None:
-        hit = self.model.hit(self.view.indexAt(pos).row())
+        # A right click makes the clicked row current first; the menu key (pos = the view's middle) means the
+        # highlighted row. Either way the menu is about the highlighted hit, shown next to it.
+        index = self.view.currentIndex()
+        if not index.isValid():
+            index = self.view.indexAt(pos)
+        hit = self.model.hit(index.row()) if index.isValid() else None
         if hit is not None:
+            rect = self.view.visualRect(index)
+            if not rect.contains(pos):
+                pos = rect.bottomLeft() if self.view.viewport().rect().contains(rect.bottomLeft()) else rect.topLeft()
             self.menu_requested.emit(hit, self.view.viewport().mapToGlobal(pos))
 
     def on_suggestion(self) -> None:
@@ -237,7 +294,7 @@ class ResultsPane(QWidget):
 
     def set_touch(self, *, target: int) -> None:
         self.delegate.min_height = target * 2 if target else 0
-        for b in (*self.example_buttons, self.reset_button, self.suggestion_button):
+        for b in (*self.example_buttons, self.reset_button, self.suggestion_button, self.newer_button):
             b.setMinimumHeight(target)
         self.view.scheduleDelayedItemsLayout()
 

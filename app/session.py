@@ -45,6 +45,7 @@ class SearchOutcome:
     result: SearchResult
     semantic: str  # LOADING / READY / UNAVAILABLE when the search ran
     titles: dict  # doc id → title of documents that superseded hits point to
+    rerun: bool = False  # not typed for: the model became ready or another index was switched in
 
 
 def demo_index_dir() -> Path:
@@ -251,7 +252,8 @@ class Session(QObject):
         self.semantic_changed.emit(state, reason)
 
     # -- searching ----------------------------------------------------------------------------------------
-    def search(self, query: str, filters: SearchFilters = NO_FILTERS, *, top: int = DEFAULT_TOP) -> int:
+    def search(self, query: str, filters: SearchFilters = NO_FILTERS, *, top: int = DEFAULT_TOP,
+               rerun: bool = False) -> int:
         """Queue a search; the newest one wins. Returns its sequence number."""
         self._seq += 1
         seq = self._seq
@@ -268,7 +270,7 @@ class Session(QObject):
 
         state = self.semantic
         self.runner.run(op, serial=True, owner=self, name="search",
-                        on_success=lambda r: self._on_result(seq, query, filters, r, state),
+                        on_success=lambda r: self._on_result(seq, query, filters, r, state, rerun),
                         on_failure=lambda exc: self._on_search_error(seq, exc))
         return seq
 
@@ -279,14 +281,15 @@ class Session(QObject):
 
     def rerun(self) -> None:
         if self._last is not None and self._last[0].strip():
-            self.search(*self._last)
+            self.search(*self._last, rerun=True)
 
-    def _on_result(self, seq: int, query: str, filters: SearchFilters, payload, state: str) -> None:
+    def _on_result(self, seq: int, query: str, filters: SearchFilters, payload, state: str,
+                   rerun: bool = False) -> None:
         if payload is None or seq != self._seq:
             self.dropped += 1
             return
         result, titles = payload
-        self.results_ready.emit(SearchOutcome(seq, query, filters, result, state, titles))
+        self.results_ready.emit(SearchOutcome(seq, query, filters, result, state, titles, rerun))
 
     def _on_search_error(self, seq: int, exc: BaseException) -> None:
         if seq != self._seq:
