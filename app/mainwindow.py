@@ -42,7 +42,7 @@ from app.qt import (
 from app.results import marked_terms
 from app.results_pane import ResultsPane
 from app.searchbar import SearchBar
-from app.session import SearchOutcome, Session
+from app.session import LOADING, READY, SearchOutcome, Session
 from app.sets_actions import SetsActions
 from app.sets_view import SetsPane
 from app.statusbar import StatusBar
@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.results.query_requested.connect(self.set_query)
         self.results.reset_filters_requested.connect(self.search_bar.reset_filters)
         self.results.current_changed.connect(self.on_current_changed)
+        self.results.build_requested.connect(self.on_build_index)
         self.results.view.installEventFilter(self)
         self.document = DocumentPane()
         self.document.back_requested.connect(self.go_back)
@@ -150,7 +151,7 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._connect_session()
         self.apply_config()
-        self.resize(1200, 800)
+        self.fit_to_screen()
 
     # -- setup --------------------------------------------------------------------------------------------
     def _make_actions(self) -> None:
@@ -209,6 +210,46 @@ class MainWindow(QMainWindow):
         s.index_progress.connect(self.status.set_build_progress)
         s.index_failed.connect(self.on_index_failed)
         self.status.set_semantic(s.semantic, s.semantic_reason)
+        for signal in (s.engine_changed, s.stats_changed, s.semantic_changed, s.index_progress):
+            signal.connect(self._update_index_state)
+        self._no_index = ""
+
+    def _update_index_state(self, *_args) -> None:
+        """The start page says which index is open and whether semantic search is ready (first-start help)."""
+        s = self.session
+        if s.engine is not None:
+            self._no_index = ""
+        if self._no_index:
+            where = tr("Ingen indeks er åpen.")
+        elif s.engine is None:
+            where = tr("Åpner indeksen …") if not s.is_demo else tr("Gjør klar demoindeksen …")
+        elif s.is_demo:
+            where = tr("Åpen indeks: demoindeksen – oppdiktede eksempelprosedyrer som viser hvordan Kildefinner "
+                       "virker (ikke til klinisk bruk).")
+        else:
+            where = tr("Åpen indeks: {folder}", folder=str(s.index_dir))
+        if s.stats is not None and s.engine is not None:
+            where += " " + tr("{n} dokumenter.", n=s.stats.documents)
+        semantic = {LOADING: tr("Semantisk søk (søk på mening, ikke bare ord) lastes i bakgrunnen; ordsøk "
+                                "virker allerede."),
+                    READY: tr("Semantisk søk er klart: treffene kombinerer ordsøk og søk på mening.")}.get(
+            s.semantic, tr("Semantisk søk er ikke tilgjengelig ({reason}); ordsøk virker.",
+                           reason=tr(s.semantic_reason) if s.semantic_reason else "?"))
+        self.results.set_index_state(text=f"{where}\n{semantic}", no_index=self._no_index)
+        self.search_bar.set_unavailable(self._no_index)
+
+    def fit_to_screen(self) -> None:
+        """1200×800 where it fits; on a 768- or 800-pixel-high screen the window (title bar and status bar
+        included) fits into the available area, so the status bar with the index name is on screen."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            self.resize(1200, 800)
+            return
+        area = screen.availableGeometry()
+        frame = 40  # title bar and borders, which the window manager adds outside the client area
+        width, height = min(1200, area.width() - 16), min(800, area.height() - frame)
+        self.resize(max(width, 320), max(height, 240))
+        self.move(area.x() + max(0, (area.width() - width) // 2), area.y() + max(0, (area.height() - height - frame) // 2))
 
     # -- configuration, language, layout ------------------------------------------------------------------
     def apply_config(self) -> None:
@@ -263,6 +304,7 @@ class MainWindow(QMainWindow):
         if self.cleanup is not None and is_alive(self.cleanup):
             self.cleanup.retranslate()
         self.status.retranslate()
+        self._update_index_state()
         self._show_ignored()
 
     def _show_ignored(self) -> None:
@@ -313,7 +355,9 @@ class MainWindow(QMainWindow):
 
     def on_debounced(self) -> None:
         self._query = self.search_bar.field.text().strip()
-        if self._query:
+        if self._query and self.session.engine is None and self._no_index:
+            self.results.show_no_index()
+        elif self._query:
             self.session.search(self._query, self.search_bar.filters())
 
     def on_results(self, outcome: SearchOutcome) -> None:
@@ -490,8 +534,21 @@ class MainWindow(QMainWindow):
 
     # -- index, settings, misc ----------------------------------------------------------------------------
     def on_index_failed(self, message: str, details: str) -> None:
+        """No usable index: said in the UI language with what to do; the technical text is in the details."""
         self.status.set_stats(None, demo=self.session.is_demo)
-        show_error(self, tr("Indeksen kunne ikke åpnes: {message}", message=message), details)
+        where = str(self.session.effective_index_dir)
+        if self.session.engine is not None:  # a replacement failed; the open index keeps serving
+            show_error(self, tr("Den nye indeksen kunne ikke åpnes; den forrige brukes fortsatt."),
+                       f"{where}\n{message}\n\n{details}")
+            return
+        self._no_index = tr("Det finnes ingen brukbar indeks i {folder}. Velg Fil → Bygg indeks … for å lage "
+                            "en fra mappene med prosedyrene, eller velg en annen indeksmappe i Fil → "
+                            "Innstillinger.", folder=where)
+        self._update_index_state()
+        if self.search_bar.field.text().strip():
+            self.results.show_no_index()
+        show_error(self, tr("Indeksen kunne ikke åpnes."), f"{self._no_index}\n\n{message}\n\n{details}",
+                   informative=self._no_index)
 
     def on_build_index(self) -> None:
         from app.build_dialog import BuildDialog

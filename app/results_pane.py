@@ -42,6 +42,7 @@ class ResultsPane(QWidget):
     reset_filters_requested = Signal()
     menu_requested = Signal(object, object)  # Hit, global QPoint: its context menu ("add to set")
     current_changed = Signal(object)  # the highlighted Hit (or None): the reader previews it
+    build_requested = Signal()  # "add your own procedures": Fil → Bygg indeks
 
     def __init__(self, *, parent=None):
         super().__init__(parent)
@@ -50,6 +51,8 @@ class ResultsPane(QWidget):
         self._outcome: SearchOutcome | None = None
         self._filters_active = False
         self._semantic = LOADING
+        self._index_text = ""
+        self._no_index = ""  # why nothing can be found (no index open), in the UI language; "" = an index is open
 
         self.suggestion_button = QPushButton()
         self.suggestion_button.setFlat(True)
@@ -104,6 +107,13 @@ class ResultsPane(QWidget):
         page = QWidget()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        self.index_info = QLabel()  # which index is open, whether semantic search is ready
+        self.index_info.setWordWrap(True)
+        self.index_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.own_label = QLabel()
+        self.own_label.setWordWrap(True)
+        self.build_button = QPushButton()
+        self.build_button.clicked.connect(self.build_requested)
         self.examples_label = QLabel()
         self.example_buttons = []
         chips = QHBoxLayout()
@@ -117,6 +127,13 @@ class ResultsPane(QWidget):
         layout.addWidget(self.intro)
         layout.addWidget(self.examples_label)
         layout.addLayout(chips)
+        layout.addSpacing(12)
+        layout.addWidget(self.index_info)
+        layout.addWidget(self.own_label)
+        row = QHBoxLayout()
+        row.addWidget(self.build_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(1)
         return page
 
@@ -128,11 +145,15 @@ class ResultsPane(QWidget):
         self.none_hint.setWordWrap(True)
         self.reset_button = QPushButton()
         self.reset_button.clicked.connect(self.reset_filters_requested)
+        self.none_build_button = QPushButton()
+        self.none_build_button.clicked.connect(self.build_requested)
+        self.none_build_button.hide()
         layout = QVBoxLayout(page)
         layout.addWidget(self.none_label)
         layout.addWidget(self.none_hint)
         row = QHBoxLayout()
         row.addWidget(self.reset_button)
+        row.addWidget(self.none_build_button)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(1)
@@ -159,6 +180,31 @@ class ResultsPane(QWidget):
         self.notice.hide()
         self.count_label.clear()
         self.stack.setCurrentIndex(EMPTY)
+
+    def set_index_state(self, *, text: str, no_index: str = "") -> None:
+        """What the start page says about the open index; ``no_index`` says why searching finds nothing."""
+        self._index_text, self._no_index = text, no_index
+        self.index_info.setText(text)
+        if no_index and self.state == NONE:
+            self.show_no_index()
+
+    @property
+    def no_index(self) -> str:
+        return self._no_index
+
+    def show_no_index(self) -> None:
+        """Typing with no index open: say so, and what to do, instead of pretending there are no hits."""
+        self._outcome = None
+        self._drop_pending()
+        self.model.clear()
+        self.count_label.clear()
+        self.suggestion_button.hide()
+        self.notice.hide()
+        self.none_label.setText(tr("Søket finner ingenting fordi ingen indeks er åpen."))
+        self.none_hint.setText(self._no_index)
+        self.reset_button.hide()
+        self.none_build_button.show()
+        self.stack.setCurrentIndex(NONE)
 
     def offer_outcome(self, outcome: SearchOutcome, *, filters_active: bool, semantic: str) -> bool:
         """A result nobody typed for (a rerun): shown at once only if it moves nothing the user sees.
@@ -241,6 +287,7 @@ class ResultsPane(QWidget):
             hints.append(tr("Semantisk søk er ikke tilgjengelig, så bare ordtreff vises."))
         self.none_hint.setText("\n".join(hints))
         self.reset_button.setVisible(self._filters_active)
+        self.none_build_button.hide()
 
     # -- navigation ---------------------------------------------------------------------------------------
     def current_hit(self) -> Hit | None:
@@ -294,7 +341,8 @@ class ResultsPane(QWidget):
 
     def set_touch(self, *, target: int) -> None:
         self.delegate.min_height = target * 2 if target else 0
-        for b in (*self.example_buttons, self.reset_button, self.suggestion_button, self.newer_button):
+        for b in (*self.example_buttons, self.reset_button, self.suggestion_button, self.newer_button,
+                  self.build_button, self.none_build_button):
             b.setMinimumHeight(target)
         self.view.scheduleDelayedItemsLayout()
 
@@ -302,6 +350,12 @@ class ResultsPane(QWidget):
         self.intro.setText(tr("Skriv i søkefeltet for å finne prosedyrer. Den nasjonale VAR-prosedyren "
                               "(primærkilden) vises først; regionale og lokale varianter er merket."))
         self.examples_label.setText(tr("Prøv for eksempel:"))
+        self.own_label.setText(tr("Egne prosedyrer: velg Fil → Bygg indeks … (Ctrl+B) og pek på mappene med "
+                                  "dokumentene (PDF, Word, HTML, Markdown eller tekst). VAR-, regionale og lokale "
+                                  "mapper velges hver for seg. Søket virker videre mens indeksen bygges."))
+        self.build_button.setText(tr("Legg inn egne prosedyrer …"))
+        self.build_button.setAccessibleDescription(tr("Åpner Fil → Bygg indeks"))
+        self.none_build_button.setText(tr("Bygg indeks …"))
         self.view.setAccessibleName(tr("Søketreff"))
         self.reset_button.setText(tr("Nullstill filtre"))
         self.model.retranslate()

@@ -121,8 +121,18 @@ class SearchBar(QWidget):
         active = self.filters_active()
         self.filter_button.setText(tr("Filtre (på)") if active else tr("Filtre"))
 
+    def set_unavailable(self, reason: str) -> None:
+        """No index open: the field says why a search finds nothing (``reason`` in the UI language)."""
+        self._unavailable = reason
+        self.retranslate()
+
     def retranslate(self) -> None:
-        self.field.setPlaceholderText(tr("Søk i prosedyrer, f.eks. «PVK» eller «trykksår»  (Ctrl+K)"))
+        if getattr(self, "_unavailable", ""):
+            self.field.setPlaceholderText(tr("Ingen indeks er åpen – velg Fil → Bygg indeks …"))
+            self.field.setAccessibleDescription(self._unavailable)
+        else:
+            self.field.setPlaceholderText(tr("Søk i prosedyrer, f.eks. «PVK» eller «trykksår»  (Ctrl+K)"))
+            self.field.setAccessibleDescription(tr("Treffene vises i listen under feltet."))
         self.field.setAccessibleName(tr("Søk i prosedyrer"))
         self.field.setToolTip(tr("Skriv for å søke. ↓ går til treffene, Enter åpner, Esc tømmer feltet. "
                                  "Prefiks: var:, regional:, lokal:, nn:, utgått:"))

@@ -8,16 +8,13 @@ its model), so the old snapshot keeps serving throughout a rebuild.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
-from app.config import APP_NAME
+from app.demo import DEMO_STAMP, demo_fingerprint, demo_index_dir, install_prebuilt
 from app.i18n import N_
 from app.qt import QObject, Signal
 from app.tasks import Task, TaskRunner
@@ -28,7 +25,6 @@ from index.records import Hit, IndexStats, Procedure, SearchFilters, SearchResul
 log = logging.getLogger(__name__)
 
 LOADING, READY, UNAVAILABLE = "loading", "ready", "unavailable"
-DEMO_STAMP = "demo-sources.json"
 DEFAULT_TOP = 30
 NO_FILTERS = SearchFilters()
 
@@ -46,21 +42,6 @@ class SearchOutcome:
     semantic: str  # LOADING / READY / UNAVAILABLE when the search ran
     titles: dict  # doc id → title of documents that superseded hits point to
     rerun: bool = False  # not typed for: the model became ready or another index was switched in
-
-
-def demo_index_dir() -> Path:
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "demo-index"
-
-
-def demo_fingerprint(model_marker: str) -> str:
-    """Content hash of the demo sources (and whether a model is there): a change means rebuild."""
-    sources, manifest = api.demo_sources()
-    digest = hashlib.sha256(model_marker.encode())
-    files = [p for _, folder in sources if folder.is_dir() for p in sorted(folder.rglob("*")) if p.is_file()]
-    for path in files + ([manifest] if manifest else []):
-        digest.update(str(path.relative_to(api.resources_dir())).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def has_vectors(engine: api.Engine) -> bool:
@@ -145,16 +126,25 @@ class Session(QObject):
         (demo_index_dir() / DEMO_STAMP).write_text(json.dumps(stamp), encoding="utf-8")
 
     def _open_demo(self, task: Task) -> api.Engine:
-        """Phase 1 of the first run: a lexical-only demo index (seconds), so results show at once.
+        """The demo index: the copy with vectors built ahead of time (``app.demo``) when there is one.
 
-        Vectors follow in phase 2 (``_add_demo_vectors``), which embeds the corpus in the background: minutes
-        on a slow PC. Later starts open the finished index directly unless the demo sources changed.
+        Without it (a source checkout that skipped ``make run``'s set-up, a configured model): phase 1 builds a
+        lexical-only demo index (seconds), so results show at once, and phase 2 (``_add_demo_vectors``) embeds
+        the corpus in the background. Later starts open the finished index directly unless the sources changed.
         """
         folder = demo_index_dir()
         stamp = self._demo_stamp()
         full = demo_fingerprint(self._model_marker())
         # Phase 2 is due unless it already ran for these sources and this model (even if it got no vectors).
         self._demo_needs_vectors = self.semantic_enabled and stamp.get("fingerprint") != full
+        # The demo index with vectors built by `make run`'s set-up / the bundle: a copy, not minutes of embedding.
+        if self._demo_needs_vectors and not self.model_path:
+            try:
+                if install_prebuilt(folder, full):
+                    self._demo_needs_vectors = False
+                    return api.Engine(folder)
+            except (OSError, KildefinnerError) as exc:
+                log.warning("prebuilt demo index not usable, building it here: %s", exc)
         if stamp.get("fingerprint") in {full, demo_fingerprint("no-model")}:
             try:
                 return api.Engine(folder)
