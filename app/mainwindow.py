@@ -315,6 +315,16 @@ class MainWindow(QMainWindow):
         self.banner.setText("\n".join(lines))
         self.banner_box.show()
 
+    def show_notice(self, text: str, details: list[str] = ()) -> None:
+        """A notice above the search field that stays until closed (a new index switched in, and what was
+        skipped): not a dialog, so nothing the user is doing is interrupted."""
+        lines = [text, *(f"• {line}" for line in details[:5])]
+        if len(details) > 5:
+            lines.append(tr("… og {n} til (se loggfilen).", n=len(details) - 5))
+        self.banner.setText("\n".join(lines))
+        self.banner.setAccessibleName(tr("Melding"))
+        self.banner_box.show()
+
     def on_banner_closed(self) -> None:
         self._banner_dismissed = True
         self.banner_box.hide()
@@ -553,6 +563,9 @@ class MainWindow(QMainWindow):
     def on_build_index(self) -> None:
         from app.build_dialog import BuildDialog
 
+        if self.status.building:
+            self.status.showMessage(tr("En indeks bygges allerede; se fremdriften nederst i vinduet."), 8000)
+            return
         BuildDialog(parent=self, config=self.config, session=self.session).open()
 
     def on_settings(self) -> None:
