@@ -29,7 +29,7 @@ from app.qt import (
 )
 from app.session import Session
 from app.tasks import Task
-from index.errors import BuildCancelled, KildefinnerError
+from index.errors import BuildCancelled, IndexWriteError, NothingIndexedError
 
 log = logging.getLogger(__name__)
 TIERS = (("var", N_("VAR (primærkilde)")), ("regional", N_("Regionale")), ("local", N_("Lokale")))
@@ -128,7 +128,14 @@ def run_build(*, parent, session: Session, config: Config, index_dir: Path,
         if isinstance(exc, BuildCancelled):
             status.showMessage(tr("Byggingen ble avbrutt. Den forrige indeksen brukes fortsatt."), 10000)
             return
-        message = str(exc) if isinstance(exc, KildefinnerError) else tr("Indeksen kunne ikke bygges.")
+        if isinstance(exc, NothingIndexedError):
+            message = tr("Ingen dokumenter kunne leses fra mappene. Kildefinner leser PDF, Word (DOCX), HTML, "
+                         "Markdown og tekstfiler; sjekk at mappene inneholder slike filer.")
+        elif isinstance(exc, IndexWriteError):
+            message = tr("Indeksmappen kunne ikke skrives (full disk eller manglende skrivetilgang). Velg en "
+                         "annen indeksmappe eller frigjør plass.")
+        else:
+            message = tr("Se detaljene for årsaken.")
         show_error(parent, tr("Indeksen kunne ikke bygges. Den forrige indeksen brukes fortsatt."),
                    f"{message}\n\n{task.error_details}", informative=message)
 
