@@ -15,10 +15,10 @@ from app.document import DocumentPane
 from app.errors import show_error
 from app.history import History, Place
 from app.i18n import N_, set_language, tr
+from app.originals import DOCUMENT_SUFFIXES, open_url, openable
 from app.qt import (
     QAction,
     QApplication,
-    QDesktopServices,
     QEvent,
     QFrame,
     QKeySequence,
@@ -61,11 +61,6 @@ def system_font():
     if not _SYSTEM_FONT:
         _SYSTEM_FONT.append(QApplication.font())
     return _SYSTEM_FONT[0]
-
-
-def open_url(url: QUrl) -> bool:
-    """The only way the app hands something to another program; only ever called on a user's click."""
-    return QDesktopServices.openUrl(url)
 
 
 class MainWindow(QMainWindow):
@@ -497,8 +492,18 @@ class MainWindow(QMainWindow):
             show_error(self, tr("Fant verken kildefilen eller en nettadresse for dette dokumentet."),
                        tr("Fil: {path}", path=proc.path))
             return
+        refused = openable(url)
+        if refused:
+            log.warning("«Åpne original» refused for %s", url.toString())
+            show_error(self, tr("Originalen ble ikke åpnet."), url.toString(), informative=refused)
+            return
         if not open_url(url):
-            show_error(self, tr("Originalen kunne ikke åpnes."), url.toString())
+            kind = DOCUMENT_SUFFIXES.get("." + url.fileName().rsplit(".", 1)[-1].lower(), "")
+            show_error(self, tr("Ingen program på denne maskinen kunne åpne originalen."), url.toString(),
+                       informative=tr("Be IT om et program som åpner {kind}-filer, eller les prosedyren her i "
+                                      "Kildefinner.", kind=tr(kind) if kind else tr("slike")))
+            return
+        self.status.showMessage(tr("Originalen åpnes i et annet program …"), 6000)
 
     def on_copy(self, what: str, text: str) -> None:
         QApplication.clipboard().setText(text)
