@@ -69,6 +69,7 @@ def show_error(parent: QWidget | None, message: str, details: str = "", *,
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setAccessibleName(tr("Feilmelding"))
+    shown[:] = [b for b in shown if is_alive(b)]  # boxes closed with their window never emit finished
     shown.append(box)
     box.finished.connect(lambda _r: shown.remove(box) if box in shown else None)
     box.open()

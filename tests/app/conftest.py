@@ -118,7 +118,10 @@ def isolated_dirs(tmp_path, monkeypatch):
         (tmp_path / "xdg" / sub).mkdir(parents=True)
         monkeypatch.setenv(var, str(tmp_path / "xdg" / sub))
     yield tmp_path / "xdg"
+    from app import errors
     from app.i18n import set_language
+
+    errors.shown.clear()  # error boxes die with their test's window
     from app.mainwindow import system_font
     from app.qt import QApplication
 
