@@ -61,6 +61,7 @@ class BuildDialog(QDialog):
         note = QLabel(tr("Bare endrede filer leses på nytt. Den åpne indeksen brukes til den nye er klar."))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Avbryt"))  # Qt's own text is English
         self.start_button = buttons.addButton(tr("Bygg"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -31,8 +31,10 @@ class StatusBar(QStatusBar):
         self.semantic_label = QLabel()
         self.offline_label = QLabel()
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(260)
+        self.progress.setMaximumWidth(160)
         self.progress.hide()
+        self.stage_label = QLabel()  # "Beregner vektorer · ca. 2 min igjen" next to the bar
+        self.stage_label.hide()
         self.cancel_button = QPushButton()  # a build started from the app (Fil → Bygg indeks)
         self.cancel_button.hide()
         self._cancel = None
@@ -40,6 +42,7 @@ class StatusBar(QStatusBar):
         self.building = False
         self._stage_started = (None, 0.0)  # (stage, monotonic time): the time estimate is per stage
         self.addWidget(self.index_label, 1)
+        self.addPermanentWidget(self.stage_label)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.cancel_button)
         self.addPermanentWidget(self.semantic_label)
@@ -56,6 +59,7 @@ class StatusBar(QStatusBar):
         if not self.building:
             self._stage = ""
             self.progress.hide()
+            self.stage_label.hide()
         self._update_index()
 
     def start_build(self, *, cancel) -> None:
@@ -64,6 +68,7 @@ class StatusBar(QStatusBar):
         self._stage, self._stage_started = "scan", (None, 0.0)
         self.progress.setRange(0, 0)
         self.progress.show()
+        self.stage_label.show()
         self.cancel_button.setEnabled(True)
         self.cancel_button.show()
         self._update_progress()
@@ -71,6 +76,7 @@ class StatusBar(QStatusBar):
     def end_build(self) -> None:
         self.building, self._cancel, self._stage = False, None, ""
         self.progress.hide()
+        self.stage_label.hide()
         self.cancel_button.hide()
         self._update_index()
 
@@ -104,6 +110,7 @@ class StatusBar(QStatusBar):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, max(total, 1)))
         self.progress.show()
+        self.stage_label.show()
         self._left = self.time_left(done, total)
         self._update_progress()
         if self._stats is None:
@@ -116,8 +123,10 @@ class StatusBar(QStatusBar):
     def _update_progress(self) -> None:
         stage = tr(STAGES.get(self._stage, self._stage))
         left = getattr(self, "_left", "") if self._stage else ""
-        self.progress.setFormat(f"{stage} %p%" + (f" · {left}" if left else ""))
-        self.progress.setToolTip(self.progress.format().replace("%p", str(self.progress.value())))
+        text = (tr("Bygger indeks: {stage}", stage=stage) if self.building else stage) + (f" · {left}" if left else "")
+        self.stage_label.setText(text)
+        self.progress.setFormat("%p%")
+        self.progress.setToolTip(text)
         self.progress.setAccessibleName(tr("Fremdrift for indeksbygging: {stage}", stage=stage))
 
     def _update_index(self) -> None:

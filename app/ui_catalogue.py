@@ -75,6 +75,7 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
         "Avbryt bygging": "Avbryt bygginga",
         "Avbryt byggingen av indeksen": "Avbryt bygginga av indeksen",
         "Avbryter byggingen …": "Avbryt bygginga …",
+        "Bygger indeks: {stage}": "Byggjer indeks: {stage}",
     },
     "en": {
         "Den nye indeksen er tatt i bruk: {new} nye eller endrede, {kept} uendrede, {skipped} hoppet over.":
@@ -149,5 +150,6 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
         "Avbryt bygging": "Cancel build",
         "Avbryt byggingen av indeksen": "Cancel building the index",
         "Avbryter byggingen …": "Cancelling the build …",
+        "Bygger indeks: {stage}": "Building the index: {stage}",
     },
 }
