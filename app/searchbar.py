@@ -14,6 +14,7 @@ from app.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -151,3 +152,8 @@ class SearchBar(QWidget):
         self.owner_field.setPlaceholderText(tr("f.eks. sengepost 3"))
         self.owner_field.setAccessibleName(tr("Filtrer på eier eller enhet"))
         self.reset_button.setText(tr("Nullstill filtre"))
+        # The line edits' own clear buttons (Qt's QToolButtons) have no name a screen reader could say.
+        for field, name in ((self.field, tr("Tøm søkefeltet")), (self.owner_field, tr("Tøm eierfilteret"))):
+            for button in field.findChildren(QToolButton):
+                button.setAccessibleName(name)
+                button.setToolTip(name)

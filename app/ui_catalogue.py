@@ -76,6 +76,8 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
         "Avbryt byggingen av indeksen": "Avbryt bygginga av indeksen",
         "Avbryter byggingen …": "Avbryt bygginga …",
         "Bygger indeks: {stage}": "Byggjer indeks: {stage}",
+        "Tøm søkefeltet": "Tøm søkjefeltet",
+        "Tøm eierfilteret": "Tøm eigarfilteret",
     },
     "en": {
         "Den nye indeksen er tatt i bruk: {new} nye eller endrede, {kept} uendrede, {skipped} hoppet over.":
@@ -151,5 +153,7 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
         "Avbryt byggingen av indeksen": "Cancel building the index",
         "Avbryter byggingen …": "Cancelling the build …",
         "Bygger indeks: {stage}": "Building the index: {stage}",
+        "Tøm søkefeltet": "Clear the search field",
+        "Tøm eierfilteret": "Clear the owner filter",
     },
 }
