@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,11 @@ log = logging.getLogger(__name__)
 LOADING, READY, UNAVAILABLE = "loading", "ready", "unavailable"
 DEFAULT_TOP = 30
 NO_FILTERS = SearchFilters()
+
+
+# Two embedding-model loads at once (the app's own and a build's) were seen to fail in torch ("value cannot be
+# converted to type c10::Half without overflow"), leaving the new index without vectors: loads take turns.
+MODEL_LOCK = threading.RLock()
 
 
 def default_model_loader(engine: api.Engine, model_path: str | None) -> bool:
@@ -163,13 +169,15 @@ class Session(QObject):
 
         def op(task: Task):
             sources, manifest = api.demo_sources()
-            api.build(demo_index_dir(), sources, manifest=manifest, model_path=self.model_path or None,
-                      use_model=True, progress=task.engine_progress)
+            with MODEL_LOCK:
+                api.build(demo_index_dir(), sources, manifest=manifest, model_path=self.model_path or None,
+                          use_model=True, progress=task.engine_progress)
             self._write_demo_stamp(fingerprint=demo_fingerprint(self._model_marker()))
             engine = api.Engine(demo_index_dir())
             if not has_vectors(engine):
                 return engine, False, N_("språkmodellen kunne ikke lastes (se loggfilen)")
-            return engine, self._model_loader(engine, self.model_path or None), ""
+            with MODEL_LOCK:
+                return engine, self._model_loader(engine, self.model_path or None), ""
 
         def done(payload) -> None:
             engine, ok, reason = payload
@@ -219,7 +227,12 @@ class Session(QObject):
     def _load_model(self) -> None:
         engine = self.engine
         self._set_semantic(LOADING, "")
-        self.runner.run(lambda _t: self._model_loader(engine, self.model_path or None), owner=self,
+
+        def load(_task: Task) -> bool:
+            with MODEL_LOCK:
+                return self._model_loader(engine, self.model_path or None)
+
+        self.runner.run(load, owner=self,
                         name="load-model", on_success=lambda ok: self._on_model(engine, ok),
                         on_failure=lambda exc: self._on_model_error(engine, exc))
 
@@ -320,10 +333,11 @@ class Session(QObject):
         want_model = self.semantic_enabled and self.semantic == READY
 
         def op(task: Task):
-            report = api.build(index_dir, sources, manifest=manifest, model_path=self.model_path or None,
-                               use_model=self.semantic_enabled, progress=task.engine_progress)
-            engine = api.Engine(index_dir)
-            ok = want_model and self._model_loader(engine, self.model_path or None)
+            with MODEL_LOCK:  # waits for a model load still running (the scan and parse could not start earlier)
+                report = api.build(index_dir, sources, manifest=manifest, model_path=self.model_path or None,
+                                   use_model=self.semantic_enabled, progress=task.engine_progress)
+                engine = api.Engine(index_dir)
+                ok = want_model and self._model_loader(engine, self.model_path or None)
             return report, engine, ok
 
         def done(payload) -> None:

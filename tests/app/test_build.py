@@ -92,3 +92,33 @@ def test_time_left_follows_the_pace_of_the_stage(qtbot, make_window, monkeypatch
     status.set_build_progress("parse", 10, 100)
     assert status.stage_label.text() == "Bygger indeks: Leser dokumenter · ca. 9 min igjen"
     status.end_build()
+
+
+def test_a_build_waits_for_a_model_load_in_progress(qtbot, make_window, app_sources, tmp_path, monkeypatch):
+    """Two model loads at once failed in torch and left the new index without vectors: they take turns."""
+    loading, overlaps = threading.Event(), []
+    release = threading.Event()
+
+    def slow_loader(engine, path):
+        loading.set()
+        release.wait(10)
+        loading.clear()
+        return True
+
+    real_build = api.build
+
+    def watched_build(*args, **kwargs):
+        overlaps.append(loading.is_set())  # a model load still running when the build loads its own?
+        kwargs["use_model"] = False
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr("app.session.api.build", watched_build)
+    window = make_window(semantic=True, model_loader=slow_loader)
+    qtbot.waitUntil(loading.is_set, timeout=5000)
+    task = run_build(parent=window, session=window.session, config=window.config, index_dir=tmp_path / "ix",
+                     sources=app_sources)
+    qtbot.wait(300)
+    assert overlaps == []  # the build has not started its model load yet
+    release.set()
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    assert overlaps == [False] and task.error is None, task.error_details
