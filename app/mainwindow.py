@@ -25,7 +25,6 @@ from app.qt import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QShortcut,
     QSplitter,
@@ -164,7 +163,7 @@ class MainWindow(QMainWindow):
         self.act_build = action(N_("Bygg indeks …"), self.on_build_index, "Ctrl+B")
         self.act_settings = action(N_("Innstillinger …"), self.on_settings, QKeySequence.StandardKey.Preferences)
         self.act_quit = action(N_("Avslutt"), self.close, QKeySequence.StandardKey.Quit)
-        self.act_focus = action(N_("Søkefeltet"), self.focus_search, "Ctrl+K", "F3")
+        self.act_focus = action(N_("Søkefeltet"), self.focus_search, "Ctrl+K", "F3", "Ctrl+L")
         self.act_find = action(N_("Finn i dokumentet"), self.on_find, QKeySequence.StandardKey.Find)
         self.act_back = action(N_("Tilbake"), self.go_back, "Alt+Left")
         self.act_forward = action(N_("Fremover"), self.go_forward, "Alt+Right")
@@ -173,6 +172,7 @@ class MainWindow(QMainWindow):
         self.act_zoom_reset = action(N_("Normal tekststørrelse"), lambda: self.document.zoom(0), "Ctrl+0")
         self.act_tablet = action(N_("Nettbrettmodus"), self.on_tablet_toggled, checkable=True)
         self.act_about = action(N_("Om Kildefinner"), self.on_about)
+        self.act_help = action(N_("Hurtigtaster og søkeprefiks"), self.on_help, "F1")
         self.act_cleanup = action(N_("Rydding …"), self.on_cleanup, "Ctrl+Shift+R")
         # "/" focuses the search field from anywhere except a text field (where it is just a character).
         self.slash = QShortcut(QKeySequence("/"), self)
@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
                  (N_("&Vis"), [self.act_tablet, self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset]),
                  (N_("&Gå"), [self.act_focus, self.act_find, self.act_back, self.act_forward]),
                  (N_("Verk&tøy"), [self.act_cleanup]),
-                 (N_("&Hjelp"), [self.act_about]))
+                 (N_("&Hjelp"), [self.act_help, self.act_about]))
         for title, actions in menus:
             menu = self.menuBar().addMenu("")
             for a in actions:
@@ -623,9 +623,14 @@ class MainWindow(QMainWindow):
         view.raise_()
 
     def on_about(self) -> None:
-        QMessageBox.about(self, tr("Om Kildefinner"),
-                          tr("Kildefinner finner sykepleieprosedyrer uten nettverk. Den nasjonale "
-                             "VAR-prosedyren er primærkilden og vises først."))
+        from app.help import show_about
+
+        show_about(self)
+
+    def on_help(self):
+        from app.help import show_help
+
+        return show_help(self, list(dict.fromkeys([*self.actions(), *self.sets_actions.menu.actions()])))
 
     def closeEvent(self, event) -> None:
         self.debounce.stop()

@@ -78,6 +78,40 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
         "Bygger indeks: {stage}": "Byggjer indeks: {stage}",
         "Tøm søkefeltet": "Tøm søkjefeltet",
         "Tøm eierfilteret": "Tøm eigarfilteret",
+        'Skriv et prefiks foran søkeordene, f.eks. «var: PVK» eller «nn: munnstell». Flere prefiks kan kombineres.':
+            'Skriv eit prefiks framfor søkjeorda, t.d. «var: PVK» eller «nn: munnstell». Fleire prefiks kan kombinerast.',
+        'bare VAR-prosedyrer (primærkilden)':
+            'berre VAR-prosedyrar (primærkjelda)',
+        'bare regionale prosedyrer':
+            'berre regionale prosedyrar',
+        'bare lokale prosedyrer':
+            'berre lokale prosedyrar',
+        'bare dokumenter på bokmål':
+            'berre dokument på bokmål',
+        'bare dokumenter på nynorsk':
+            'berre dokument på nynorsk',
+        'bare dokumenter på engelsk':
+            'berre dokument på engelsk',
+        'ta med utgåtte dokumenter':
+            'ta med utgåtte dokument',
+        'flytt i treffene (fra søkefeltet)':
+            'flytt i treffa (frå søkjefeltet)',
+        'åpne det markerte treffet':
+            'opne det markerte treffet',
+        'tøm søkefeltet, eller tilbake til søkefeltet fra dokumentet':
+            'tøm søkjefeltet, eller tilbake til søkjefeltet frå dokumentet',
+        'gå til søkefeltet':
+            'gå til søkjefeltet',
+        'meny for det markerte treffet':
+            'meny for det markerte treffet',
+        'Hurtigtaster og søkeprefiks':
+            'Snarvegstastar og søkjeprefiks',
+        'Kildefinner {version}':
+            'Kildefinner {version}',
+        'Søkeprefiks':
+            'Søkjeprefiks',
+        'Hurtigtaster':
+            'Snarvegstastar',
     },
     "en": {
         "Den nye indeksen er tatt i bruk: {new} nye eller endrede, {kept} uendrede, {skipped} hoppet over.":
@@ -155,5 +189,39 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
         "Bygger indeks: {stage}": "Building the index: {stage}",
         "Tøm søkefeltet": "Clear the search field",
         "Tøm eierfilteret": "Clear the owner filter",
+        'Skriv et prefiks foran søkeordene, f.eks. «var: PVK» eller «nn: munnstell». Flere prefiks kan kombineres.':
+            'Type a prefix before the search words, e.g. «var: PVK» or «nn: munnstell». Prefixes can be combined.',
+        'bare VAR-prosedyrer (primærkilden)':
+            'only VAR procedures (the primary source)',
+        'bare regionale prosedyrer':
+            'only regional procedures',
+        'bare lokale prosedyrer':
+            'only local procedures',
+        'bare dokumenter på bokmål':
+            'only documents in Bokmål',
+        'bare dokumenter på nynorsk':
+            'only documents in Nynorsk',
+        'bare dokumenter på engelsk':
+            'only documents in English',
+        'ta med utgåtte dokumenter':
+            'include superseded documents',
+        'flytt i treffene (fra søkefeltet)':
+            'move through the results (from the search field)',
+        'åpne det markerte treffet':
+            'open the highlighted result',
+        'tøm søkefeltet, eller tilbake til søkefeltet fra dokumentet':
+            'clear the search field, or back to it from the document',
+        'gå til søkefeltet':
+            'go to the search field',
+        'meny for det markerte treffet':
+            'menu for the highlighted result',
+        'Hurtigtaster og søkeprefiks':
+            'Keyboard shortcuts and search prefixes',
+        'Kildefinner {version}':
+            'Kildefinner {version}',
+        'Søkeprefiks':
+            'Search prefixes',
+        'Hurtigtaster':
+            'Keyboard shortcuts',
     },
 }
