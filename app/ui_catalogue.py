@@ -78,6 +78,14 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
         "Bygger indeks: {stage}": "Byggjer indeks: {stage}",
         "Tøm søkefeltet": "Tøm søkjefeltet",
         "Tøm eierfilteret": "Tøm eigarfilteret",
+        "Settet er tomt. Legg til prosedyrer fra søketreffene: høyreklikk et treff eller trykk Ctrl+Shift+D, "
+        "eller bruk «☆ Legg til i sett …» over dokumentet.":
+            "Settet er tomt. Legg til prosedyrar frå søkjetreffa: høgreklikk eit treff eller trykk Ctrl+Shift+D, "
+            "eller bruk «☆ Legg til i sett …» over dokumentet.",
+        "{n} prosedyre(r) er utgått uten at erstatningen finnes i indeksen; søk etter en nyere prosedyre eller "
+        "fjern punktet.":
+            "{n} prosedyre(ar) er utgått utan at erstatninga finst i indeksen; søk etter ein nyare prosedyre "
+            "eller fjern punktet.",
         'Skriv et prefiks foran søkeordene, f.eks. «var: PVK» eller «nn: munnstell». Flere prefiks kan kombineres.':
             'Skriv eit prefiks framfor søkjeorda, t.d. «var: PVK» eller «nn: munnstell». Fleire prefiks kan kombinerast.',
         'bare VAR-prosedyrer (primærkilden)':
@@ -189,6 +197,14 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
         "Bygger indeks: {stage}": "Building the index: {stage}",
         "Tøm søkefeltet": "Clear the search field",
         "Tøm eierfilteret": "Clear the owner filter",
+        "Settet er tomt. Legg til prosedyrer fra søketreffene: høyreklikk et treff eller trykk Ctrl+Shift+D, "
+        "eller bruk «☆ Legg til i sett …» over dokumentet.":
+            "The set is empty. Add procedures from the search results: right-click a result or press "
+            "Ctrl+Shift+D, or use «☆ Add to set …» above the document.",
+        "{n} prosedyre(r) er utgått uten at erstatningen finnes i indeksen; søk etter en nyere prosedyre eller "
+        "fjern punktet.":
+            "{n} procedure(s) superseded, and the replacement is not in the index; search for a newer procedure "
+            "or remove the item.",
         'Skriv et prefiks foran søkeordene, f.eks. «var: PVK» eller «nn: munnstell». Flere prefiks kan kombineres.':
             'Type a prefix before the search words, e.g. «var: PVK» or «nn: munnstell». Prefixes can be combined.',
         'bare VAR-prosedyrer (primærkilden)':
