@@ -24,6 +24,7 @@ from app.qt import (
     QListWidgetItem,
     QPalette,
     QPushButton,
+    QScrollArea,
     QSplitter,
     Qt,
     QTextBrowser,
@@ -118,7 +119,13 @@ class DocumentPane(QWidget):
         side_layout.addWidget(self.sections_label)
         side_layout.addWidget(self.sections, 1)
         side_layout.addWidget(self.meta_label)
-        side_layout.addWidget(meta_box)
+        # The facts scroll rather than squeeze the section list (large text, 800-pixel-high screens).
+        self.meta_scroll = QScrollArea()
+        self.meta_scroll.setWidget(meta_box)
+        self.meta_scroll.setWidgetResizable(True)
+        self.meta_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.meta_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_layout.addWidget(self.meta_scroll, 1)
 
         self.browser = SafeBrowser()
         self.browser.anchorClicked.connect(self.on_anchor)
