@@ -67,6 +67,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, *, config: Config, session: Session):
         super().__init__()
+        from app import qt_strings
+
+        qt_strings.install()  # Qt's own buttons and file dialogs in the UI language
         self.config = config
         self.session = session
         self.history = History()
