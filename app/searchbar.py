@@ -62,12 +62,13 @@ class SearchBar(QWidget):
         grid.addWidget(self.language_label, 1, 0)
         for col, lang in enumerate(LANGUAGE_KEYS, start=1):
             grid.addWidget(self.language_boxes[lang], 1, col)
-        grid.addWidget(self.stale_box, 2, 1)
-        grid.addWidget(self.superseded_box, 2, 2, 1, 2)
-        grid.addWidget(self.owner_label, 3, 0)
-        grid.addWidget(self.owner_field, 3, 1, 1, 3)
-        grid.addWidget(self.reset_button, 3, 4)
-        grid.setColumnStretch(5, 1)
+        # One option per row, so opening the panel never widens the results column (and squeezes the reader).
+        grid.addWidget(self.stale_box, 2, 1, 1, 4)
+        grid.addWidget(self.superseded_box, 3, 1, 1, 4)
+        grid.addWidget(self.owner_label, 4, 0)
+        grid.addWidget(self.owner_field, 4, 1, 1, 4)
+        grid.addWidget(self.reset_button, 5, 1, 1, 2)
+        grid.setColumnStretch(4, 1)
         for box in (*self.tier_boxes.values(), *self.language_boxes.values(), self.stale_box,
                     self.superseded_box):
             box.toggled.connect(self.filters_changed)
