@@ -14,6 +14,7 @@ import logging
 from app import dochtml
 from app.i18n import tr
 from app.qt import (
+    QColor,
     QEvent,
     QFormLayout,
     QFrame,
@@ -29,6 +30,7 @@ from app.qt import (
     Qt,
     QTextBrowser,
     QTextDocument,
+    QTextEdit,
     QTimer,
     QUrl,
     QVBoxLayout,
@@ -315,6 +317,9 @@ class DocumentPane(QWidget):
             self.jump_to_section(current)
 
 
+CURRENT_MATCH_BG = "#ffa726"
+
+
 class FindBar(QWidget):
     """Find in document (Ctrl+F): Enter = next, Shift+Enter = previous, Esc closes."""
 
@@ -347,6 +352,7 @@ class FindBar(QWidget):
 
     def close_bar(self) -> None:
         self.hide()
+        self._browser.setExtraSelections([])
         self._browser.setFocus()
 
     def eventFilter(self, obj, event) -> bool:
@@ -373,7 +379,21 @@ class FindBar(QWidget):
             self._browser.setTextCursor(cursor)
             found = self._browser.find(text, flags)
         self.status.setText("" if found else tr("Ikke funnet"))
+        self._mark_current(found)
         return found
+
+    def _mark_current(self, found: bool) -> None:
+        """The current match gets its own colour (orange, black text: 9:1), apart from the highlighted
+        search terms and the selection, and a frame so it is not told by colour alone."""
+        selections = []
+        if found:
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = self._browser.textCursor()
+            sel.format.setBackground(QColor(CURRENT_MATCH_BG))
+            sel.format.setForeground(QColor("#000000"))
+            sel.format.setFontUnderline(True)
+            selections.append(sel)
+        self._browser.setExtraSelections(selections)
 
     def on_next(self) -> bool:
         return self._find(False)
