@@ -23,6 +23,7 @@ from app.qt import (
     QFrame,
     QKeySequence,
     QLabel,
+    QLocale,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -252,6 +253,10 @@ class MainWindow(QMainWindow):
     # -- configuration, language, layout ------------------------------------------------------------------
     def apply_config(self) -> None:
         set_language(self.config.get("language"))
+        # Numbers (the text size factor, percentages) with the language's decimal comma: 1,5 not 1.5.
+        QLocale.setDefault(QLocale({"nb": QLocale.Language.NorwegianBokmal, "nn": QLocale.Language.NorwegianNynorsk}
+                                   .get(self.config.get("language"), QLocale.Language.English),
+                                   QLocale.Country.Norway))
         self.tablet = tablet.want_tablet(self.config.get("tablet_mode"))
         self._apply_fonts()
         self._apply_layout()

@@ -126,6 +126,9 @@ def isolated_dirs(tmp_path, monkeypatch):
     from app.qt import QApplication
 
     set_language("nb")
+    from app.qt import QLocale
+
+    QLocale.setDefault(QLocale.system())  # the window sets the UI language's number format application-wide
     if QApplication.instance() is not None:  # font scaling is application-wide: undo it
         QApplication.setFont(system_font())
         QApplication.processEvents()

@@ -51,3 +51,12 @@ def test_build_dialog_refuses_missing_folders(qtbot, make_window, tmp_path, app_
     errors.shown[-1].close()
     dialog.fields["var"].setText(f"{app_sources[0][1]} ; {app_sources[1][1]}")
     assert [t for t, _ in dialog.sources()] == ["var", "var"]
+
+
+def test_numbers_use_the_decimal_comma_in_norwegian(qtbot, make_window):
+    from app.settings_dialog import SettingsDialog
+
+    window = make_window(font_scale=1.5)
+    dialog = SettingsDialog(parent=window, config=window.config)
+    qtbot.addWidget(dialog)
+    assert dialog.font_scale.text() == "1,50"
