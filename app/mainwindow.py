@@ -261,6 +261,15 @@ class MainWindow(QMainWindow):
         self._apply_fonts()
         self._apply_layout()
         self.retranslate()
+        if not self.tablet and self.config.get("tablet_mode") == "auto" and not self._two_panes_fit():
+            self.tablet = True  # large text on a small screen: one pane at a time rather than off-screen
+            self._apply_fonts()
+            self._apply_layout()
+            self.retranslate()
+
+    def _two_panes_fit(self) -> bool:
+        screen = self.screen() or QApplication.primaryScreen()
+        return screen is None or self.minimumSizeHint().width() <= screen.availableGeometry().width()
 
     def _apply_fonts(self) -> None:
         font = self._base_font.__class__(self._base_font)

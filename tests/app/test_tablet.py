@@ -72,3 +72,12 @@ def test_tabs_menus_and_set_check_boxes_are_44_px_in_tablet_mode(qtbot, make_win
     opt.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
     box = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, opt, view)
     assert box.height() >= 44 and box.width() >= 44
+
+
+def test_auto_mode_shows_one_pane_when_two_do_not_fit(qtbot, make_window):
+    """200 % text on the 800-px-wide test screen: side by side would run off the screen."""
+    wide = make_window(tablet_mode="off", font_scale=2.0).minimumSizeHint().width()
+    window = make_window(tablet_mode="auto", font_scale=2.0)
+    assert wide > window.screen().availableGeometry().width()
+    assert window.tablet
+    assert window.minimumSizeHint().width() < wide
