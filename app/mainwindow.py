@@ -246,9 +246,14 @@ class MainWindow(QMainWindow):
             return
         area = screen.availableGeometry()
         frame = 40  # title bar and borders, which the window manager adds outside the client area
-        width, height = min(1200, area.width() - 16), min(800, area.height() - frame)
-        self.resize(max(width, 320), max(height, 240))
-        self.move(area.x() + max(0, (area.width() - width) // 2), area.y() + max(0, (area.height() - height - frame) // 2))
+        self.ensurePolished()
+        self.layout().activate()
+        least = self.minimumSizeHint()
+        width = min(max(min(1200, area.width() - 16), least.width()), area.width())
+        height = min(max(min(800, area.height() - frame), least.height()), area.height())
+        self.resize(width, height)
+        self.move(area.x() + max(0, (area.width() - self.width()) // 2),
+                  area.y() + max(0, (area.height() - self.height() - frame) // 2))
 
     # -- configuration, language, layout ------------------------------------------------------------------
     def apply_config(self) -> None:
@@ -269,6 +274,8 @@ class MainWindow(QMainWindow):
 
     def _two_panes_fit(self) -> bool:
         screen = self.screen() or QApplication.primaryScreen()
+        self.ensurePolished()
+        self.layout().activate()  # before the first show the size hints are not computed yet
         return screen is None or self.minimumSizeHint().width() <= screen.availableGeometry().width()
 
     def _apply_fonts(self) -> None:
