@@ -82,7 +82,10 @@ class BuildDialog(QDialog):
         return box
 
     def _browse(self, field: QLineEdit, append: bool) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("Velg mappe"))
+        # Start where the field points, else in the user's documents folder (not the program's folder).
+        current = [p.strip() for p in field.text().split(SEP) if p.strip() and Path(p.strip()).is_dir()]
+        start = current[-1] if current else platformdirs.user_documents_dir()
+        folder = QFileDialog.getExistingDirectory(self, tr("Velg mappe"), start)
         if folder:
             current = [p for p in field.text().split(SEP) if p.strip()] if append else []
             field.setText(SEP.join([*current, folder]))

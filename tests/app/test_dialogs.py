@@ -60,3 +60,19 @@ def test_numbers_use_the_decimal_comma_in_norwegian(qtbot, make_window):
     dialog = SettingsDialog(parent=window, config=window.config)
     qtbot.addWidget(dialog)
     assert dialog.font_scale.text() == "1,50"
+
+
+def test_folder_choice_starts_in_the_documents_folder(qtbot, make_window, monkeypatch, tmp_path):
+    import platformdirs
+
+    seen = []
+    monkeypatch.setattr("app.build_dialog.QFileDialog.getExistingDirectory",
+                        lambda parent, title, start: seen.append(start) or "")
+    window = make_window()
+    dialog = BuildDialog(parent=window, config=window.config, session=window.session)
+    qtbot.addWidget(dialog)
+    dialog.fields["var"].setText("")
+    dialog._browse(dialog.fields["var"], True)
+    dialog.fields["local"].setText(str(tmp_path))
+    dialog._browse(dialog.fields["local"], True)
+    assert seen == [platformdirs.user_documents_dir(), str(tmp_path)]
