@@ -24,7 +24,15 @@ model: $(MODEL_STAMP)
 $(MODEL_STAMP): $(STAMP) index/model.py index/model_convert.py
 	$(PY) -m index.model provision --out $(MODEL_DIR)
 
-run: $(STAMP) $(MODEL_STAMP)
+# The demo index with vectors, built once here (and for the bundle) so a first start has hybrid search at once.
+DEMO_INDEX_STAMP := resources/demo-index/demo-sources.json
+DEMO_SOURCES := $(shell find resources/demo/var resources/demo/regional resources/demo/local -type f 2>/dev/null) \
+	resources/demo/manifest.csv
+
+$(DEMO_INDEX_STAMP): $(MODEL_STAMP) $(DEMO_SOURCES)
+	$(PY) -m app.demo
+
+run: $(STAMP) $(MODEL_STAMP) $(DEMO_INDEX_STAMP)
 	$(VENV)/bin/kildefinner
 
 # pytest exit 5 means "no tests collected": that is a failure here, said out loud.
@@ -56,7 +64,7 @@ $(DIST_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,provision,dist]'
 	touch $(DIST_STAMP)
 
-dist: $(DIST_STAMP) $(MODEL_STAMP)
+dist: $(DIST_STAMP) $(MODEL_STAMP) $(DEMO_INDEX_STAMP)
 	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller build.spec
 	@du -sh $(BUNDLE)
 

@@ -1,7 +1,8 @@
-"""Fil → Bygg indeks: choose source folders per tier and an index folder, then build with a progress dialog.
+"""Fil → Bygg indeks: choose source folders per tier and an index folder, then build in the background.
 
-The build runs on the task runner; the open index keeps serving until the new snapshot is open and swapped
-in. Cancel is passed to the engine through its progress callback, which leaves the previous snapshot intact.
+The build runs on the task runner; the window stays usable and the open index keeps serving until the new
+snapshot is open and swapped in. Progress, time left and Cancel are in the status bar; Cancel is passed to
+the engine through its progress callback, which leaves the previous snapshot intact.
 """
 
 from __future__ import annotations
@@ -22,17 +23,13 @@ from app.qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QProgressDialog,
     QPushButton,
-    Qt,
     QVBoxLayout,
     QWidget,
 )
 from app.session import Session
-from app.statusbar import STAGES
 from app.tasks import Task
-from index.errors import BuildCancelled, KildefinnerError
+from index.errors import BuildCancelled, IndexWriteError, NothingIndexedError
 
 log = logging.getLogger(__name__)
 TIERS = (("var", N_("VAR (primærkilde)")), ("regional", N_("Regionale")), ("local", N_("Lokale")))
@@ -64,6 +61,7 @@ class BuildDialog(QDialog):
         note = QLabel(tr("Bare endrede filer leses på nytt. Den åpne indeksen brukes til den nye er klar."))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Avbryt"))  # Qt's own text is English
         self.start_button = buttons.addButton(tr("Bygg"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -84,7 +82,10 @@ class BuildDialog(QDialog):
         return box
 
     def _browse(self, field: QLineEdit, append: bool) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("Velg mappe"))
+        # Start where the field points, else in the user's documents folder (not the program's folder).
+        current = [p.strip() for p in field.text().split(SEP) if p.strip() and Path(p.strip()).is_dir()]
+        start = current[-1] if current else platformdirs.user_documents_dir()
+        folder = QFileDialog.getExistingDirectory(self, tr("Velg mappe"), start)
         if folder:
             current = [p for p in field.text().split(SEP) if p.strip()] if append else []
             field.setText(SEP.join([*current, folder]))
@@ -110,49 +111,39 @@ class BuildDialog(QDialog):
 
 def run_build(*, parent, session: Session, config: Config, index_dir: Path,
               sources: list[tuple[str, Path]]) -> Task:
-    """Start a build with a progress dialog; on success the index is swapped in and remembered."""
-    dialog = QProgressDialog(parent)
-    dialog.setWindowTitle(tr("Bygger indeks"))
-    dialog.setLabelText(tr("Leser mapper …"))
-    dialog.setCancelButtonText(tr("Avbryt"))
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.setMinimumDuration(0)
-    dialog.setRange(0, 0)
-
-    def progress(value) -> None:
-        stage, done, total = value
-        dialog.setLabelText(tr(STAGES.get(stage, stage)) + " …")
-        dialog.setRange(0, max(total, 1))
-        dialog.setValue(min(done, max(total, 1)))
+    """Start a build in the background; progress, time left and Cancel sit in the status bar of ``parent``
+    (the main window), which keeps searching the open index. On success the new index is swapped in,
+    remembered, and a notice says so."""
+    status = parent.status
 
     def done(report) -> None:
-        dialog.close()
+        status.end_build()
         if not config.is_locked("index_dir"):
             config.set_user("index_dir", str(index_dir))
             config.save()
-        text = tr("Indeksen er oppdatert: {new} nye eller endrede, {kept} uendrede, {skipped} hoppet over.",
-                  new=report.indexed, kept=report.reused, skipped=len(report.skipped))
-        box = QMessageBox(QMessageBox.Icon.Information, tr("Indeks bygget"), text, parent=parent)
-        if report.skipped:
-            box.setDetailedText("\n".join(f"{path}: {reason}" for path, reason in report.skipped))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        text = tr("Den nye indeksen er tatt i bruk: {new} nye eller endrede, {kept} uendrede, {skipped} hoppet "
+                  "over.", new=report.indexed, kept=report.reused, skipped=len(report.skipped))
+        skipped = [f"{path}: {reason}" for path, reason in report.skipped]
+        parent.show_notice(text, skipped)
+        status.showMessage(tr("Den nye indeksen er tatt i bruk."), 10000)
 
     def failed(exc: BaseException) -> None:
-        dialog.close()
+        status.end_build()
         if isinstance(exc, BuildCancelled):
-            if hasattr(parent, "statusBar"):
-                parent.statusBar().showMessage(tr("Byggingen ble avbrutt. Den forrige indeksen brukes fortsatt."),
-                                               10000)
+            status.showMessage(tr("Byggingen ble avbrutt. Den forrige indeksen brukes fortsatt."), 10000)
             return
-        message = str(exc) if isinstance(exc, KildefinnerError) else tr("Indeksen kunne ikke bygges.")
-        show_error(parent, message, task.error_details)
+        if isinstance(exc, NothingIndexedError):
+            message = tr("Ingen dokumenter kunne leses fra mappene. Kildefinner leser PDF, Word (DOCX), HTML, "
+                         "Markdown og tekstfiler; sjekk at mappene inneholder slike filer.")
+        elif isinstance(exc, IndexWriteError):
+            message = tr("Indeksmappen kunne ikke skrives (full disk eller manglende skrivetilgang). Velg en "
+                         "annen indeksmappe eller frigjør plass.")
+        else:
+            message = tr("Se detaljene for årsaken.")
+        show_error(parent, tr("Indeksen kunne ikke bygges. Den forrige indeksen brukes fortsatt."),
+                   f"{message}\n\n{task.error_details}", informative=message)
 
-    task = session.build(index_dir=index_dir, sources=sources, on_progress=progress, on_done=done,
-                         on_failure=failed)
-    dialog.canceled.connect(task.cancel)
-    dialog.show()
-    task.progress_dialog = dialog
+    task = session.build(index_dir=index_dir, sources=sources, on_progress=lambda v: status.set_build_progress(*v),
+                         on_done=done, on_failure=failed)
+    status.start_build(cancel=task.cancel)
     return task

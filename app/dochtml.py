@@ -13,11 +13,27 @@ import re
 from index.records import Procedure
 
 _QUERY_PREFIX = re.compile(r"^\w+:$")
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # PDF symbol-font bullets show as empty boxes
+# PDF symbol-font bullets arrive as private-use characters or as DEL/C1 control characters (empty boxes on
+# screen): they are shown as bullets.
+_BULLETS = re.compile("[\ue000-\uf8ff\x7f-\x9f]")
 
 
 def clean(text: str) -> str:
-    return _PRIVATE_USE.sub("•", text)
+    return _BULLETS.sub("•", text)
+
+
+def joined_lines(block: str) -> list[str]:
+    """A PDF's layout line breaks undone: a line starting with a lower-case letter continues the one above
+    (a list item, a numbered step or a heading-like line starts with a bullet, a digit or a capital)."""
+    out: list[str] = []
+    for line in (ln.strip() for ln in block.splitlines()):
+        if not line:
+            continue
+        if out and line[0].islower():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 _WORD = re.compile(r"\w[\w-]*", re.UNICODE)
 
 
@@ -62,7 +78,7 @@ def _body(text: str, pattern, style: str) -> str:
     blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
     parts = []
     for block in blocks:
-        lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
+        lines = joined_lines(clean(block))
         parts.append("<p>" + "<br/>".join(highlighted(ln, pattern, style) for ln in lines) + "</p>")
     return "\n".join(parts)
 

@@ -14,6 +14,7 @@ import logging
 from app import dochtml
 from app.i18n import tr
 from app.qt import (
+    QColor,
     QEvent,
     QFormLayout,
     QFrame,
@@ -24,10 +25,12 @@ from app.qt import (
     QListWidgetItem,
     QPalette,
     QPushButton,
+    QScrollArea,
     QSplitter,
     Qt,
     QTextBrowser,
     QTextDocument,
+    QTextEdit,
     QTimer,
     QUrl,
     QVBoxLayout,
@@ -118,7 +121,13 @@ class DocumentPane(QWidget):
         side_layout.addWidget(self.sections_label)
         side_layout.addWidget(self.sections, 1)
         side_layout.addWidget(self.meta_label)
-        side_layout.addWidget(meta_box)
+        # The facts scroll rather than squeeze the section list (large text, 800-pixel-high screens).
+        self.meta_scroll = QScrollArea()
+        self.meta_scroll.setWidget(meta_box)
+        self.meta_scroll.setWidgetResizable(True)
+        self.meta_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.meta_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_layout.addWidget(self.meta_scroll, 1)
 
         self.browser = SafeBrowser()
         self.browser.anchorClicked.connect(self.on_anchor)
@@ -308,6 +317,9 @@ class DocumentPane(QWidget):
             self.jump_to_section(current)
 
 
+CURRENT_MATCH_BG = "#ffa726"
+
+
 class FindBar(QWidget):
     """Find in document (Ctrl+F): Enter = next, Shift+Enter = previous, Esc closes."""
 
@@ -340,6 +352,7 @@ class FindBar(QWidget):
 
     def close_bar(self) -> None:
         self.hide()
+        self._browser.setExtraSelections([])
         self._browser.setFocus()
 
     def eventFilter(self, obj, event) -> bool:
@@ -366,7 +379,21 @@ class FindBar(QWidget):
             self._browser.setTextCursor(cursor)
             found = self._browser.find(text, flags)
         self.status.setText("" if found else tr("Ikke funnet"))
+        self._mark_current(found)
         return found
+
+    def _mark_current(self, found: bool) -> None:
+        """The current match gets its own colour (orange, black text: 9:1), apart from the highlighted
+        search terms and the selection, and a frame so it is not told by colour alone."""
+        selections = []
+        if found:
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = self._browser.textCursor()
+            sel.format.setBackground(QColor(CURRENT_MATCH_BG))
+            sel.format.setForeground(QColor("#000000"))
+            sel.format.setFontUnderline(True)
+            selections.append(sel)
+        self._browser.setExtraSelections(selections)
 
     def on_next(self) -> bool:
         return self._find(False)

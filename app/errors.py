@@ -46,8 +46,12 @@ def setup_logging(*, verbose: bool = False) -> Path:
     return path
 
 
-def show_error(parent: QWidget | None, message: str, details: str = "") -> QMessageBox | None:
-    """Show a plain-language error; ``details`` (a traceback, a path) sits behind "Show details"."""
+def show_error(parent: QWidget | None, message: str, details: str = "", *,
+               informative: str = "") -> QMessageBox | None:
+    """Show a plain-language error; ``details`` (a traceback, a path) sits behind "Show details".
+
+    ``informative`` (what to do, in the UI language) is shown under the message, before the log file's path.
+    """
     log.warning("error shown to the user: %s", message)
     if QApplication.instance() is None:
         print(f"error: {message}\n{details}", file=sys.stderr)
@@ -60,10 +64,12 @@ def show_error(parent: QWidget | None, message: str, details: str = "") -> QMess
     box.setText(message)
     if details:
         box.setDetailedText(details)
-    box.setInformativeText(tr("Detaljene er også skrevet til loggfilen: {path}", path=log_dir() / LOG_FILE))
+    where = tr("Detaljene er også skrevet til loggfilen: {path}", path=log_dir() / LOG_FILE)
+    box.setInformativeText(f"{informative}\n\n{where}" if informative else where)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setAccessibleName(tr("Feilmelding"))
+    shown[:] = [b for b in shown if is_alive(b)]  # boxes closed with their window never emit finished
     shown.append(box)
     box.finished.connect(lambda _r: shown.remove(box) if box in shown else None)
     box.open()

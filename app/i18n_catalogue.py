@@ -670,3 +670,8 @@ from app.cleanup_catalogue import CLEANUP_CATALOGUE
 
 for _code, _table in CLEANUP_CATALOGUE.items():
     CATALOGUE.setdefault(_code, {}).update(_table)
+
+from app.ui_catalogue import UI_CATALOGUE
+
+for _code, _table in UI_CATALOGUE.items():
+    CATALOGUE.setdefault(_code, {}).update(_table)

@@ -5,20 +5,26 @@ document: ``kildefinner --search "PVK"``, ``kildefinner --open var-009`` or a re
 ``kildefinner:search?q=PVK`` / ``kildefinner:doc/var-009``. Everything that arrives this way is untrusted text:
 it is parsed here, length-limited and checked, and only ever used as a search string or a document id (never as
 a path, markup or a command). If the user already has Kildefinner open, the new process hands the request to
-it over a local socket (``QLocalServer``: a Unix socket or a Windows named pipe, private to the user) and exits,
-so a nurse clicking links in the EHR keeps one window.
+it over a local socket (``QLocalServer``: a Unix socket or a Windows named pipe, private to the user and named
+by the user's desktop session and display) and exits once that app answers that it has shown the request, so a
+nurse clicking links in the EHR keeps one window. Without that answer the new process opens its own window:
+a start never ends without something visible.
 """
 
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import logging
+import os
 import re
+import sys
+import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from app.qt import QLocalServer, QLocalSocket, QObject, Signal
+from app.qt import QLocalServer, QLocalSocket, QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +32,9 @@ SCHEME = "kildefinner"
 MAX_QUERY = 500  # the engine's own query limit
 MAX_DOC_ID = 200
 MAX_MESSAGE = 4096  # one request on the socket, in bytes
+READ_TIMEOUT_MS = 2000  # a request not complete by then is dropped
+MAX_CONNECTIONS = 8  # connections being read at once; more are refused
+ACK_SHOWN = b"shown"  # the running app's answer once it has shown the request
 _DOC_ID_RE = re.compile(r"[\w.:\-]+")  # ids are slugs (front matter ids, or hashes of paths)
 
 
@@ -37,8 +46,11 @@ class LaunchRequest:
     def __bool__(self) -> bool:
         return bool(self.search or self.open)
 
-    def to_bytes(self) -> bytes:
-        return json.dumps({"search": self.search, "open": self.open}).encode() + b"\n"
+    def to_bytes(self, *, scope: str | None = None) -> bytes:
+        data = {"search": self.search, "open": self.open}
+        if scope is not None:
+            data["scope"] = scope
+        return json.dumps(data).encode() + b"\n"
 
 
 def validated(*, search: str | None = None, open_id: str | None = None) -> LaunchRequest:
@@ -70,26 +82,61 @@ def parse_url(url: str) -> LaunchRequest:
     raise ValueError(f"unknown {SCHEME}: link (use {SCHEME}:search?q=… or {SCHEME}:doc/<id>)")
 
 
+def session_scope() -> str:
+    """This desktop session and screen: the user's login session and display (Linux), the Windows session.
+
+    Two sessions of one OS user (a shared ward account, several remote desktop sessions) must not hand
+    requests to each other's windows, which the other user cannot see.
+    """
+    parts = [os.environ.get(k, "") for k in ("XDG_SESSION_ID", "DISPLAY", "WAYLAND_DISPLAY", "SESSIONNAME")]
+    if sys.platform == "win32":
+        try:
+            import ctypes
+
+            sid = ctypes.c_ulong()
+            if ctypes.windll.kernel32.ProcessIdToSessionId(os.getpid(), ctypes.byref(sid)):
+                parts.append(f"win-session-{sid.value}")
+        except (AttributeError, OSError):
+            pass
+    else:
+        try:
+            parts.append(open("/proc/self/sessionid", encoding="ascii").read().strip())  # noqa: SIM115
+        except OSError:
+            pass
+    return "|".join(parts)
+
+
 def server_name() -> str:
-    """Per user: two nurses logged in on one terminal server each get their own app."""
+    """Per user and session: the running app that gets a request is the one on this user's screen."""
     user = re.sub(r"[^\w-]", "_", getpass.getuser() or "user")
-    return f"kildefinner-{user}"
+    scope = hashlib.sha256(session_scope().encode()).hexdigest()[:12]
+    return f"kildefinner-{user}-{scope}"
 
 
 def send_to_running(request: LaunchRequest, *, name: str | None = None, timeout_ms: int = 1000) -> bool:
-    """Hand the request to the user's running app. False when none runs (then this process starts the app)."""
+    """Hand the request to the user's running app in this session. True only when that app confirms it has
+    shown the request; otherwise (none runs, it is busy, it is not on this screen) this process starts the app."""
     sock = QLocalSocket()
     sock.connectToServer(name or server_name())
     if not sock.waitForConnected(timeout_ms):
         return False
-    sock.write(request.to_bytes())
-    ok = sock.waitForBytesWritten(timeout_ms)
-    sock.disconnectFromServer()
-    return ok
+    sock.write(request.to_bytes(scope=session_scope()))
+    if not sock.waitForBytesWritten(timeout_ms):
+        sock.abort()
+        return False
+    answer = b""
+    while b"\n" not in answer and len(answer) < 64 and sock.waitForReadyRead(timeout_ms * 3):
+        answer += bytes(sock.readAll().data())
+    sock.abort()
+    return answer.split(b"\n", 1)[0] == ACK_SHOWN
 
 
 class InstanceServer(QObject):
-    """Listens for requests from later starts; emits ``request`` with a validated ``LaunchRequest``."""
+    """Listens for requests from later starts; emits ``request`` with a validated ``LaunchRequest``.
+
+    Connections are read asynchronously (``readyRead``), each capped at ``MAX_MESSAGE`` bytes and
+    ``READ_TIMEOUT_MS``: a client that is slow, silent or hostile never blocks the window.
+    """
 
     request = Signal(object)
     rejected = Signal(str)  # a malformed request (logged; nothing happens)
@@ -100,6 +147,12 @@ class InstanceServer(QObject):
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self.on_new_connection)
         self.name = name or server_name()
+        self.scope = session_scope()
+        self._buffers: dict[QLocalSocket, bytearray] = {}
+        self._deadlines: dict[QLocalSocket, float] = {}
+        self._sweep = QTimer(self)
+        self._sweep.setInterval(250)
+        self._sweep.timeout.connect(self.on_sweep)
 
     def listen(self) -> bool:
         if self._server.listen(self.name):
@@ -112,28 +165,79 @@ class InstanceServer(QObject):
         return ok
 
     def close(self) -> None:
+        for sock in list(self._buffers):
+            self._drop(sock)
         self._server.close()
 
+    @property
+    def open_connections(self) -> int:
+        return len(self._buffers)
+
     def on_new_connection(self) -> None:
-        # A request is one short line written right after connecting, so it is read at once (bounded wait)
-        # rather than through per-connection slots that could outlive their socket.
         while self._server.hasPendingConnections():
             sock = self._server.nextPendingConnection()
-            data = b""
-            while b"\n" not in data and len(data) <= MAX_MESSAGE:
-                if not sock.bytesAvailable() and not sock.waitForReadyRead(1000):
-                    break
-                data += bytes(sock.read(MAX_MESSAGE + 1 - len(data)).data())
-            sock.abort()
-            sock.deleteLater()
-            if len(data) > MAX_MESSAGE:
-                self.rejected.emit("request too large")
-            elif b"\n" in data:
-                self._handle(data.split(b"\n", 1)[0])
-            else:
+            if len(self._buffers) >= MAX_CONNECTIONS:
+                sock.abort()
+                sock.deleteLater()
+                self.rejected.emit("too many connections")
+                continue
+            self._buffers[sock] = bytearray()
+            self._deadlines[sock] = time.monotonic() + READ_TIMEOUT_MS / 1000
+            sock.readyRead.connect(self.on_ready_read)
+            sock.disconnected.connect(self.on_disconnected)
+            self._read(sock)
+        if self._buffers and not self._sweep.isActive():
+            self._sweep.start()
+
+    def on_ready_read(self) -> None:
+        sock = self.sender()
+        if isinstance(sock, QLocalSocket):
+            self._read(sock)
+
+    def on_disconnected(self) -> None:
+        sock = self.sender()
+        if isinstance(sock, QLocalSocket) and sock in self._buffers:
+            self._read(sock)
+            if sock in self._buffers:
+                self._drop(sock)
                 self.rejected.emit("incomplete request")
 
-    def _handle(self, line: bytes) -> None:
+    def on_sweep(self) -> None:
+        """Drop connections whose request is not complete in time (one timer for all of them)."""
+        now = time.monotonic()
+        for sock in [s for s, deadline in self._deadlines.items() if deadline <= now]:
+            self._drop(sock)
+            self.rejected.emit("request not complete in time")
+        if not self._buffers:
+            self._sweep.stop()
+
+    def _read(self, sock: QLocalSocket) -> None:
+        buffer = self._buffers.get(sock)
+        if buffer is None:
+            return
+        buffer += bytes(sock.read(MAX_MESSAGE + 1 - len(buffer)).data())
+        if len(buffer) > MAX_MESSAGE:
+            self._drop(sock)
+            self.rejected.emit("request too large")
+        elif b"\n" in buffer:
+            answer = self._handle(bytes(buffer).split(b"\n", 1)[0])
+            self._forget(sock)
+            sock.write(answer + b"\n")
+            sock.flush()
+            sock.disconnectFromServer()
+
+    def _drop(self, sock: QLocalSocket) -> None:
+        self._forget(sock)
+        sock.abort()
+
+    def _forget(self, sock: QLocalSocket) -> None:
+        self._buffers.pop(sock, None)
+        self._deadlines.pop(sock, None)
+        sock.readyRead.disconnect(self.on_ready_read)
+        sock.disconnected.disconnect(self.on_disconnected)
+        sock.deleteLater()
+
+    def _handle(self, line: bytes) -> bytes:
         try:
             data = json.loads(line.decode("utf-8"))
             if not isinstance(data, dict):
@@ -142,5 +246,10 @@ class InstanceServer(QObject):
         except (ValueError, TypeError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
             log.warning("launch request ignored: %s", exc)
             self.rejected.emit(str(exc))
-            return
+            return b"rejected"
+        scope = data.get("scope")
+        if isinstance(scope, str) and scope != self.scope:
+            log.info("launch request from another session left to that session")
+            return b"elsewhere"  # the other process starts its own window, on its own screen
         self.request.emit(req)
+        return ACK_SHOWN

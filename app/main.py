@@ -21,7 +21,29 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 log = logging.getLogger("app")
 
 
+def link_only(argv: list[str]) -> str | None:
+    """The ``kildefinner:`` link when one is given; then it must be the only argument.
+
+    A launcher (browser, EHR) puts the link on the command line; if a crafted link broke out of its quoting,
+    the rest could otherwise set ``--index``/``--model``. So with a link, nothing else is accepted.
+    """
+    links = [a for a in argv if a.lower().lstrip().startswith(("kildefinner:", "-kildefinner:"))]
+    if not links:
+        return None
+    rest = [a for a in argv if a != "--"]
+    if len(rest) != 1:
+        sys.exit("kildefinner: a kildefinner: link must be the only argument; nothing else is accepted with it")
+    return rest[0]
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    link = link_only(list(argv or []))
+    if link is not None:
+        return _parser().parse_args(["--", link])
+    return _parser().parse_args(argv)
+
+
+def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kildefinner", description="Offline search for nursing procedures.")
     p.add_argument("--index", metavar="DIR", help="index folder to open (default: the configured one, or the demo)")
     p.add_argument("--model", metavar="DIR", help="embedding model folder")
@@ -37,8 +59,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--new-instance", action="store_true",
                    help="start a separate app even if one is running for this user")
     p.add_argument("-v", "--verbose", action="store_true")
-    p.add_argument("url", nargs="?", help="a kildefinner: link (kildefinner:search?q=… or kildefinner:doc/<id>)")
-    return p.parse_args(argv)
+    p.add_argument("url", nargs="?", help="a kildefinner: link (kildefinner:search?q=… or kildefinner:doc/<id>); "
+                                          "when given, it must be the only argument")
+    return p
 
 
 def launch_request(args: argparse.Namespace):

@@ -15,17 +15,17 @@ from app.document import DocumentPane
 from app.errors import show_error
 from app.history import History, Place
 from app.i18n import N_, set_language, tr
+from app.originals import DOCUMENT_SUFFIXES, open_url, openable
 from app.qt import (
     QAction,
     QApplication,
-    QDesktopServices,
     QEvent,
     QFrame,
     QKeySequence,
     QLabel,
+    QLocale,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QShortcut,
     QSplitter,
@@ -42,7 +42,7 @@ from app.qt import (
 from app.results import marked_terms
 from app.results_pane import ResultsPane
 from app.searchbar import SearchBar
-from app.session import SearchOutcome, Session
+from app.session import LOADING, READY, SearchOutcome, Session
 from app.sets_actions import SetsActions
 from app.sets_view import SetsPane
 from app.statusbar import StatusBar
@@ -50,6 +50,7 @@ from index.records import Hit, Procedure
 
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 150
+PREVIEW_MS = 250  # a highlighted hit shows in the reader once the highlight rests this long
 
 
 _SYSTEM_FONT: list = []
@@ -62,16 +63,14 @@ def system_font():
     return _SYSTEM_FONT[0]
 
 
-def open_url(url: QUrl) -> bool:
-    """The only way the app hands something to another program; only ever called on a user's click."""
-    return QDesktopServices.openUrl(url)
-
-
 class MainWindow(QMainWindow):
     document_shown = Signal(str)  # doc id, after the document view shows it (tests, self-test)
 
     def __init__(self, *, config: Config, session: Session):
         super().__init__()
+        from app import qt_strings
+
+        qt_strings.install()  # Qt's own buttons and file dialogs in the UI language
         self.config = config
         self.session = session
         self.history = History()
@@ -85,6 +84,10 @@ class MainWindow(QMainWindow):
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
         self.debounce.timeout.connect(self.on_debounced)
+        self.preview = QTimer(self)
+        self.preview.setSingleShot(True)
+        self.preview.setInterval(PREVIEW_MS)
+        self.preview.timeout.connect(self.on_preview)
 
         self.search_bar = SearchBar()
         self.search_bar.text_changed.connect(self.on_text_changed)
@@ -94,6 +97,8 @@ class MainWindow(QMainWindow):
         self.results.open_requested.connect(self.open_hit)
         self.results.query_requested.connect(self.set_query)
         self.results.reset_filters_requested.connect(self.search_bar.reset_filters)
+        self.results.current_changed.connect(self.on_current_changed)
+        self.results.build_requested.connect(self.on_build_index)
         self.results.view.installEventFilter(self)
         self.document = DocumentPane()
         self.document.back_requested.connect(self.go_back)
@@ -144,7 +149,7 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._connect_session()
         self.apply_config()
-        self.resize(1200, 800)
+        self.fit_to_screen()
 
     # -- setup --------------------------------------------------------------------------------------------
     def _make_actions(self) -> None:
@@ -162,7 +167,7 @@ class MainWindow(QMainWindow):
         self.act_build = action(N_("Bygg indeks …"), self.on_build_index, "Ctrl+B")
         self.act_settings = action(N_("Innstillinger …"), self.on_settings, QKeySequence.StandardKey.Preferences)
         self.act_quit = action(N_("Avslutt"), self.close, QKeySequence.StandardKey.Quit)
-        self.act_focus = action(N_("Søkefeltet"), self.focus_search, "Ctrl+K", "F3")
+        self.act_focus = action(N_("Søkefeltet"), self.focus_search, "Ctrl+K", "F3", "Ctrl+L")
         self.act_find = action(N_("Finn i dokumentet"), self.on_find, QKeySequence.StandardKey.Find)
         self.act_back = action(N_("Tilbake"), self.go_back, "Alt+Left")
         self.act_forward = action(N_("Fremover"), self.go_forward, "Alt+Right")
@@ -171,6 +176,7 @@ class MainWindow(QMainWindow):
         self.act_zoom_reset = action(N_("Normal tekststørrelse"), lambda: self.document.zoom(0), "Ctrl+0")
         self.act_tablet = action(N_("Nettbrettmodus"), self.on_tablet_toggled, checkable=True)
         self.act_about = action(N_("Om Kildefinner"), self.on_about)
+        self.act_help = action(N_("Hurtigtaster og søkeprefiks"), self.on_help, "F1")
         self.act_cleanup = action(N_("Rydding …"), self.on_cleanup, "Ctrl+Shift+R")
         # "/" focuses the search field from anywhere except a text field (where it is just a character).
         self.slash = QShortcut(QKeySequence("/"), self)
@@ -179,7 +185,7 @@ class MainWindow(QMainWindow):
                  (N_("&Vis"), [self.act_tablet, self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset]),
                  (N_("&Gå"), [self.act_focus, self.act_find, self.act_back, self.act_forward]),
                  (N_("Verk&tøy"), [self.act_cleanup]),
-                 (N_("&Hjelp"), [self.act_about]))
+                 (N_("&Hjelp"), [self.act_help, self.act_about]))
         for title, actions in menus:
             menu = self.menuBar().addMenu("")
             for a in actions:
@@ -203,14 +209,74 @@ class MainWindow(QMainWindow):
         s.index_progress.connect(self.status.set_build_progress)
         s.index_failed.connect(self.on_index_failed)
         self.status.set_semantic(s.semantic, s.semantic_reason)
+        for signal in (s.engine_changed, s.stats_changed, s.semantic_changed, s.index_progress):
+            signal.connect(self._update_index_state)
+        self._no_index = ""
+
+    def _update_index_state(self, *_args) -> None:
+        """The start page says which index is open and whether semantic search is ready (first-start help)."""
+        s = self.session
+        if s.engine is not None:
+            self._no_index = ""
+        if self._no_index:
+            where = tr("Ingen indeks er åpen.")
+        elif s.engine is None:
+            where = tr("Åpner indeksen …") if not s.is_demo else tr("Gjør klar demoindeksen …")
+        elif s.is_demo:
+            where = tr("Åpen indeks: demoindeksen – oppdiktede eksempelprosedyrer som viser hvordan Kildefinner "
+                       "virker (ikke til klinisk bruk).")
+        else:
+            where = tr("Åpen indeks: {folder}", folder=str(s.index_dir))
+        if s.stats is not None and s.engine is not None:
+            where += " " + tr("{n} dokumenter.", n=s.stats.documents)
+        semantic = {LOADING: tr("Semantisk søk (søk på mening, ikke bare ord) lastes i bakgrunnen; ordsøk "
+                                "virker allerede."),
+                    READY: tr("Semantisk søk er klart: treffene kombinerer ordsøk og søk på mening.")}.get(
+            s.semantic, tr("Semantisk søk er ikke tilgjengelig ({reason}); ordsøk virker.",
+                           reason=tr(s.semantic_reason) if s.semantic_reason else "?"))
+        self.results.set_index_state(text=f"{where}\n{semantic}", no_index=self._no_index)
+        self.search_bar.set_unavailable(self._no_index)
+
+    def fit_to_screen(self) -> None:
+        """1200×800 where it fits; on a 768- or 800-pixel-high screen the window (title bar and status bar
+        included) fits into the available area, so the status bar with the index name is on screen."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            self.resize(1200, 800)
+            return
+        area = screen.availableGeometry()
+        frame = 40  # title bar and borders, which the window manager adds outside the client area
+        self.ensurePolished()
+        self.layout().activate()
+        least = self.minimumSizeHint()
+        width = min(max(min(1200, area.width() - 16), least.width()), area.width())
+        height = min(max(min(800, area.height() - frame), least.height()), area.height())
+        self.resize(width, height)
+        self.move(area.x() + max(0, (area.width() - self.width()) // 2),
+                  area.y() + max(0, (area.height() - self.height() - frame) // 2))
 
     # -- configuration, language, layout ------------------------------------------------------------------
     def apply_config(self) -> None:
         set_language(self.config.get("language"))
+        # Numbers (the text size factor, percentages) with the language's decimal comma: 1,5 not 1.5.
+        QLocale.setDefault(QLocale({"nb": QLocale.Language.NorwegianBokmal, "nn": QLocale.Language.NorwegianNynorsk}
+                                   .get(self.config.get("language"), QLocale.Language.English),
+                                   QLocale.Country.Norway))
         self.tablet = tablet.want_tablet(self.config.get("tablet_mode"))
         self._apply_fonts()
         self._apply_layout()
         self.retranslate()
+        if not self.tablet and self.config.get("tablet_mode") == "auto" and not self._two_panes_fit():
+            self.tablet = True  # large text on a small screen: one pane at a time rather than off-screen
+            self._apply_fonts()
+            self._apply_layout()
+            self.retranslate()
+
+    def _two_panes_fit(self) -> bool:
+        screen = self.screen() or QApplication.primaryScreen()
+        self.ensurePolished()
+        self.layout().activate()  # before the first show the size hints are not computed yet
+        return screen is None or self.minimumSizeHint().width() <= screen.availableGeometry().width()
 
     def _apply_fonts(self) -> None:
         font = self._base_font.__class__(self._base_font)
@@ -257,6 +323,7 @@ class MainWindow(QMainWindow):
         if self.cleanup is not None and is_alive(self.cleanup):
             self.cleanup.retranslate()
         self.status.retranslate()
+        self._update_index_state()
         self._show_ignored()
 
     def _show_ignored(self) -> None:
@@ -265,6 +332,16 @@ class MainWindow(QMainWindow):
         lines = [tr("Noen innstillinger ble ignorert, standardverdier brukes i stedet:")]
         lines += [f"• {key} ({layer}): {reason}" for layer, key, reason in self.config.ignored]
         self.banner.setText("\n".join(lines))
+        self.banner_box.show()
+
+    def show_notice(self, text: str, details: list[str] = ()) -> None:
+        """A notice above the search field that stays until closed (a new index switched in, and what was
+        skipped): not a dialog, so nothing the user is doing is interrupted."""
+        lines = [text, *(f"• {line}" for line in details[:5])]
+        if len(details) > 5:
+            lines.append(tr("… og {n} til (se loggfilen).", n=len(details) - 5))
+        self.banner.setText("\n".join(lines))
+        self.banner.setAccessibleName(tr("Melding"))
         self.banner_box.show()
 
     def on_banner_closed(self) -> None:
@@ -292,6 +369,7 @@ class MainWindow(QMainWindow):
 
     def on_text_changed(self, text: str) -> None:
         self._open_when_ready = False
+        self.results.apply_pending()  # results held back are applied on the next keystroke
         if not text.strip():
             self.debounce.stop()
             self._query = ""
@@ -306,12 +384,19 @@ class MainWindow(QMainWindow):
 
     def on_debounced(self) -> None:
         self._query = self.search_bar.field.text().strip()
-        if self._query:
+        if self._query and self.session.engine is None and self._no_index:
+            self.results.show_no_index()
+        elif self._query:
             self.session.search(self._query, self.search_bar.filters())
 
     def on_results(self, outcome: SearchOutcome) -> None:
-        self.results.show_outcome(outcome, filters_active=self.search_bar.filters_active(),
-                                  semantic=self.session.semantic, titles=outcome.titles)
+        active = self.search_bar.filters_active()
+        if outcome.rerun:
+            if self.results.offer_outcome(outcome, filters_active=active, semantic=self.session.semantic):
+                return
+        else:
+            self.results.show_outcome(outcome, filters_active=active, semantic=self.session.semantic,
+                                      titles=outcome.titles)
         if self._open_when_ready:
             self._open_when_ready = False
             self.results.open_current()
@@ -326,7 +411,24 @@ class MainWindow(QMainWindow):
         self.search_bar.field.selectAll()
 
     # -- documents ----------------------------------------------------------------------------------------
+    def on_current_changed(self, hit: Hit | None) -> None:
+        if hit is not None and not self.tablet:
+            self.preview.start()
+        else:
+            self.preview.stop()
+
+    def on_preview(self) -> None:
+        """Wide window: the highlighted hit shows in the reader (no history entry, the focus stays put)."""
+        hit = self.results.current_hit()
+        shown = self.document.procedure
+        if hit is None or self.tablet or (shown is not None and shown.doc_id == hit.doc_id):
+            return
+        terms = tuple(dochtml.highlight_terms(self._query, marked_terms(hit)))
+        self._show_place(Place(query=self._query, doc_id=hit.doc_id, section=hit.section, terms=terms),
+                         focus=False)
+
     def open_hit(self, hit: Hit) -> None:
+        self.preview.stop()
         terms = tuple(dochtml.highlight_terms(self._query, marked_terms(hit)))
         self.history.visit(Place(query=self._query))
         place = Place(query=self._query, doc_id=hit.doc_id, section=hit.section, terms=terms)
@@ -338,7 +440,7 @@ class MainWindow(QMainWindow):
         self.history.visit(place)
         self._show_place(place)
 
-    def _show_place(self, place: Place) -> None:
+    def _show_place(self, place: Place, *, focus: bool = True) -> None:
         if not place.doc_id:
             if self.search_bar.field.text().strip() != place.query:
                 self.search_bar.field.setText(place.query)
@@ -352,7 +454,8 @@ class MainWindow(QMainWindow):
             if self.tablet:
                 self.pages.setCurrentWidget(self.document)
                 self.document.jump_to_section(self.document.current_section)  # laid out anew when shown
-            self.document.browser.setFocus(Qt.FocusReason.OtherFocusReason)
+            if focus:
+                self.document.browser.setFocus(Qt.FocusReason.OtherFocusReason)
             self.document_shown.emit(proc.doc_id)
 
         def failed(exc: BaseException) -> None:
@@ -373,10 +476,19 @@ class MainWindow(QMainWindow):
         self.document.set_starred(bool(self.sets_actions.holding(doc_id)))
 
     def set_target(self):
-        """What the star and "add to set" apply to: the selected hit while the list has focus, else the document."""
-        if self.results.view.hasFocus() or self.document.procedure is None:
-            return self.results.current_hit()
-        return self.document.procedure
+        """What Ctrl+D / Ctrl+Shift+D act on: the highlighted hit, unless the user is in the reader.
+
+        "In the reader" means the focus is inside the document pane, or (tablet) the document page is showing,
+        or the sets tab is in front. Otherwise the hit highlighted in the list (by ↓/↑ from the search field,
+        a click, or the automatic first row) is what the user is looking at.
+        """
+        focus = QApplication.focusWidget()
+        in_reader = (focus is not None and (focus is self.document or self.document.isAncestorOf(focus))) or \
+            (self.tablet and self.pages.currentWidget() is self.document) or self.left.currentWidget() is self.sets
+        hit = self.results.current_hit() if self.results.state == 1 else None
+        if in_reader or hit is None:
+            return self.document.procedure or hit
+        return hit
 
     def go_back(self) -> None:
         place = self.history.back()
@@ -404,8 +516,18 @@ class MainWindow(QMainWindow):
             show_error(self, tr("Fant verken kildefilen eller en nettadresse for dette dokumentet."),
                        tr("Fil: {path}", path=proc.path))
             return
+        refused = openable(url)
+        if refused:
+            log.warning("«Åpne original» refused for %s", url.toString())
+            show_error(self, tr("Originalen ble ikke åpnet."), url.toString(), informative=refused)
+            return
         if not open_url(url):
-            show_error(self, tr("Originalen kunne ikke åpnes."), url.toString())
+            kind = DOCUMENT_SUFFIXES.get("." + url.fileName().rsplit(".", 1)[-1].lower(), "")
+            show_error(self, tr("Ingen program på denne maskinen kunne åpne originalen."), url.toString(),
+                       informative=tr("Be IT om et program som åpner {kind}-filer, eller les prosedyren her i "
+                                      "Kildefinner.", kind=tr(kind) if kind else tr("slike")))
+            return
+        self.status.showMessage(tr("Originalen åpnes i et annet program …"), 6000)
 
     def on_copy(self, what: str, text: str) -> None:
         QApplication.clipboard().setText(text)
@@ -451,12 +573,28 @@ class MainWindow(QMainWindow):
 
     # -- index, settings, misc ----------------------------------------------------------------------------
     def on_index_failed(self, message: str, details: str) -> None:
+        """No usable index: said in the UI language with what to do; the technical text is in the details."""
         self.status.set_stats(None, demo=self.session.is_demo)
-        show_error(self, tr("Indeksen kunne ikke åpnes: {message}", message=message), details)
+        where = str(self.session.effective_index_dir)
+        if self.session.engine is not None:  # a replacement failed; the open index keeps serving
+            show_error(self, tr("Den nye indeksen kunne ikke åpnes; den forrige brukes fortsatt."),
+                       f"{where}\n{message}\n\n{details}")
+            return
+        self._no_index = tr("Det finnes ingen brukbar indeks i {folder}. Velg Fil → Bygg indeks … for å lage "
+                            "en fra mappene med prosedyrene, eller velg en annen indeksmappe i Fil → "
+                            "Innstillinger.", folder=where)
+        self._update_index_state()
+        if self.search_bar.field.text().strip():
+            self.results.show_no_index()
+        show_error(self, tr("Indeksen kunne ikke åpnes."), f"{self._no_index}\n\n{message}\n\n{details}",
+                   informative=self._no_index)
 
     def on_build_index(self) -> None:
         from app.build_dialog import BuildDialog
 
+        if self.status.building:
+            self.status.showMessage(tr("En indeks bygges allerede; se fremdriften nederst i vinduet."), 8000)
+            return
         BuildDialog(parent=self, config=self.config, session=self.session).open()
 
     def on_settings(self) -> None:
@@ -509,10 +647,16 @@ class MainWindow(QMainWindow):
         view.raise_()
 
     def on_about(self) -> None:
-        QMessageBox.about(self, tr("Om Kildefinner"),
-                          tr("Kildefinner finner sykepleieprosedyrer uten nettverk. Den nasjonale "
-                             "VAR-prosedyren er primærkilden og vises først."))
+        from app.help import show_about
+
+        show_about(self)
+
+    def on_help(self):
+        from app.help import show_help
+
+        return show_help(self, list(dict.fromkeys([*self.actions(), *self.sets_actions.menu.actions()])))
 
     def closeEvent(self, event) -> None:
         self.debounce.stop()
+        self.preview.stop()
         super().closeEvent(event)

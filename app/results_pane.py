@@ -41,6 +41,8 @@ class ResultsPane(QWidget):
     query_requested = Signal(str)
     reset_filters_requested = Signal()
     menu_requested = Signal(object, object)  # Hit, global QPoint: its context menu ("add to set")
+    current_changed = Signal(object)  # the highlighted Hit (or None): the reader previews it
+    build_requested = Signal()  # "add your own procedures": Fil → Bygg indeks
 
     def __init__(self, *, parent=None):
         super().__init__(parent)
@@ -49,6 +51,8 @@ class ResultsPane(QWidget):
         self._outcome: SearchOutcome | None = None
         self._filters_active = False
         self._semantic = LOADING
+        self._index_text = ""
+        self._no_index = ""  # why nothing can be found (no index open), in the UI language; "" = an index is open
 
         self.suggestion_button = QPushButton()
         self.suggestion_button.setFlat(True)
@@ -60,7 +64,13 @@ class ResultsPane(QWidget):
         self.notice.setWordWrap(True)
         self.notice.hide()
         self.count_label = QLabel()
-        self.count_label.setAccessibleName(tr("Antall treff"))
+        # Results that arrive by themselves (semantic search became ready, a new index was switched in) wait
+        # behind this button instead of moving the list under the user; the next keystroke applies them too.
+        self._pending: SearchOutcome | None = None
+        self.newer_button = QPushButton()
+        self.newer_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.newer_button.clicked.connect(self.apply_pending)
+        self.newer_button.hide()
 
         self.view = ResultList()
         self.view.setModel(self.model)
@@ -74,6 +84,8 @@ class ResultsPane(QWidget):
         self.view.installEventFilter(self)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self.on_context_menu)
+        self.view.selectionModel().currentChanged.connect(
+            lambda index, _old: self.current_changed.emit(self.model.hit(index.row()) if index.isValid() else None))
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self._start_page())
@@ -86,6 +98,7 @@ class ResultsPane(QWidget):
         top.addWidget(self.count_label, 1)
         top.addWidget(self.suggestion_button)
         layout.addLayout(top)
+        layout.addWidget(self.newer_button)
         layout.addWidget(self.notice)
         layout.addWidget(self.stack, 1)
         self.retranslate()
@@ -94,6 +107,13 @@ class ResultsPane(QWidget):
         page = QWidget()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        self.index_info = QLabel()  # which index is open, whether semantic search is ready
+        self.index_info.setWordWrap(True)
+        self.index_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.own_label = QLabel()
+        self.own_label.setWordWrap(True)
+        self.build_button = QPushButton()
+        self.build_button.clicked.connect(self.build_requested)
         self.examples_label = QLabel()
         self.example_buttons = []
         chips = QHBoxLayout()
@@ -107,6 +127,13 @@ class ResultsPane(QWidget):
         layout.addWidget(self.intro)
         layout.addWidget(self.examples_label)
         layout.addLayout(chips)
+        layout.addSpacing(12)
+        layout.addWidget(self.index_info)
+        layout.addWidget(self.own_label)
+        row = QHBoxLayout()
+        row.addWidget(self.build_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(1)
         return page
 
@@ -118,11 +145,15 @@ class ResultsPane(QWidget):
         self.none_hint.setWordWrap(True)
         self.reset_button = QPushButton()
         self.reset_button.clicked.connect(self.reset_filters_requested)
+        self.none_build_button = QPushButton()
+        self.none_build_button.clicked.connect(self.build_requested)
+        self.none_build_button.hide()
         layout = QVBoxLayout(page)
         layout.addWidget(self.none_label)
         layout.addWidget(self.none_hint)
         row = QHBoxLayout()
         row.addWidget(self.reset_button)
+        row.addWidget(self.none_build_button)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(1)
@@ -137,16 +168,80 @@ class ResultsPane(QWidget):
     def state(self) -> int:
         return self.stack.currentIndex()
 
+    @property
+    def pending(self) -> SearchOutcome | None:
+        return self._pending
+
     def show_start(self) -> None:
         self._outcome = None
+        self._drop_pending()
         self.model.clear()
         self.suggestion_button.hide()
         self.notice.hide()
         self.count_label.clear()
         self.stack.setCurrentIndex(EMPTY)
 
+    def set_index_state(self, *, text: str, no_index: str = "") -> None:
+        """What the start page says about the open index; ``no_index`` says why searching finds nothing."""
+        self._index_text, self._no_index = text, no_index
+        self.index_info.setText(text)
+        if no_index and self.state == NONE:
+            self.show_no_index()
+
+    @property
+    def no_index(self) -> str:
+        return self._no_index
+
+    def show_no_index(self) -> None:
+        """Typing with no index open: say so, and what to do, instead of pretending there are no hits."""
+        self._outcome = None
+        self._drop_pending()
+        self.model.clear()
+        self.count_label.clear()
+        self.suggestion_button.hide()
+        self.notice.hide()
+        self.none_label.setText(tr("Søket finner ingenting fordi ingen indeks er åpen."))
+        self.none_hint.setText(self._no_index)
+        self.reset_button.hide()
+        self.none_build_button.show()
+        self.stack.setCurrentIndex(NONE)
+
+    def offer_outcome(self, outcome: SearchOutcome, *, filters_active: bool, semantic: str) -> bool:
+        """A result nobody typed for (a rerun): shown at once only if it moves nothing the user sees.
+
+        Returns True when it was held back behind the "newer results" button.
+        """
+        shown = self._outcome
+        old = [h.doc_id for h in self.model.hits()]
+        new = [h.doc_id for h in outcome.result.hits]
+        if (shown is None or shown.query != outcome.query or shown.filters != outcome.filters
+                or self.state != LIST or new[:len(old)] == old):
+            self.show_outcome(outcome, filters_active=filters_active, semantic=semantic, titles=outcome.titles)
+            return False
+        self._pending = outcome
+        self._semantic = semantic
+        n = len(outcome.result.hits)
+        self.newer_button.setText(tr("Oppdaterte treff er klare ({n}) – vis dem", n=n))
+        self.newer_button.setAccessibleName(tr("Vis oppdaterte treff"))
+        self.newer_button.setAccessibleDescription(
+            tr("Treff fra semantisk søk eller en ny indeks er klare; listen endres ikke før du ber om det."))
+        self.newer_button.show()
+        self._describe()
+        return True
+
+    def apply_pending(self) -> None:
+        outcome = self._pending
+        if outcome is not None:
+            self.show_outcome(outcome, filters_active=self._filters_active, semantic=self._semantic,
+                              titles=outcome.titles)
+
+    def _drop_pending(self) -> None:
+        self._pending = None
+        self.newer_button.hide()
+
     def show_outcome(self, outcome: SearchOutcome, *, filters_active: bool, semantic: str,
                      titles: dict[str, str]) -> None:
+        self._drop_pending()
         keep = self.current_hit()
         same_query = self._outcome is not None and self._outcome.query == outcome.query
         self._outcome = outcome
@@ -180,7 +275,7 @@ class ResultsPane(QWidget):
                             query=outcome.query))
         if result.fuzzy and result.suggestion:
             notes.append(tr("Viser treff for «{text}».", text=result.suggestion))
-        if result.mode == "lexical" and self._semantic == LOADING:
+        if result.mode == "lexical" and self._semantic == LOADING and self._pending is None:
             notes.append(tr("Viser ordtreff mens semantisk søk lastes."))
         self.notice.setText(" ".join(notes))
         self.notice.setVisible(bool(notes))
@@ -195,6 +290,7 @@ class ResultsPane(QWidget):
             hints.append(tr("Semantisk søk er ikke tilgjengelig, så bare ordtreff vises."))
         self.none_hint.setText("\n".join(hints))
         self.reset_button.setVisible(self._filters_active)
+        self.none_build_button.hide()
 
     # -- navigation ---------------------------------------------------------------------------------------
     def current_hit(self) -> Hit | None:
@@ -224,8 +320,16 @@ class ResultsPane(QWidget):
             self.open_requested.emit(hit)
 
     def on_context_menu(self, pos) -> None:
-        hit = self.model.hit(self.view.indexAt(pos).row())
+        # A right click makes the clicked row current first; the menu key (pos = the view's middle) means the
+        # highlighted row. Either way the menu is about the highlighted hit, shown next to it.
+        index = self.view.currentIndex()
+        if not index.isValid():
+            index = self.view.indexAt(pos)
+        hit = self.model.hit(index.row()) if index.isValid() else None
         if hit is not None:
+            rect = self.view.visualRect(index)
+            if not rect.contains(pos):
+                pos = rect.bottomLeft() if self.view.viewport().rect().contains(rect.bottomLeft()) else rect.topLeft()
             self.menu_requested.emit(hit, self.view.viewport().mapToGlobal(pos))
 
     def on_suggestion(self) -> None:
@@ -240,7 +344,8 @@ class ResultsPane(QWidget):
 
     def set_touch(self, *, target: int) -> None:
         self.delegate.min_height = target * 2 if target else 0
-        for b in (*self.example_buttons, self.reset_button, self.suggestion_button):
+        for b in (*self.example_buttons, self.reset_button, self.suggestion_button, self.newer_button,
+                  self.build_button, self.none_build_button):
             b.setMinimumHeight(target)
         self.view.scheduleDelayedItemsLayout()
 
@@ -248,6 +353,12 @@ class ResultsPane(QWidget):
         self.intro.setText(tr("Skriv i søkefeltet for å finne prosedyrer. Den nasjonale VAR-prosedyren "
                               "(primærkilden) vises først; regionale og lokale varianter er merket."))
         self.examples_label.setText(tr("Prøv for eksempel:"))
+        self.own_label.setText(tr("Egne prosedyrer: velg Fil → Bygg indeks … (Ctrl+B) og pek på mappene med "
+                                  "dokumentene (PDF, Word, HTML, Markdown eller tekst). VAR-, regionale og lokale "
+                                  "mapper velges hver for seg. Søket virker videre mens indeksen bygges."))
+        self.build_button.setText(tr("Legg inn egne prosedyrer …"))
+        self.build_button.setAccessibleDescription(tr("Åpner Fil → Bygg indeks"))
+        self.none_build_button.setText(tr("Bygg indeks …"))
         self.view.setAccessibleName(tr("Søketreff"))
         self.reset_button.setText(tr("Nullstill filtre"))
         self.model.retranslate()

@@ -14,6 +14,7 @@ from app.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -61,12 +62,13 @@ class SearchBar(QWidget):
         grid.addWidget(self.language_label, 1, 0)
         for col, lang in enumerate(LANGUAGE_KEYS, start=1):
             grid.addWidget(self.language_boxes[lang], 1, col)
-        grid.addWidget(self.stale_box, 2, 1)
-        grid.addWidget(self.superseded_box, 2, 2, 1, 2)
-        grid.addWidget(self.owner_label, 3, 0)
-        grid.addWidget(self.owner_field, 3, 1, 1, 3)
-        grid.addWidget(self.reset_button, 3, 4)
-        grid.setColumnStretch(5, 1)
+        # One option per row, so opening the panel never widens the results column (and squeezes the reader).
+        grid.addWidget(self.stale_box, 2, 1, 1, 4)
+        grid.addWidget(self.superseded_box, 3, 1, 1, 4)
+        grid.addWidget(self.owner_label, 4, 0)
+        grid.addWidget(self.owner_field, 4, 1, 1, 4)
+        grid.addWidget(self.reset_button, 5, 1, 1, 2)
+        grid.setColumnStretch(4, 1)
         for box in (*self.tier_boxes.values(), *self.language_boxes.values(), self.stale_box,
                     self.superseded_box):
             box.toggled.connect(self.filters_changed)
@@ -121,8 +123,18 @@ class SearchBar(QWidget):
         active = self.filters_active()
         self.filter_button.setText(tr("Filtre (på)") if active else tr("Filtre"))
 
+    def set_unavailable(self, reason: str) -> None:
+        """No index open: the field says why a search finds nothing (``reason`` in the UI language)."""
+        self._unavailable = reason
+        self.retranslate()
+
     def retranslate(self) -> None:
-        self.field.setPlaceholderText(tr("Søk i prosedyrer, f.eks. «PVK» eller «trykksår»  (Ctrl+K)"))
+        if getattr(self, "_unavailable", ""):
+            self.field.setPlaceholderText(tr("Ingen indeks er åpen – velg Fil → Bygg indeks …"))
+            self.field.setAccessibleDescription(self._unavailable)
+        else:
+            self.field.setPlaceholderText(tr("Søk i prosedyrer, f.eks. «PVK» eller «trykksår»  (Ctrl+K)"))
+            self.field.setAccessibleDescription(tr("Treffene vises i listen under feltet."))
         self.field.setAccessibleName(tr("Søk i prosedyrer"))
         self.field.setToolTip(tr("Skriv for å søke. ↓ går til treffene, Enter åpner, Esc tømmer feltet. "
                                  "Prefiks: var:, regional:, lokal:, nn:, utgått:"))
@@ -141,3 +153,8 @@ class SearchBar(QWidget):
         self.owner_field.setPlaceholderText(tr("f.eks. sengepost 3"))
         self.owner_field.setAccessibleName(tr("Filtrer på eier eller enhet"))
         self.reset_button.setText(tr("Nullstill filtre"))
+        # The line edits' own clear buttons (Qt's QToolButtons) have no name a screen reader could say.
+        for field, name in ((self.field, tr("Tøm søkefeltet")), (self.owner_field, tr("Tøm eierfilteret"))):
+            for button in field.findChildren(QToolButton):
+                button.setAccessibleName(name)
+                button.setToolTip(name)

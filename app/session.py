@@ -8,16 +8,14 @@ its model), so the old snapshot keeps serving throughout a rebuild.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
-from app.config import APP_NAME
+from app.demo import DEMO_STAMP, demo_fingerprint, demo_index_dir, install_prebuilt
 from app.i18n import N_
 from app.qt import QObject, Signal
 from app.tasks import Task, TaskRunner
@@ -28,9 +26,13 @@ from index.records import Hit, IndexStats, Procedure, SearchFilters, SearchResul
 log = logging.getLogger(__name__)
 
 LOADING, READY, UNAVAILABLE = "loading", "ready", "unavailable"
-DEMO_STAMP = "demo-sources.json"
 DEFAULT_TOP = 30
 NO_FILTERS = SearchFilters()
+
+
+# Two embedding-model loads at once (the app's own and a build's) were seen to fail in torch ("value cannot be
+# converted to type c10::Half without overflow"), leaving the new index without vectors: loads take turns.
+MODEL_LOCK = threading.RLock()
 
 
 def default_model_loader(engine: api.Engine, model_path: str | None) -> bool:
@@ -45,21 +47,7 @@ class SearchOutcome:
     result: SearchResult
     semantic: str  # LOADING / READY / UNAVAILABLE when the search ran
     titles: dict  # doc id → title of documents that superseded hits point to
-
-
-def demo_index_dir() -> Path:
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "demo-index"
-
-
-def demo_fingerprint(model_marker: str) -> str:
-    """Content hash of the demo sources (and whether a model is there): a change means rebuild."""
-    sources, manifest = api.demo_sources()
-    digest = hashlib.sha256(model_marker.encode())
-    files = [p for _, folder in sources if folder.is_dir() for p in sorted(folder.rglob("*")) if p.is_file()]
-    for path in files + ([manifest] if manifest else []):
-        digest.update(str(path.relative_to(api.resources_dir())).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    rerun: bool = False  # not typed for: the model became ready or another index was switched in
 
 
 def has_vectors(engine: api.Engine) -> bool:
@@ -144,16 +132,25 @@ class Session(QObject):
         (demo_index_dir() / DEMO_STAMP).write_text(json.dumps(stamp), encoding="utf-8")
 
     def _open_demo(self, task: Task) -> api.Engine:
-        """Phase 1 of the first run: a lexical-only demo index (seconds), so results show at once.
+        """The demo index: the copy with vectors built ahead of time (``app.demo``) when there is one.
 
-        Vectors follow in phase 2 (``_add_demo_vectors``), which embeds the corpus in the background: minutes
-        on a slow PC. Later starts open the finished index directly unless the demo sources changed.
+        Without it (a source checkout that skipped ``make run``'s set-up, a configured model): phase 1 builds a
+        lexical-only demo index (seconds), so results show at once, and phase 2 (``_add_demo_vectors``) embeds
+        the corpus in the background. Later starts open the finished index directly unless the sources changed.
         """
         folder = demo_index_dir()
         stamp = self._demo_stamp()
         full = demo_fingerprint(self._model_marker())
         # Phase 2 is due unless it already ran for these sources and this model (even if it got no vectors).
         self._demo_needs_vectors = self.semantic_enabled and stamp.get("fingerprint") != full
+        # The demo index with vectors built by `make run`'s set-up / the bundle: a copy, not minutes of embedding.
+        if self._demo_needs_vectors and not self.model_path:
+            try:
+                if install_prebuilt(folder, full):
+                    self._demo_needs_vectors = False
+                    return api.Engine(folder)
+            except (OSError, KildefinnerError) as exc:
+                log.warning("prebuilt demo index not usable, building it here: %s", exc)
         if stamp.get("fingerprint") in {full, demo_fingerprint("no-model")}:
             try:
                 return api.Engine(folder)
@@ -172,13 +169,15 @@ class Session(QObject):
 
         def op(task: Task):
             sources, manifest = api.demo_sources()
-            api.build(demo_index_dir(), sources, manifest=manifest, model_path=self.model_path or None,
-                      use_model=True, progress=task.engine_progress)
+            with MODEL_LOCK:
+                api.build(demo_index_dir(), sources, manifest=manifest, model_path=self.model_path or None,
+                          use_model=True, progress=task.engine_progress)
             self._write_demo_stamp(fingerprint=demo_fingerprint(self._model_marker()))
             engine = api.Engine(demo_index_dir())
             if not has_vectors(engine):
                 return engine, False, N_("språkmodellen kunne ikke lastes (se loggfilen)")
-            return engine, self._model_loader(engine, self.model_path or None), ""
+            with MODEL_LOCK:
+                return engine, self._model_loader(engine, self.model_path or None), ""
 
         def done(payload) -> None:
             engine, ok, reason = payload
@@ -228,7 +227,12 @@ class Session(QObject):
     def _load_model(self) -> None:
         engine = self.engine
         self._set_semantic(LOADING, "")
-        self.runner.run(lambda _t: self._model_loader(engine, self.model_path or None), owner=self,
+
+        def load(_task: Task) -> bool:
+            with MODEL_LOCK:
+                return self._model_loader(engine, self.model_path or None)
+
+        self.runner.run(load, owner=self,
                         name="load-model", on_success=lambda ok: self._on_model(engine, ok),
                         on_failure=lambda exc: self._on_model_error(engine, exc))
 
@@ -251,7 +255,8 @@ class Session(QObject):
         self.semantic_changed.emit(state, reason)
 
     # -- searching ----------------------------------------------------------------------------------------
-    def search(self, query: str, filters: SearchFilters = NO_FILTERS, *, top: int = DEFAULT_TOP) -> int:
+    def search(self, query: str, filters: SearchFilters = NO_FILTERS, *, top: int = DEFAULT_TOP,
+               rerun: bool = False) -> int:
         """Queue a search; the newest one wins. Returns its sequence number."""
         self._seq += 1
         seq = self._seq
@@ -268,7 +273,7 @@ class Session(QObject):
 
         state = self.semantic
         self.runner.run(op, serial=True, owner=self, name="search",
-                        on_success=lambda r: self._on_result(seq, query, filters, r, state),
+                        on_success=lambda r: self._on_result(seq, query, filters, r, state, rerun),
                         on_failure=lambda exc: self._on_search_error(seq, exc))
         return seq
 
@@ -279,14 +284,15 @@ class Session(QObject):
 
     def rerun(self) -> None:
         if self._last is not None and self._last[0].strip():
-            self.search(*self._last)
+            self.search(*self._last, rerun=True)
 
-    def _on_result(self, seq: int, query: str, filters: SearchFilters, payload, state: str) -> None:
+    def _on_result(self, seq: int, query: str, filters: SearchFilters, payload, state: str,
+                   rerun: bool = False) -> None:
         if payload is None or seq != self._seq:
             self.dropped += 1
             return
         result, titles = payload
-        self.results_ready.emit(SearchOutcome(seq, query, filters, result, state, titles))
+        self.results_ready.emit(SearchOutcome(seq, query, filters, result, state, titles, rerun))
 
     def _on_search_error(self, seq: int, exc: BaseException) -> None:
         if seq != self._seq:
@@ -327,10 +333,11 @@ class Session(QObject):
         want_model = self.semantic_enabled and self.semantic == READY
 
         def op(task: Task):
-            report = api.build(index_dir, sources, manifest=manifest, model_path=self.model_path or None,
-                               use_model=self.semantic_enabled, progress=task.engine_progress)
-            engine = api.Engine(index_dir)
-            ok = want_model and self._model_loader(engine, self.model_path or None)
+            with MODEL_LOCK:  # waits for a model load still running (the scan and parse could not start earlier)
+                report = api.build(index_dir, sources, manifest=manifest, model_path=self.model_path or None,
+                                   use_model=self.semantic_enabled, progress=task.engine_progress)
+                engine = api.Engine(index_dir)
+                ok = want_model and self._model_loader(engine, self.model_path or None)
             return report, engine, ok
 
         def done(payload) -> None:

@@ -188,11 +188,19 @@ class SetsPane(SetEditing, QWidget):
                             "kopiere det til dine egne sett."))
         ids = [i.doc_id for i in data.procedures] if data else []
         gone = sum(self.states.get(d) is not None and self.states[d].state == sets_check.MISSING for d in ids)
-        old = sum(self.states.get(d) is not None and self.states[d].state == sets_check.SUPERSEDED for d in ids)
+        old = [self.states[d] for d in ids if self.states.get(d) is not None
+               and self.states[d].state == sets_check.SUPERSEDED]
+        replaceable = sum(s.can_replace for s in old)
+        if data is not None and not data.items:
+            notes.append(tr("Settet er tomt. Legg til prosedyrer fra søketreffene: høyreklikk et treff eller trykk "
+                            "Ctrl+Shift+D, eller bruk «☆ Legg til i sett …» over dokumentet."))
         if gone:
             notes.append(tr("{n} prosedyre(r) finnes ikke lenger i indeksen.", n=gone))
-        if old:
-            notes.append(tr("{n} prosedyre(r) er utgått; velg punktet og «Bytt til erstatningen».", n=old))
+        if replaceable:
+            notes.append(tr("{n} prosedyre(r) er utgått; velg punktet og «Bytt til erstatningen».", n=replaceable))
+        if len(old) > replaceable:  # the button cannot help: say what can
+            notes.append(tr("{n} prosedyre(r) er utgått uten at erstatningen finnes i indeksen; søk etter en "
+                            "nyere prosedyre eller fjern punktet.", n=len(old) - replaceable))
         self.notice.setText(" ".join(notes))
         self.notice.setVisible(bool(notes))
         self._enable()

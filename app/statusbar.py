@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from app.i18n import N_, tr
-from app.qt import QLabel, QProgressBar, QSizePolicy, QStatusBar
+from app.qt import QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar
 from app.session import LOADING, READY
 from index.records import IndexStats
 
@@ -30,10 +31,20 @@ class StatusBar(QStatusBar):
         self.semantic_label = QLabel()
         self.offline_label = QLabel()
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(260)
+        self.progress.setMaximumWidth(160)
         self.progress.hide()
+        self.stage_label = QLabel()  # "Beregner vektorer · ca. 2 min igjen" next to the bar
+        self.stage_label.hide()
+        self.cancel_button = QPushButton()  # a build started from the app (Fil → Bygg indeks)
+        self.cancel_button.hide()
+        self._cancel = None
+        self.cancel_button.clicked.connect(self.on_cancel)
+        self.building = False
+        self._stage_started = (None, 0.0)  # (stage, monotonic time): the time estimate is per stage
         self.addWidget(self.index_label, 1)
+        self.addPermanentWidget(self.stage_label)
         self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.cancel_button)
         self.addPermanentWidget(self.semantic_label)
         self.addPermanentWidget(self.offline_label)
         self._stats: IndexStats | None = None
@@ -45,9 +56,49 @@ class StatusBar(QStatusBar):
 
     def set_stats(self, stats: IndexStats | None, *, demo: bool) -> None:
         self._stats, self._demo, self._opening = stats, demo, False
-        self._stage = ""
-        self.progress.hide()
+        if not self.building:
+            self._stage = ""
+            self.progress.hide()
+            self.stage_label.hide()
         self._update_index()
+
+    def start_build(self, *, cancel) -> None:
+        """A build in the background: progress and Cancel stay here until ``end_build``."""
+        self.building, self._cancel = True, cancel
+        self._stage, self._stage_started = "scan", (None, 0.0)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.stage_label.show()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+        self._update_progress()
+
+    def end_build(self) -> None:
+        self.building, self._cancel, self._stage = False, None, ""
+        self.progress.hide()
+        self.stage_label.hide()
+        self.cancel_button.hide()
+        self._update_index()
+
+    def on_cancel(self) -> None:
+        if self._cancel is not None:
+            self._cancel()
+            self.cancel_button.setEnabled(False)
+            self.showMessage(tr("Avbryter byggingen …"))
+
+    def time_left(self, done: int, total: int) -> str:
+        """"ca. 3 min igjen" from this stage's pace so far ("" until there is a pace to go by)."""
+        stage, started = self._stage_started
+        if stage != self._stage or done <= 0:
+            if stage != self._stage:
+                self._stage_started = (self._stage, time.monotonic())
+            return ""
+        seconds = (time.monotonic() - started) / done * max(total - done, 0)
+        if seconds < 5:
+            return ""
+        if seconds < 90:
+            return tr("ca. {n} s igjen", n=round(seconds / 5) * 5)
+        return tr("ca. {n} min igjen", n=round(seconds / 60))
 
     def set_opening(self) -> None:
         self._opening, self._stats = True, None
@@ -59,6 +110,8 @@ class StatusBar(QStatusBar):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, max(total, 1)))
         self.progress.show()
+        self.stage_label.show()
+        self._left = self.time_left(done, total)
         self._update_progress()
         if self._stats is None:
             self._update_index()
@@ -69,14 +122,18 @@ class StatusBar(QStatusBar):
 
     def _update_progress(self) -> None:
         stage = tr(STAGES.get(self._stage, self._stage))
-        self.progress.setFormat(f"{stage} %p%")
+        left = getattr(self, "_left", "") if self._stage else ""
+        text = (tr("Bygger indeks: {stage}", stage=stage) if self.building else stage) + (f" · {left}" if left else "")
+        self.stage_label.setText(text)
+        self.progress.setFormat("%p%")
+        self.progress.setToolTip(text)
         self.progress.setAccessibleName(tr("Fremdrift for indeksbygging: {stage}", stage=stage))
 
     def _update_index(self) -> None:
         s = self._stats
         if s is None:
             text = tr("Åpner indeksen …") if self._opening else tr("Ingen indeks åpen")
-            if self._stage:
+            if self._stage and not self.building:
                 text = tr("Bygger demoindeksen: {stage} …", stage=tr(STAGES.get(self._stage, self._stage)))
             self.index_label.setText(text)
             self.index_label.setToolTip("")
@@ -114,6 +171,8 @@ class StatusBar(QStatusBar):
         self.retranslate()
 
     def retranslate(self) -> None:
+        self.cancel_button.setText(tr("Avbryt bygging"))
+        self.cancel_button.setAccessibleName(tr("Avbryt byggingen av indeksen"))
         full = tr("Frakoblet modus: ingen nettverk brukes")
         self.offline_label.setText(tr("Frakoblet") if self.compact else full)
         self.offline_label.setAccessibleName(full)

@@ -6,6 +6,7 @@ from app.qt import QGuiApplication, QInputDevice, QScroller
 
 SMALL_SCREEN_WIDTH = 1100  # logical pixels
 TOUCH_TARGET_MM = 9.0
+MIN_TARGET_PX = 44  # WCAG 2.1 target size (2.5.5), whatever the screen reports
 
 
 def touch_screen_present() -> bool:
@@ -27,18 +28,24 @@ def want_tablet(setting: str) -> bool:
 
 
 def touch_target_px() -> int:
-    """9 mm in logical pixels on the primary screen (at least 36 px when the screen reports nothing useful)."""
+    """9 mm in logical pixels on the primary screen, and never under 44 px."""
     screen = QGuiApplication.primaryScreen()
     dpi = screen.logicalDotsPerInch() if screen is not None else 96.0
-    return max(36, round(TOUCH_TARGET_MM / 25.4 * (dpi or 96.0)))
+    return max(MIN_TARGET_PX, round(TOUCH_TARGET_MM / 25.4 * (dpi or 96.0)))
 
 
 def stylesheet(target: int) -> str:
     """Touch-sized controls. Sizes only: colours stay with the platform palette."""
     box = target * 2 // 3
+    pad = max(4, (target - 12) // 2)  # menus have no min-height in style sheets: padding around the text makes it
     return (f"QPushButton, QLineEdit, QComboBox, QCheckBox, QToolButton {{ min-height: {target}px; }}"
             f"QCheckBox::indicator {{ width: {box}px; height: {box}px; }}"
-            f"QListWidget::item {{ min-height: {target}px; }}")
+            # the check boxes drawn in list rows (a set's items): the box itself is what a finger must hit
+            f"QAbstractItemView::indicator {{ width: {target}px; height: {target}px; }}"
+            f"QListWidget::item {{ min-height: {target}px; }}"
+            f"QTabBar::tab {{ min-height: {target}px; padding: 0 {pad}px; }}"
+            f"QMenuBar::item {{ padding: {pad}px {pad}px; }}"
+            f"QMenu::item {{ padding: {pad}px 32px {pad}px 24px; }}")
 
 
 def touch_scrolling(areas, on: bool) -> None:

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import logging
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -104,11 +105,22 @@ def cmd_build(args) -> int:
     if manifest is not None and not manifest.is_file():
         print(f"error: manifest not found: {manifest}", file=sys.stderr)
         return EXIT_USAGE
+    missing = [(tier, Path(folder)) for tier, folder in sources if not Path(folder).expanduser().is_dir()]
+    for tier, folder in missing:
+        reason = "does not exist" if not folder.expanduser().exists() else "is not a folder"
+        print(f"{'error' if len(missing) == len(sources) else 'warning'}: source {tier}={folder} {reason}",
+              file=sys.stderr)
+    if len(missing) == len(sources):  # nothing to read: stop before an index folder is created
+        return EXIT_USAGE
+    existed = Path(args.index).exists()
     try:
         report = api.build(args.index, sources, manifest=manifest, model_path=args.model,
                            use_model=not args.no_model, progress=_progress_bar(), full=args.full)
     except NothingIndexedError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc}; the source folders hold no readable PDF, DOCX, HTML, Markdown or text file",
+              file=sys.stderr)
+        if not existed:  # leave no empty index folder behind
+            shutil.rmtree(args.index, ignore_errors=True)
         return EXIT_FAIL
     except KildefinnerError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -118,11 +118,17 @@ def isolated_dirs(tmp_path, monkeypatch):
         (tmp_path / "xdg" / sub).mkdir(parents=True)
         monkeypatch.setenv(var, str(tmp_path / "xdg" / sub))
     yield tmp_path / "xdg"
+    from app import errors
     from app.i18n import set_language
+
+    errors.shown.clear()  # error boxes die with their test's window
     from app.mainwindow import system_font
     from app.qt import QApplication
 
     set_language("nb")
+    from app.qt import QLocale
+
+    QLocale.setDefault(QLocale.system())  # the window sets the UI language's number format application-wide
     if QApplication.instance() is not None:  # font scaling is application-wide: undo it
         QApplication.setFont(system_font())
         QApplication.processEvents()

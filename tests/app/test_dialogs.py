@@ -51,3 +51,28 @@ def test_build_dialog_refuses_missing_folders(qtbot, make_window, tmp_path, app_
     errors.shown[-1].close()
     dialog.fields["var"].setText(f"{app_sources[0][1]} ; {app_sources[1][1]}")
     assert [t for t, _ in dialog.sources()] == ["var", "var"]
+
+
+def test_numbers_use_the_decimal_comma_in_norwegian(qtbot, make_window):
+    from app.settings_dialog import SettingsDialog
+
+    window = make_window(font_scale=1.5)
+    dialog = SettingsDialog(parent=window, config=window.config)
+    qtbot.addWidget(dialog)
+    assert dialog.font_scale.text() == "1,50"
+
+
+def test_folder_choice_starts_in_the_documents_folder(qtbot, make_window, monkeypatch, tmp_path):
+    import platformdirs
+
+    seen = []
+    monkeypatch.setattr("app.build_dialog.QFileDialog.getExistingDirectory",
+                        lambda parent, title, start: seen.append(start) or "")
+    window = make_window()
+    dialog = BuildDialog(parent=window, config=window.config, session=window.session)
+    qtbot.addWidget(dialog)
+    dialog.fields["var"].setText("")
+    dialog._browse(dialog.fields["var"], True)
+    dialog.fields["local"].setText(str(tmp_path))
+    dialog._browse(dialog.fields["local"], True)
+    assert seen == [platformdirs.user_documents_dir(), str(tmp_path)]

@@ -52,7 +52,12 @@ def test_find_in_document_and_zoom(qtbot, make_window):
     assert doc.find_bar.isVisible()
     qtbot.keyClicks(doc.find_bar.field, "stasebånd")
     assert doc.browser.textCursor().selectedText().lower() == "stasebånd"
+    # the current match has its own colour (and underline), apart from the highlighted search terms
+    (current,) = doc.browser.extraSelections()
+    assert current.cursor.selectedText().lower() == "stasebånd"
+    assert current.format.background().color().name() == "#ffa726" and current.format.fontUnderline()
     doc.find_bar.field.setText("finnesikkeher")
+    assert doc.browser.extraSelections() == []
     assert doc.find_bar.status.text() == "Ikke funnet"
     size = doc.browser.font().pointSizeF()
     window.act_zoom_in.trigger()

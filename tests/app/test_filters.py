@@ -40,3 +40,14 @@ def test_query_prefix(qtbot, make_window):
     window = make_window()
     hits = search(qtbot, window, "lokal: PVK")
     assert hits and all(h.tier == "local" for h in hits)
+
+
+def test_opening_the_filters_does_not_squeeze_the_reader(qtbot, make_window):
+    window = make_window()
+    window.resize(1200, 728)
+    qtbot.wait(50)
+    before = window.splitter.sizes()
+    window.search_bar.filter_button.click()
+    qtbot.waitUntil(window.search_bar.panel.isVisible, timeout=2000)
+    qtbot.wait(50)
+    assert window.splitter.sizes() == before

@@ -63,3 +63,28 @@ def test_unknown_language_falls_back_to_bokmal():
     i18n.set_language("xx")
     assert i18n.language() == "nb"
     assert i18n.tr("{n} treff", n=2) == "2 treff"
+
+
+def test_qt_stock_texts_follow_the_ui_language(qtbot, make_window):
+    from app.i18n import set_language
+    from app.qt import QDialogButtonBox, QFileDialog, QLabel, QMessageBox
+
+    make_window()
+    box = QMessageBox()
+    qtbot.addWidget(box)
+    box.setDetailedText("details")
+    box.setStandardButtons(QMessageBox.StandardButton.Cancel)
+    texts = {b.text() for b in box.buttons()}
+    assert {"Avbryt", "Vis detaljer …"} <= texts
+    dialog = QFileDialog()
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    labels = {label.text() for label in dialog.findChildren(QLabel)}
+    assert {"&Se i:", "Fil&navn:", "Fil&type:"} <= labels
+    for lang, button, text in (("nn", QDialogButtonBox.StandardButton.Open, "Opne"),
+                               ("en", QDialogButtonBox.StandardButton.Cancel, "Cancel")):
+        set_language(lang)
+        buttons = QDialogButtonBox(button)
+        qtbot.addWidget(buttons)
+        assert buttons.button(button).text() == text
+    set_language("nb")

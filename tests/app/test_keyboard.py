@@ -37,7 +37,7 @@ def test_shortcuts_focus_the_search_field(qtbot, make_window):
     window.results.view.setFocus()
     window.act_focus.trigger()  # Ctrl+K / F3
     assert window.focusWidget() is window.search_bar.field
-    assert [s.toString() for s in window.act_focus.shortcuts()] == ["Ctrl+K", "F3"]
+    assert [s.toString() for s in window.act_focus.shortcuts()] == ["Ctrl+K", "F3", "Ctrl+L"]
     window.results.view.setFocus()
     window.slash.activated.emit()
     assert window.focusWidget() is window.search_bar.field
@@ -75,3 +75,15 @@ def test_enter_right_after_typing_opens_the_top_hit_of_what_was_typed(qtbot, mak
     with qtbot.waitSignal(window.document_shown, timeout=10000) as shown:
         qtbot.keyClick(field, Qt.Key.Key_Return)
     assert shown.args == ["a-var-trykksar"]
+
+
+def test_help_lists_shortcuts_and_prefixes_and_about_has_the_version(qtbot, make_window):
+    from app.help import version
+
+    window = make_window()
+    dialog = window.on_help()
+    qtbot.addWidget(dialog)
+    text = dialog.findChild(__import__("app.qt", fromlist=["QTextBrowser"]).QTextBrowser).toPlainText()
+    for expected in ("Ctrl+K", "Ctrl+L", "Ctrl+D", "Finn i dokumentet", "var:", "utgått:", "nn:"):
+        assert expected in text
+    assert version() != "?"

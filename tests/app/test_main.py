@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -32,3 +34,25 @@ def test_window_shows_without_torch(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "window shown after" in proc.stdout
     assert "torch imported: False" in proc.stdout
+
+
+@pytest.mark.parametrize("argv", [
+    ["kildefinner:search?q=PVK", "--index", "/tmp/evil"],
+    ["--model", "/tmp/evil", "kildefinner:doc/var-009"],
+    ["kildefinner:search?q=x", "--new-instance"],
+    ["--", "kildefinner:search?q=x", "--lang=en"],
+])
+def test_a_link_must_come_alone(argv):
+    from app.main import parse_args
+
+    with pytest.raises(SystemExit) as stop:
+        parse_args(argv)
+    assert "only argument" in str(stop.value.code)
+
+
+def test_a_link_alone_is_accepted_even_if_it_looks_like_an_option():
+    from app.main import parse_args
+
+    args = parse_args(["kildefinner:search?q=--index /tmp"])
+    assert args.url == "kildefinner:search?q=--index /tmp" and args.index is None
+    assert parse_args(["--index", "/x", "--search", "PVK"]).index == "/x"

@@ -326,3 +326,11 @@ def test_sets_pane_fits_both_layouts(qtbot, make_window, tablet):
     window.focus_search()
     assert window.left.currentIndex() == 0
     assert window.menuBar().actions()[-2].text() == "&Sett"
+
+
+def test_an_empty_set_says_how_to_add_procedures(qtbot, make_window):
+    window = make_window()
+    pane = window.sets
+    data = pane.create_set("Tomt sett", "")
+    pane.refresh(select=data.uid)
+    assert "Settet er tomt" in pane.notice.text() and "Ctrl+Shift+D" in pane.notice.text()

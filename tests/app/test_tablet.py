@@ -44,3 +44,40 @@ def test_auto_mode_follows_the_screen(monkeypatch):
     monkeypatch.setattr(tablet, "small_screen", lambda: False)
     monkeypatch.setattr(tablet, "touch_screen_present", lambda: False)
     assert not tablet.want_tablet("auto") and tablet.want_tablet("on")
+
+
+def test_tabs_menus_and_set_check_boxes_are_44_px_in_tablet_mode(qtbot, make_window):
+    from app.qt import QStyle, QStyleOptionViewItem
+
+    window = make_window(tablet_mode="on")
+    assert tablet.touch_target_px() >= 44
+    tabs = window.left.tabBar()
+    assert all(tabs.tabRect(i).height() >= 44 for i in range(tabs.count()))
+    bar = window.menuBar()
+    assert all(bar.actionGeometry(a).height() >= 44 for a in bar.actions() if a.isVisible())
+    menu = window.menu_file
+    menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    assert all(menu.actionGeometry(a).height() >= 44 for a in menu.actions() if not a.isSeparator())
+    menu.close()
+    pane = window.sets
+    data = pane.create_set("Nyansatt", "")
+    window.sets_actions.add_to(data.uid, search(qtbot, window, "PVK")[0])
+    pane.refresh(select=data.uid)
+    window.show_sets()
+    view = pane.items_view
+    opt = QStyleOptionViewItem()
+    opt.initFrom(view)
+    opt.rect = view.visualRect(pane.items_model.index(0))
+    opt.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    box = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, opt, view)
+    assert box.height() >= 44 and box.width() >= 44
+
+
+def test_auto_mode_shows_one_pane_when_two_do_not_fit(qtbot, make_window):
+    """200 % text on the 800-px-wide test screen: side by side would run off the screen."""
+    wide = make_window(tablet_mode="off", font_scale=2.0).minimumSizeHint().width()
+    window = make_window(tablet_mode="auto", font_scale=2.0)
+    assert wide > window.screen().availableGeometry().width()
+    assert window.tablet
+    assert window.minimumSizeHint().width() < wide
