@@ -33,6 +33,10 @@ FAULTS_CATALOGUE: dict[str, dict[str, str]] = {
             "Vis fila",
         "OK":
             "OK",
+        "Importerer settet … {done} av {total} punkter":
+            "Importerer settet … {done} av {total} punkt",
+        "Settet ble ikke importert ({reason}). Ingenting er endret.":
+            "Settet vart ikkje importert ({reason}). Ingenting er endra.",
     },
     "en": {
         "Settene er opptatt i et annet Kildefinner-vindu eller program. Ingenting er tapt; "
@@ -64,5 +68,9 @@ FAULTS_CATALOGUE: dict[str, dict[str, str]] = {
             "Show the file",
         "OK":
             "OK",
+        "Importerer settet … {done} av {total} punkter":
+            "Importing the set … {done} of {total} items",
+        "Settet ble ikke importert ({reason}). Ingenting er endret.":
+            "The set was not imported ({reason}). Nothing has changed.",
     },
 }

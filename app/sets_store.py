@@ -45,6 +45,7 @@ from app.sets_records import (
     name_key,
     new_uid,
 )
+from app.sets_format import clean_line
 from app.sets_sqlite import connect, guarded, move_aside, open_with_retry
 
 log = logging.getLogger(__name__)
@@ -410,7 +411,7 @@ def _item_gone() -> ItemGone:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(name.split())
+    name = clean_line(name)
     if not name:
         raise SetsError(tr("Settet må ha et navn."))
     return name
