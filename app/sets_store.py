@@ -30,6 +30,7 @@ import platformdirs
 
 from app.config import APP_NAME
 from app.i18n import tr
+from app.sets_format import clean_line
 from app.sets_records import (
     BOOKMARKS,
     HEADING,
@@ -45,7 +46,6 @@ from app.sets_records import (
     name_key,
     new_uid,
 )
-from app.sets_format import clean_line
 from app.sets_sqlite import connect, guarded, move_aside, open_with_retry
 
 log = logging.getLogger(__name__)

@@ -10,13 +10,12 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from app import sets_sqlite
-from app.sets_records import SetItem, StoreBusy, StoreReadOnly
+from app.sets_records import SetItem, StoreBusy
 from app.sets_store import SetStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,7 +129,8 @@ def test_a_writer_holding_the_lock_leaves_reads_working_and_writes_busy(sets_fil
 
 
 def run_full_disk(path: Path, when: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", FULL_DISK, str(ROOT), str(path), when], capture_output=True,
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK, str(ROOT), str(path), when], check=False,
+                          capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
