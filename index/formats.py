@@ -37,7 +37,8 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 2000
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # total uncompressed size of the DOCX zip members
 MAX_DOCX_MEMBERS = 10_000
-MAX_DOCX_XML = 32 * 1024 * 1024  # the XML python-docx parses into a tree: a long procedure is 1-5 MB
+MAX_MARKUP_CHARS = 16 * 1024 * 1024  # Markdown/HTML source parsed (a long procedure is under 1 MB)
+MAX_DOCX_XML = 16 * 1024 * 1024  # XML python-docx parses into a tree (~10x in memory); a long procedure is 1-5 MB
 
 
 @dataclass
@@ -95,8 +96,27 @@ def _read(path: Path) -> bytes:
 
 
 # --- Markdown ---------------------------------------------------------------------------------------------
+def _decode_head(data: bytes, path: Path, chars: int) -> tuple[str, list[str]]:
+    """The file's text, at most ``chars`` characters: a 45 MB file is not copied whole through every step.
+
+    Only the start can be indexed (``MAX_TEXT_CHARS``), so the bytes are cut first (at a UTF-8 character
+    boundary, 4 bytes per character at most) and the text after decoding; a cut is noted as a warning.
+    """
+    warnings: list[str] = []
+    if len(data) > 4 * chars and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        cut = 4 * chars
+        while cut > 0 and 0x80 <= data[cut] <= 0xBF:  # never split a UTF-8 sequence
+            cut -= 1
+        data = data[:cut]
+    text, found = decode_text(data, path)
+    if len(text) > chars:
+        text = text[:chars]
+        warnings.append(f"only the first {chars // 1_000_000} million characters of the file were read")
+    return text, found + warnings
+
+
 def _parse_markdown(data: bytes, path: Path) -> _Raw:
-    text, warnings = decode_text(data, path)
+    text, warnings = _decode_head(data, path, MAX_MARKUP_CHARS)
     raw = _Raw(warnings=warnings)
     raw.meta, body = front_matter(text, raw.warnings)
     raw.builder.markdown(body)
@@ -108,6 +128,7 @@ _HTML_SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "ob
                         "img", "picture", "video", "audio", "canvas", "head", "title", "frame", "frameset",
                         "applet", "link", "meta", "base", "button", "select", "input", "textarea"})
 _HTML_HEADINGS = {"h1": 1, "h2": 2, "h3": 3}
+_DATA_URI_RE = re.compile(r"""(\bsrc\s*=\s*)(["'])data:[^"']*\2""", re.IGNORECASE)
 _HTML_BLOCKS = frozenset({"p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "ul",
                           "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "blockquote",
                           "pre", "h4", "h5", "h6", "figure", "figcaption", "address", "details", "summary",
@@ -117,7 +138,11 @@ _HTML_BLOCKS = frozenset({"p", "div", "section", "article", "main", "header", "f
 def _parse_html(data: bytes, path: Path) -> _Raw:
     from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
-    text, warnings = decode_text(data, path)
+    text, warnings = _decode_head(data, path, 4 * MAX_MARKUP_CHARS)
+    text = _DATA_URI_RE.sub(r"\1\2\2", text)  # inline images (Word's HTML export) are most of such a file
+    if len(text) > MAX_MARKUP_CHARS:
+        text = text[:MAX_MARKUP_CHARS]
+        warnings.append(f"only the first {MAX_MARKUP_CHARS // 1_000_000} million characters of HTML were read")
     raw = _Raw(warnings=warnings)
     with pywarnings.catch_warnings():  # "looks like a URL/filename", "XML parsed as HTML": not our concern
         pywarnings.simplefilter("ignore")
@@ -339,7 +364,7 @@ def _parse_docx(data: bytes, path: Path) -> _Raw:
 
 # --- plain text -------------------------------------------------------------------------------------------
 def _parse_txt(data: bytes, path: Path) -> _Raw:
-    text, warnings = decode_text(data, path)
+    text, warnings = _decode_head(data, path, textutil.MAX_TEXT_CHARS + 1)  # the rest would be cut anyway
     raw = _Raw(warnings=warnings)
     raw.builder.plain_lines(text.split("\n"), first_is_title=True)
     return raw
