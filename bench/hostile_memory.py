@@ -157,8 +157,11 @@ INPUTS = {  # name → (file name, maker); the first two are the reference
 
 
 def probe(code: Path, path: Path) -> dict:
-    proc = subprocess.run([sys.executable, "-c", PROBE, str(code), str(path)], capture_output=True, text=True,
-                          timeout=900, check=False)
+    try:
+        proc = subprocess.run([sys.executable, "-c", PROBE, str(code), str(path)], capture_output=True, text=True,
+                              timeout=1800, check=False)
+    except subprocess.TimeoutExpired:
+        return {"before": 0.0, "after": 0.0, "outcome": "timed out after 30 min"}
     if proc.returncode != 0:
         return {"before": 0.0, "after": 0.0, "outcome": f"crashed ({proc.returncode}): {proc.stderr[-200:]}"}
     return json.loads(proc.stdout)
