@@ -13,6 +13,11 @@ with a ``[locked]`` table (``[locked]`` / ``index_dir = "..."``: locked to those
 
 A value that is unknown, of the wrong type or out of range is ignored (the next lower layer wins) and noted in
 ``Config.ignored`` so the UI can say so once. No module reads settings any other way.
+
+A file is read as UTF-8 (with or without a byte-order mark). UTF-16 with a byte-order mark (Notepad's
+"Unicode") is read too, with a warning to save it as UTF-8. Anything else (Windows-1252/"ANSI", UTF-16
+without a mark), a file over ``MAX_FILE_BYTES``, invalid TOML or nesting too deep to parse is ignored with
+a logged warning: the app always starts. See docs/it-guide.md.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "kildefinner"
 FILE_NAME = "kildefinner.toml"
+MAX_FILE_BYTES = 64 * 1024  # a real file is under 2 KB; a bigger one is a mistake or hostile
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +100,19 @@ def coerce(option: Option, value: Any) -> tuple[Any, str]:
         value = float(value)
     if option.type is str and isinstance(value, Path):
         value = str(value)
+    if _has_surrogate(value):  # a path decoded with surrogateescape: TOML cannot store it, so it would not read back
+        return None, "contains characters that cannot be saved (not valid Unicode)"
     if not isinstance(value, option.type) or (option.type is not bool and isinstance(value, bool)):
         return None, f"expected {option.type.__name__}, got {type(value).__name__}"
     if option.choices and value not in option.choices:
         return None, f"must be one of {', '.join(option.choices)}"
     reason = option.check(value) if option.check else ""
     return (None, reason) if reason else (value, "")
+
+
+def _has_surrogate(value: Any) -> bool:
+    texts = value if isinstance(value, list) else [value]
+    return any(isinstance(t, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in t) for t in texts)
 
 
 class Config:
@@ -157,13 +171,30 @@ class Config:
     def _read_toml(self, path: Path, layer: str) -> dict:
         try:
             with open(path, "rb") as fh:
-                return tomllib.load(fh)
+                raw = fh.read(MAX_FILE_BYTES + 1)
         except FileNotFoundError:
             return {}
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            self.ignored.append((layer, str(path), f"file not readable: {exc}"))
-            log.warning("config file %s ignored: %s", path, exc)
-            return {}
+        except OSError as exc:
+            return self._ignore_file(layer, path, f"file not readable: {exc.strerror or exc}")
+        if len(raw) > MAX_FILE_BYTES:
+            return self._ignore_file(layer, path, f"file larger than {MAX_FILE_BYTES // 1024} KB")
+        text, problem = decode_config(raw)
+        if text is None:
+            return self._ignore_file(layer, path, problem)
+        if problem:
+            self.ignored.append((layer, str(path), problem))
+            log.warning("config file %s: %s", path, problem)
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            return self._ignore_file(layer, path, f"not valid TOML: {exc}")
+        except RecursionError:
+            return self._ignore_file(layer, path, "not valid TOML: nested too deeply")
+
+    def _ignore_file(self, layer: str, path: Path, reason: str) -> dict:
+        self.ignored.append((layer, str(path), reason))
+        log.warning("config file %s ignored: %s", path, reason)
+        return {}
 
     def _read_layer(self, layer: str, raw: dict) -> dict[str, Any]:
         out = {}
@@ -203,6 +234,23 @@ class Config:
         return values, frozenset(locked)
 
 
+def decode_config(raw: bytes) -> tuple[str | None, str]:
+    """``(text, warning)`` for the bytes of a config file, or ``(None, reason)`` when it cannot be used."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            break
+    else:
+        bom, encoding = b"", "utf-8"
+    try:
+        text = raw[len(bom):].decode(encoding)
+    except UnicodeDecodeError as exc:
+        return None, (f"not UTF-8 text (byte {exc.start}; saved as Windows-1252/ANSI?): file ignored, "
+                      "save it as UTF-8")
+    if encoding.startswith("utf-16"):
+        return text, "saved as UTF-16; read, but please save it as UTF-8"
+    return text, ""
+
+
 def dump_toml(values: dict[str, Any]) -> str:
     """A tiny TOML writer for the value types in OPTIONS (str, float, int, bool, list of str)."""
     lines = ["# Kildefinner user settings (written by the app; see the settings dialog)."]
@@ -218,7 +266,9 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        escaped = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in escaped)
+        # \uXXXX holds four hex digits only: a character beyond U+FFFF needs \UXXXXXXXX to read back the same
+        escaped = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF
+                          else f"\\U{ord(ch):08x}" for ch in escaped)
         return f'"{escaped}"'
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"

@@ -646,3 +646,8 @@ SETS_CATALOGUE: dict[str, dict[str, str]] = {
             "☆ Add to set …",
     },
 }
+
+from app.sets_faults_catalogue import FAULTS_CATALOGUE
+
+for _code, _table in FAULTS_CATALOGUE.items():
+    SETS_CATALOGUE[_code].update(_table)

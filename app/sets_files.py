@@ -2,7 +2,7 @@
 
 The ``*_to``/``import_from`` methods take a path so tests (and a future command line) can skip the file
 dialogs. An import is validated completely before the store is touched; a name clash asks whether to merge
-into the existing set or import under a new name.
+into the existing set or import under a new name; the set is then stored on the task runner with progress.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from pathlib import Path
 from app import sets_format, sets_print
 from app.errors import show_error
 from app.i18n import tr
-from app.qt import QFileDialog, QMenu, QObject, QPrintDialog, QPrinter
+from app.qt import QFileDialog, QMenu, QObject, QPrintDialog, QPrinter, Signal
 from app.sets_dialogs import ask
 from app.sets_model import set_display_name
 from app.sets_records import PERSONAL, PUBLISHED, OnboardingSet, SetsError
+from app.sets_store import SetStore
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ def file_stem(name: str) -> str:
 
 
 class SetFiles(QObject):
+    imported = Signal(object)  # the stored set (new, renamed or merged into) after an import
+    import_failed = Signal(str)
+
     def __init__(self, *, pane):
         super().__init__(pane)
         self.pane = pane
@@ -78,8 +82,11 @@ class SetFiles(QObject):
         if path:
             self.import_from(path)
 
-    def import_from(self, path: str | Path, *, on_clash: str = "") -> OnboardingSet | None:
-        """Import a file. ``on_clash``: "merge", "rename", or "" to ask when the name is taken."""
+    def import_from(self, path: str | Path, *, on_clash: str = ""):
+        """Import a file. ``on_clash``: "merge", "rename", or "" to ask when the name is taken.
+
+        The file is read and validated here (small, bounded); storing it runs in the background: see
+        ``import_data``."""
         if self.pane.store is None:
             return None
         try:
@@ -92,20 +99,28 @@ class SetFiles(QObject):
             return None
         return self.import_data(data, on_clash=on_clash)
 
-    def import_data(self, data: OnboardingSet, *, on_clash: str = "") -> OnboardingSet | None:
+    def import_data(self, data: OnboardingSet, *, on_clash: str = ""):
+        """Store an imported set on the task runner (a large set never holds up the window).
+
+        Returns the running ``Task`` (``imported`` is emitted with the stored set when it is done), or None
+        when nothing was started (no store, a question asked, an error shown).
+        """
         store = self.pane.store
-        existing = store.find_by_name(data.name)
+        if store is None:
+            return None
         try:
+            existing = store.find_by_name(data.name)
             if existing is None:
-                made = store.add_set(data)
+                def job(s, p):
+                    return s.add_set(data, progress=p)
             elif on_clash == "merge":
-                added = store.merge_into(existing.uid, data)
-                self.pane.refresh(select=existing.uid)
-                self.pane.message.emit(tr("{n} nye punkter lagt til i «{name}».", n=added,
-                                          name=set_display_name(existing)))
-                return store.get(existing.uid)
+                def job(s, p):
+                    return s.merge_into(existing.uid, data, progress=p)
             elif on_clash == "rename":
-                made = store.add_set(data, name=store.free_name(data.name))
+                name = store.free_name(data.name)
+
+                def job(s, p):
+                    return s.add_set(data, name=name, progress=p)
             else:
                 ask(self.pane, title=tr("Settet finnes allerede"),
                     text=tr("Du har allerede et sett som heter «{name}».", name=data.name),
@@ -118,10 +133,45 @@ class SetFiles(QObject):
         except SetsError as exc:
             self.pane.on_failed(str(exc))
             return None
-        self.pane.refresh(select=made.uid)
-        self.pane.message.emit(tr("Settet «{name}» er importert ({n} punkter).", name=made.name,
-                                  n=len(made.items)))
-        return made
+        return self._store_in_background(job, existing if on_clash == "merge" else None)
+
+    def _store_in_background(self, job, existing: OnboardingSet | None):
+        """Run ``job(store, progress)``; ``existing`` is the set merged into (None: a new set)."""
+        path = self.pane.store.path
+
+        def op(task):
+            worker = SetStore(path=path)  # its own connection: the window's stays free for reads meanwhile
+            try:
+                return job(worker, lambda done, total: task.progress((done, total)))
+            finally:
+                worker.close()
+
+        def progress(value) -> None:
+            done, total = value
+            self.pane.message.emit(tr("Importerer settet … {done} av {total} punkter", done=done, total=total))
+
+        def done(result) -> None:
+            if existing is not None:  # a merge: result is the number of items added
+                self.pane.refresh(select=existing.uid)
+                self.pane.message.emit(tr("{n} nye punkter lagt til i «{name}».", n=result,
+                                          name=set_display_name(existing)))
+                self.imported.emit(self.pane.store.get(existing.uid))
+                return
+            self.pane.refresh(select=result.uid)
+            self.pane.message.emit(tr("Settet «{name}» er importert ({n} punkter).", name=result.name,
+                                      n=len(result.items)))
+            self.imported.emit(result)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, SetsError):
+                self.pane.on_failed(str(exc))
+            else:
+                log.error("import failed: %r", exc)
+                self.pane.on_failed(tr("Settet ble ikke importert ({reason}). Ingenting er endret.", reason=exc))
+            self.import_failed.emit(str(exc))
+
+        return self.pane.session.runner.run(op, owner=self.pane, name="sets-import", on_success=done,
+                                            on_failure=failed, on_progress=progress)
 
     def copy_published(self) -> OnboardingSet | None:
         """A personal, editable copy of the shown set (a published one, or a personal one to vary)."""

@@ -32,7 +32,15 @@ MAX_ITEMS = 1000
 MAX_NAME, MAX_DESCRIPTION, MAX_TITLE, MAX_NOTE, MAX_FIELD = 200, 5000, 500, 2000, 200
 TIERS = ("", "var", "regional", "local")
 _UID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls, DEL, and the bidi embeddings/overrides/isolates that can make a name read backwards
+# ("Uke 1\u202egnidnal" shows as something else than it is). Tab and newline are handled by ``_text``.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_line(text: str) -> str:
+    """One line of user text (a set name): control and bidi-override characters removed, spaces collapsed."""
+    return " ".join(_UNSAFE.sub(" ", text).split())
 
 
 class SetFileError(SetsError):

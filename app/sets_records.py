@@ -34,7 +34,11 @@ class ReadOnlySet(SetsError):
 
 
 class StoreBusy(SetsError):
-    pass
+    """Another process holds the write lock; nothing is lost, try again later."""
+
+
+class StoreReadOnly(SetsError):
+    """The sets can be read but not saved now (disk full, read-only file or folder); nothing is lost."""
 
 
 @dataclass(frozen=True, slots=True)

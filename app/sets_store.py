@@ -10,6 +10,10 @@ the UI can show. ``data_version()`` lets a window notice the other one's commits
 Items refer to documents by stable doc id and keep a snapshot of title, tier, owner and revision date, so a
 set still says what it meant after the document left the index. Ticks are keyed by (set uid, item uid), not
 by row id, so published (read-only, file-based) sets can be ticked too.
+
+Opening never throws an intact file away (``app.sets_sqlite``): a locked database is retried and then
+reported busy, a full disk or unwritable file opens read-only (``read_only`` says why), and only a file
+SQLite itself calls damaged is moved aside (``recovered_from``).
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ import contextlib
 import datetime as dt
 import logging
 import sqlite3
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -27,7 +30,9 @@ import platformdirs
 
 from app.config import APP_NAME
 from app.i18n import tr
+from app.sets_format import clean_line
 from app.sets_records import (
+    BOOKMARKS,
     HEADING,
     PERSONAL,
     PROCEDURE,
@@ -37,55 +42,19 @@ from app.sets_records import (
     SetGone,
     SetItem,
     SetsError,
-    StoreBusy,
+    StoreReadOnly,
     name_key,
     new_uid,
 )
+from app.sets_sqlite import connect, guarded, move_aside, open_with_retry
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "sets.sqlite"
-SCHEMA_VERSION = 1
 
 
 def default_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_NAME
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sets (
-    id INTEGER PRIMARY KEY,
-    uid TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL CHECK (kind IN ('bookmarks', 'personal')),
-    name TEXT NOT NULL,
-    name_key TEXT NOT NULL UNIQUE,
-    description TEXT NOT NULL DEFAULT '',
-    created TEXT NOT NULL,
-    updated TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS items (
-    id INTEGER PRIMARY KEY,
-    set_id INTEGER NOT NULL REFERENCES sets(id) ON DELETE CASCADE,
-    uid TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('procedure', 'heading')),
-    doc_id TEXT NOT NULL DEFAULT '',
-    title TEXT NOT NULL DEFAULT '',
-    tier TEXT NOT NULL DEFAULT '',
-    owner TEXT NOT NULL DEFAULT '',
-    revised TEXT NOT NULL DEFAULT '',
-    note TEXT NOT NULL DEFAULT '',
-    UNIQUE (set_id, uid)
-);
-CREATE INDEX IF NOT EXISTS items_by_set ON items(set_id, position);
-CREATE INDEX IF NOT EXISTS items_by_doc ON items(doc_id);
-CREATE TABLE IF NOT EXISTS ticks (
-    set_uid TEXT NOT NULL,
-    item_uid TEXT NOT NULL,
-    done_on TEXT NOT NULL,
-    PRIMARY KEY (set_uid, item_uid)
-);
-"""
 
 
 class SetStore:
@@ -95,44 +64,17 @@ class SetStore:
         self.path = Path(path) if path else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.recovered_from: Path | None = None  # a damaged file moved aside at open (the UI says so)
+        self.read_only = ""  # non-empty: why the sets can be read but not saved now (the UI says so)
+        open_ms = min(busy_ms, 1000)  # each open attempt waits briefly; open_with_retry backs off between them
         try:
-            self._db = self._connect(busy_ms)
-        except sqlite3.DatabaseError as exc:
-            # Keep the damaged file for IT or a backup restore; the user gets a working, empty store.
-            aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-            log.error("sets database %s unreadable (%s); moved to %s", self.path, exc, aside)
-            self.path.replace(aside)
-            for suffix in ("-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    self.path.with_name(self.path.name + suffix).replace(aside.with_name(aside.name + suffix))
-            self.recovered_from = aside
-            self._db = self._connect(busy_ms)
-
-    def _connect(self, busy_ms: int) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=busy_ms / 1000, isolation_level=None, check_same_thread=False)
-        try:
-            db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":  # e.g. a network share without shared memory: rollback journal still atomic
-                log.warning("sets database %s runs in %s journal mode", self.path, mode)
-            db.execute("PRAGMA synchronous = FULL")  # a committed change survives a power cut too
-            db.execute("PRAGMA foreign_keys = ON")
-            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise sqlite3.DatabaseError("quick_check failed")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise SetsError(tr("Settene er lagret av en nyere versjon av Kildefinner ({path}).",
-                                   path=self.path))
-            if version < SCHEMA_VERSION:
-                with self._tx(db):
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except BaseException:
-            db.close()
-            raise
-        return db
+            self._db, self.read_only = open_with_retry(lambda: connect(self.path, open_ms), path=self.path)
+        except sqlite3.Error as exc:  # only SQLite's verdict of damage gets here: keep the file for IT
+            self.recovered_from = move_aside(self.path, exc)
+            self._db = connect(self.path, open_ms)
+        self._db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")  # a write queues behind another instance's
+        if self.read_only and not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sets'").fetchone():
+            self._db.close()  # an empty file made just now: there is nothing to show either
+            raise StoreReadOnly(self.read_only)
 
     def close(self) -> None:
         self._db.close()
@@ -141,37 +83,42 @@ class SetStore:
     @contextlib.contextmanager
     def _tx(self, db: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
         db = db or self._db
-        try:
-            db.execute("BEGIN IMMEDIATE")  # take the write lock now: no upgrade deadlock with another instance
-        except sqlite3.OperationalError as exc:
-            raise StoreBusy(tr("Settene er opptatt i et annet Kildefinner-vindu. Prøv igjen om litt.")) from exc
+        if self.read_only and db is self._db:
+            raise StoreReadOnly(self.read_only)
+        db.execute("BEGIN IMMEDIATE")  # take the write lock now: no upgrade deadlock with another instance
         try:
             yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        else:
             db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:  # a failed COMMIT (disk full) may leave the transaction open
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            raise
 
     def data_version(self) -> int:
         """Changes when another connection (another app instance) commits."""
         return self._db.execute("PRAGMA data_version").fetchone()[0]
 
     # -- reading ------------------------------------------------------------------------------------------
+    @guarded
     def list_sets(self) -> list[OnboardingSet]:
         """Mine bokmerker first, then the personal sets by name."""
         self.bookmarks()
         rows = self._db.execute("SELECT id FROM sets ORDER BY kind = 'personal', name_key").fetchall()
         return [self._load(row[0]) for row in rows]
 
+    @guarded
     def get(self, uid: str) -> OnboardingSet:
         row = self._db.execute("SELECT id FROM sets WHERE uid = ?", (uid,)).fetchone()
         if row is None:
             raise SetGone(tr("Settet finnes ikke lenger (slettet i et annet vindu?)."))
         return self._load(row[0])
 
+    @guarded
     def bookmarks(self) -> OnboardingSet:
         row = self._db.execute("SELECT id FROM sets WHERE kind = 'bookmarks'").fetchone()
+        if row is None and self.read_only:  # cannot be created now; shown empty, made at the next writable start
+            return OnboardingSet(uid="", name="Mine bokmerker", description="", kind=BOOKMARKS)
         if row is None:
             with self._tx() as db:
                 if db.execute("SELECT 1 FROM sets WHERE kind = 'bookmarks'").fetchone() is None:
@@ -182,6 +129,7 @@ class SetStore:
             row = self._db.execute("SELECT id FROM sets WHERE kind = 'bookmarks'").fetchone()
         return self._load(row[0])
 
+    @guarded
     def sets_with(self, doc_id: str) -> set[str]:
         """Uids of the sets (bookmarks included) that hold ``doc_id``."""
         rows = self._db.execute("SELECT DISTINCT s.uid FROM items i JOIN sets s ON s.id = i.set_id "
@@ -206,6 +154,7 @@ class SetStore:
         db.execute("UPDATE sets SET updated = ? WHERE id = ?", (_now(), set_id))
 
     # -- sets ---------------------------------------------------------------------------------------------
+    @guarded
     def create(self, name: str, description: str = "", *, uid: str = "") -> OnboardingSet:
         name = _clean_name(name)
         with self._tx() as db:
@@ -217,6 +166,7 @@ class SetStore:
             set_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
         return self._load(set_id)
 
+    @guarded
     def update(self, uid: str, *, name: str | None = None, description: str | None = None) -> OnboardingSet:
         with self._tx() as db:
             set_id = self._set_id(db, uid)
@@ -230,15 +180,18 @@ class SetStore:
             self._touch(db, set_id)
         return self._load(set_id)
 
+    @guarded
     def delete(self, uid: str) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM sets WHERE uid = ? AND kind = 'personal'", (uid,))
             db.execute("DELETE FROM ticks WHERE set_uid = ?", (uid,))
 
+    @guarded
     def find_by_name(self, name: str) -> OnboardingSet | None:
         row = self._db.execute("SELECT id FROM sets WHERE name_key = ?", (name_key(name),)).fetchone()
         return self._load(row[0]) if row else None
 
+    @guarded
     def free_name(self, name: str) -> str:
         """``name``, or ``name (2)``, ``name (3)`` … whichever is not taken."""
         name = _clean_name(name)
@@ -254,6 +207,7 @@ class SetStore:
             raise NameTaken(tr("Det finnes allerede et sett som heter «{name}».", name=name))
 
     # -- items --------------------------------------------------------------------------------------------
+    @guarded
     def add_procedure(self, set_uid: str, *, doc_id: str, title: str, tier: str = "", owner: str = "",
                       revised: str = "", note: str = "", position: int | None = None) -> tuple[SetItem, bool]:
         """Add a document (once per set). Returns (item, added); ``added`` is False if it was there already."""
@@ -268,12 +222,14 @@ class SetStore:
             self._insert(db, set_id, item, position)
         return item, True
 
+    @guarded
     def add_heading(self, set_uid: str, text: str, *, position: int | None = None) -> SetItem:
         item = SetItem(uid=new_uid(), kind=HEADING, title=" ".join(text.split()))
         with self._tx() as db:
             self._insert(db, self._set_id(db, set_uid), item, position)
         return item
 
+    @guarded
     def restore_item(self, set_uid: str, item: SetItem, position: int) -> None:
         """Put back an item removed a moment ago (undo), at its old place."""
         with self._tx() as db:
@@ -292,6 +248,7 @@ class SetStore:
         uids.insert(position, item.uid)
         self._renumber(db, set_id, uids)
 
+    @guarded
     def remove_item(self, set_uid: str, item_uid: str) -> tuple[SetItem, int]:
         """Remove an item; returns it and its former position (for undo). Its tick stays for an undo."""
         with self._tx() as db:
@@ -307,6 +264,7 @@ class SetStore:
             self._renumber(db, set_id, uids)
         return SetItem(*row), position
 
+    @guarded
     def move_item(self, set_uid: str, item_uid: str, to_index: int) -> None:
         """Move an item so it ends up at ``to_index`` (0-based, in the order after the move)."""
         with self._tx() as db:
@@ -318,6 +276,7 @@ class SetStore:
             uids.insert(max(0, min(to_index, len(uids))), item_uid)
             self._renumber(db, set_id, uids)
 
+    @guarded
     def edit_item(self, set_uid: str, item_uid: str, **fields: str) -> SetItem:
         """Change note, heading text (``title``) or the document an item points to (a replacement)."""
         allowed = {"note", "title", "doc_id", "tier", "owner", "revised"}
@@ -345,9 +304,11 @@ class SetStore:
         self._touch(db, set_id)
 
     # -- bookmarks ----------------------------------------------------------------------------------------
+    @guarded
     def is_bookmarked(self, doc_id: str) -> bool:
         return self.bookmarks().uid in self.sets_with(doc_id)
 
+    @guarded
     def toggle_bookmark(self, *, doc_id: str, title: str, tier: str = "", owner: str = "",
                         revised: str = "") -> bool:
         """Star or unstar a document; returns True when it is now bookmarked."""
@@ -361,6 +322,7 @@ class SetStore:
         return True
 
     # -- learner progress ---------------------------------------------------------------------------------
+    @guarded
     def ticks(self, set_uid: str) -> dict[str, dt.date]:
         rows = self._db.execute("SELECT item_uid, done_on FROM ticks WHERE set_uid = ?", (set_uid,)).fetchall()
         out = {}
@@ -369,6 +331,7 @@ class SetStore:
                 out[item_uid] = dt.date.fromisoformat(done_on)
         return out
 
+    @guarded
     def tick(self, set_uid: str, item_uid: str, done: bool, *, on: dt.date | None = None) -> None:
         with self._tx() as db:
             if done:
@@ -377,13 +340,19 @@ class SetStore:
             else:
                 db.execute("DELETE FROM ticks WHERE set_uid = ? AND item_uid = ?", (set_uid, item_uid))
 
+    @guarded
     def reset_progress(self, set_uid: str) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM ticks WHERE set_uid = ?", (set_uid,))
 
     # -- whole sets (import, copies) ----------------------------------------------------------------------
-    def add_set(self, data: OnboardingSet, *, name: str | None = None) -> OnboardingSet:
-        """Store a complete set (an import, a copy of a published set) as a new personal set, in one go."""
+    @guarded
+    def add_set(self, data: OnboardingSet, *, name: str | None = None, progress=None) -> OnboardingSet:
+        """Store a complete set (an import, a copy of a published set) as a new personal set, in one go.
+
+        One transaction and one insert per item (a large import is linear); ``progress(done, total)`` is
+        called now and then (the import runs on the task runner and shows it).
+        """
         name = _clean_name(name or data.name)
         with self._tx() as db:
             self._check_name(db, name)
@@ -393,31 +362,48 @@ class SetStore:
             db.execute("INSERT INTO sets (uid, kind, name, name_key, description, created, updated) "
                        "VALUES (?, 'personal', ?, ?, ?, ?, ?)", (uid, name, name_key(name), data.description, now, now))
             set_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
-            for item in data.items:
-                self._insert(db, set_id, replace(item, uid=item.uid or new_uid()), None)
+            self._append(db, set_id, [replace(item, uid=item.uid or new_uid()) for item in data.items], progress)
         return self._load(set_id)
 
-    def merge_into(self, set_uid: str, data: OnboardingSet) -> int:
+    @guarded
+    def merge_into(self, set_uid: str, data: OnboardingSet, *, progress=None) -> int:
         """Append the items of ``data`` that ``set_uid`` lacks (documents by id, headings by text).
 
         The local set keeps its name, description, order and notes: the person who merges decides what
         their copy says. Returns the number of items added.
         """
-        added = 0
         with self._tx() as db:
             set_id = self._set_id(db, set_uid)
             have = db.execute("SELECT kind, doc_id, title, uid FROM items WHERE set_id = ?", (set_id,)).fetchall()
             docs = {d for k, d, _, _ in have if k == PROCEDURE}
             headings = {name_key(t) for k, _, t, _ in have if k == HEADING}
             uids = {u for _, _, _, u in have}
+            new = []
             for item in data.items:
                 if (item.doc_id in docs) if not item.is_heading else (name_key(item.title) in headings):
                     continue
                 uid = item.uid if item.uid and item.uid not in uids else new_uid()
-                self._insert(db, set_id, replace(item, uid=uid), None)
+                new.append(replace(item, uid=uid))
                 uids.add(uid)
-                added += 1
-        return added
+            self._append(db, set_id, new, progress)
+        return len(new)
+
+    def _append(self, db: sqlite3.Connection, set_id: int, items: list[SetItem], progress=None) -> None:
+        """Insert ``items`` after the set's last item: positions continue the order, nothing is renumbered."""
+        start = db.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM items WHERE set_id = ?",
+                           (set_id,)).fetchone()[0]
+        step = 200
+        for first in range(0, len(items), step):
+            if progress is not None:
+                progress(first, len(items))
+            db.executemany(
+                "INSERT INTO items (set_id, uid, position, kind, doc_id, title, tier, owner, revised, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(set_id, i.uid, start + first + n, i.kind, i.doc_id, i.title, i.tier, i.owner, i.revised, i.note)
+                 for n, i in enumerate(items[first:first + step])])
+        if progress is not None:
+            progress(len(items), len(items))
+        self._touch(db, set_id)
 
 
 def _item_gone() -> ItemGone:
@@ -425,7 +411,7 @@ def _item_gone() -> ItemGone:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(name.split())
+    name = clean_line(name)
     if not name:
         raise SetsError(tr("Settet må ha et navn."))
     return name

@@ -17,23 +17,28 @@ from app import sets_check
 from app.errors import show_error
 from app.i18n import tr
 from app.qt import (
+    QDesktopServices,
     QEvent,
     Qt,
     QTimer,
+    QUrl,
     QWidget,
     Signal,
 )
+from app.sets_dialogs import ask
 from app.sets_editing import SetEditing
 from app.sets_files import SetFiles
 from app.sets_format import read_published
 from app.sets_layout import build_pane
 from app.sets_model import SetItemsModel, SetListModel, set_display_name
-from app.sets_records import OnboardingSet, SetItem, SetsError
+from app.sets_records import OnboardingSet, SetItem, SetsError, StoreBusy, StoreReadOnly
 from app.sets_store import SetStore
 from app.sets_walk import WalkBar
 
 log = logging.getLogger(__name__)
 WATCH_MS = 1500
+REOPEN_MS = 10_000
+BUSY, READ_ONLY, BROKEN = "busy", "read-only", "broken"
 
 
 class SetsPane(SetEditing, QWidget):
@@ -44,13 +49,11 @@ class SetsPane(SetEditing, QWidget):
     def __init__(self, *, session, config, store: SetStore | None = None, parent=None):
         super().__init__(parent)
         self.session, self.config = session, config
-        self.store, self.store_error = store, ""
+        self.store, self.store_error, self.store_state = store, "", ""
         if store is None:
-            try:
-                self.store = SetStore()
-            except (SetsError, sqlite3.Error, OSError) as exc:
-                log.error("sets store unavailable: %s", exc)
-                self.store_error = str(exc)
+            self._take_store(self._open_store)
+        elif store.read_only:
+            self.store_error, self.store_state = store.read_only, READ_ONLY
         self.published: list[OnboardingSet] = []
         self.published_skipped: list[tuple[str, str]] = []
         self.states: dict[str, sets_check.ItemState] = {}
@@ -72,14 +75,70 @@ class SetsPane(SetEditing, QWidget):
         self.watch.timeout.connect(self.on_watch)
         if self.store is not None:
             self.watch.start()
+        self.reopen = QTimer(self)  # busy or read-only sets: try again now and then, in the background
+        self.reopen.setInterval(REOPEN_MS)
+        self.reopen.timeout.connect(self.on_reopen)
+        if self.store_state in (BUSY, READ_ONLY):
+            self.reopen.start()
         session.engine_changed.connect(self.check_states)
         self.retranslate()
         self.refresh()
         self.load_published()
         if self.store is not None and self.store.recovered_from is not None:
-            QTimer.singleShot(0, lambda: show_error(self, tr(
-                "Filen med settene dine var skadet og er lagt til side ({path}). Nye sett lagres i en ny fil.",
-                path=self.store.recovered_from)))
+            QTimer.singleShot(0, self._tell_recovered)
+
+    # -- the store: damaged, busy or read-only ------------------------------------------------------------
+    @staticmethod
+    def _open_store() -> SetStore:
+        return SetStore()
+
+    def _take_store(self, opener) -> None:
+        """Open the store (``opener()``) and note its state; an intact file is never given up here."""
+        try:
+            self.store = opener()
+        except StoreBusy as exc:
+            self.store_error, self.store_state = str(exc), BUSY
+        except StoreReadOnly as exc:  # e.g. the first start on a full disk: nothing to show, nothing lost
+            self.store_error, self.store_state = str(exc), READ_ONLY
+        except (SetsError, sqlite3.Error, OSError) as exc:
+            log.error("sets store unavailable: %s", exc)
+            self.store_error, self.store_state = str(exc), BROKEN
+        else:
+            read_only = self.store.read_only
+            self.store_error, self.store_state = read_only, READ_ONLY if read_only else ""
+
+    def on_reopen(self) -> None:
+        """Busy or read-only: open a fresh store on the task runner; take it when it can be written."""
+        path = self.store.path if self.store is not None else None
+
+        def done(store: SetStore) -> None:
+            if store.read_only:
+                store.close()
+                return
+            old, self.store = self.store, store
+            if old is not None:
+                old.close()
+            self.items_model.store = store
+            self.store_error, self.store_state = "", ""
+            self.reopen.stop()
+            self._version = store.data_version()
+            self.watch.start()
+            self.retranslate()
+            self.refresh()
+            self.message.emit(tr("Settene kan lagres igjen."))
+
+        self.session.runner.run(lambda _t: SetStore(path=path) if path else SetStore(), owner=self,
+                                name="sets-reopen", on_success=done,
+                                on_failure=lambda exc: log.info("sets store still unavailable: %s", exc))
+
+    def _tell_recovered(self) -> None:
+        aside = self.store.recovered_from
+        ask(self, title=tr("Settene dine"),
+            text=tr("Filen med settene dine var skadet og er lagt til side ({path}). Nye sett lagres i en ny fil.",
+                    path=aside),
+            details=tr("Ta vare på filen: IT kan kanskje hente settene ut av den."),
+            choices=[("show", tr("Vis filen")), ("ok", tr("OK"))],
+            on_choice=lambda _key: QDesktopServices.openUrl(QUrl.fromLocalFile(str(aside.parent))))
 
     # -- loading ------------------------------------------------------------------------------------------
     @property
@@ -97,7 +156,7 @@ class SetsPane(SetEditing, QWidget):
                 ticks = self.store.ticks(data.uid) if self.store else {}
                 progress[data.uid] = (sum(p.uid in ticks for p in data.procedures), len(data.procedures))
         except SetsError as exc:
-            self.on_failed(str(exc))
+            show_error(self, str(exc))  # not on_failed: that refreshes, and would ask again
         self.list_model.set_sets(personal, self.published, progress)
         row = self.list_model.row_of(keep)
         row = row if row >= 0 else self.list_model.row_of(personal[0].uid) if personal else -1
@@ -347,7 +406,9 @@ class SetsPane(SetEditing, QWidget):
                         (self.replace_button, tr("Bytt til erstatningen")), (self.remove_button, tr("Fjern")),
                         (self.undo_button, tr("Angre"))):
             b.setText(text)
-        self.error_label.setText(tr("Settene kan ikke lagres på denne maskinen: {reason}", reason=self.store_error))
+        self.error_label.setText(self.store_error if self.store_state in (BUSY, READ_ONLY) else
+                                 tr("Settene kan ikke lagres på denne maskinen: {reason}", reason=self.store_error))
+        self.error_label.setVisible(bool(self.store_error))
         self.walk.retranslate()
         self.files.retranslate()
         self.list_model.layoutChanged.emit()

@@ -23,6 +23,7 @@ import numpy as np
 
 from index import lexical, overlap, snapshot
 from index.analysis import ANALYSIS_VERSION, Analyzer, Vocabulary
+from index.buildlock import BuildLock
 from index.errors import (
     BuildCancelled,
     IndexCorruptError,
@@ -86,10 +87,12 @@ def build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | 
     """Build or update the index at ``index_dir`` from ``sources`` ([(tier, folder)]).
 
     A failure to write (disk full, permission denied, read-only folder) raises ``IndexWriteError``; the
-    partial snapshot is removed and the previous one keeps serving.
+    partial snapshot is removed and the previous one keeps serving. A second build of the same index while
+    one runs raises ``BuildRunningError`` at once (``index.buildlock``).
     """
     try:
-        return _build(index_dir, sources, manifest=manifest, embedder=embedder, progress=progress, full=full)
+        with BuildLock(index_dir):
+            return _build(index_dir, sources, manifest=manifest, embedder=embedder, progress=progress, full=full)
     except (OSError, sqlite3.Error) as exc:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)

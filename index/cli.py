@@ -20,7 +20,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from index import api
 from index.errors import IndexCorruptError, IndexMissingError, KildefinnerError, NothingIndexedError
+from index.publish import POINTER
 from index.records import SearchFilters
+from index.safetext import printable
 from index.sources import parse_source_arg
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -117,18 +119,18 @@ def cmd_build(args) -> int:
         report = api.build(args.index, sources, manifest=manifest, model_path=args.model,
                            use_model=not args.no_model, progress=_progress_bar(), full=args.full)
     except NothingIndexedError as exc:
-        print(f"error: {exc}; the source folders hold no readable PDF, DOCX, HTML, Markdown or text file",
-              file=sys.stderr)
+        print(f"error: {printable(exc)}; the source folders hold no readable PDF, DOCX, HTML, Markdown or text "
+              f"file", file=sys.stderr)
         if not existed:  # leave no empty index folder behind
             shutil.rmtree(args.index, ignore_errors=True)
         return EXIT_FAIL
-    except KildefinnerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except KildefinnerError as exc:  # a build already running, the index not writable
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return EXIT_FAIL
-    for path, reason in report.skipped:
-        print(f"skipped  {path}: {reason}", file=sys.stderr)
+    for path, reason in report.skipped:  # names come from the folders: escape what a terminal would act on
+        print(f"skipped  {printable(path)}: {printable(reason)}", file=sys.stderr)
     for path, msg in report.warnings:
-        print(f"warning  {path}: {msg}", file=sys.stderr)
+        print(f"warning  {printable(path)}: {printable(msg)}", file=sys.stderr)
     print(f"indexed {report.indexed}, reused {report.reused}, removed {report.removed}, "
           f"skipped {len(report.skipped)}, warnings {len(report.warnings)} "
           f"in {report.seconds:.1f} s → snapshot {report.snapshot}")
@@ -153,12 +155,12 @@ def _read_queries(path: Path) -> list[tuple[str, str]]:
 
 
 def _marked(h) -> str:
-    """The snippet with its matched words in bold (ANSI), for a terminal."""
+    """The snippet with its matched words in bold (ANSI), for a terminal; the document's own text escaped."""
     out, pos = [], 0
     for a, b in h.marks:
-        out += [h.snippet[pos:a], "\033[1m", h.snippet[a:b], "\033[0m"]
+        out += [printable(h.snippet[pos:a]), "\033[1m", printable(h.snippet[a:b]), "\033[0m"]
         pos = b
-    return "".join(out) + h.snippet[pos:]
+    return "".join(out) + printable(h.snippet[pos:])
 
 
 def cmd_search(args) -> int:
@@ -188,14 +190,15 @@ def cmd_search(args) -> int:
         print(json.dumps(dataclasses.asdict(result), ensure_ascii=False, default=str, indent=1))
         return EXIT_OK
     if result.notice:
-        print(f"({result.notice})")
+        print(f"({printable(result.notice)})")
     if result.suggestion:
-        print(f"Mente du: {result.suggestion}")
+        print(f"Mente du: {printable(result.suggestion)}")
     for rank, h in enumerate(result.hits, 1):
         flags = " ".join(f for f, on in (("[UTDATERT]", h.stale), ("[UTGÅTT]", h.status == "superseded")) if on)
-        print(f"{rank:2}. [{h.tier.upper():8}] {h.title}  ({h.doc_id}) {flags}")
-        print(f"    {h.owner} · {h.section} · lex {h.lexical:.2f} dense {h.dense:.3f} → {h.fused:.3f}")
-        print(f"    {_marked(h) if sys.stdout.isatty() else h.snippet}")
+        print(f"{rank:2}. [{h.tier.upper():8}] {printable(h.title)}  ({printable(h.doc_id)}) {flags}")
+        print(f"    {printable(h.owner)} · {printable(h.section)} · lex {h.lexical:.2f} dense {h.dense:.3f} "
+              f"→ {h.fused:.3f}")
+        print(f"    {_marked(h) if sys.stdout.isatty() else printable(h.snippet)}")
     if not result.hits:
         print("no results")
     return EXIT_OK
@@ -253,7 +256,7 @@ def cmd_sync(args) -> int:
 
     r = sync(args.share, args.index)
     print(f"{r.status}: serving {r.version or 'nothing'}" + (f" (share: {r.published})" if r.published else "")
-          + (f" — {r.reason}" if r.reason else ""))
+          + (f" — {printable(r.reason)}" if r.reason else ""))
     return EXIT_OK if r.status in (UPDATED, UP_TO_DATE) else EXIT_FAIL
 
 
@@ -264,11 +267,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"build": cmd_build, "search": cmd_search, "stats": cmd_stats, "publish": cmd_publish,
                 "sync": cmd_sync, "report": cmd_report}[args.command](args)
-    except (IndexMissingError, IndexCorruptError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except BrokenPipeError:  # `... | head` closed the pipe: stop quietly, as other command-line tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not fail again
+        return EXIT_FAIL
+    except IndexMissingError as exc:
+        print(f"error: {printable(exc)}", file=sys.stderr)
+        index = getattr(args, "index", None)
+        if index is not None and (Path(index) / POINTER).is_file():
+            print(f"note: {printable(index)} is a published share; copy it to a local index first:\n"
+                  f"  kildefinner-index sync --from {printable(index)} --index LOCAL_FOLDER", file=sys.stderr)
+        return EXIT_USAGE
+    except IndexCorruptError as exc:
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KildefinnerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return EXIT_FAIL
 
 

@@ -33,6 +33,10 @@ class IndexWriteError(KildefinnerError):
     """A build could not write its snapshot (disk full, permission denied); the previous one keeps serving."""
 
 
+class BuildRunningError(KildefinnerError):
+    """Another build of the same index is running; this one did not start (the message names it)."""
+
+
 class NothingIndexedError(KildefinnerError):
     """A build found no usable document at all."""
 

@@ -13,11 +13,10 @@ import io
 import math
 import re
 import warnings as pywarnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import textutil
+from index import textutil, zipcheck
 from index.docmeta import PLACEHOLDERS, STATUS_ALIASES, derived_id, normalise, tier_of
 from index.errors import ParseError
 from index.records import Procedure, Section
@@ -38,6 +37,8 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 2000
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # total uncompressed size of the DOCX zip members
 MAX_DOCX_MEMBERS = 10_000
+MAX_MARKUP_CHARS = 16 * 1024 * 1024  # Markdown/HTML source parsed (a long procedure is under 1 MB)
+MAX_DOCX_XML = 16 * 1024 * 1024  # XML python-docx parses into a tree (~10x in memory); a long procedure is 1-5 MB
 
 
 @dataclass
@@ -95,8 +96,27 @@ def _read(path: Path) -> bytes:
 
 
 # --- Markdown ---------------------------------------------------------------------------------------------
+def _decode_head(data: bytes, path: Path, chars: int) -> tuple[str, list[str]]:
+    """The file's text, at most ``chars`` characters: a 45 MB file is not copied whole through every step.
+
+    Only the start can be indexed (``MAX_TEXT_CHARS``), so the bytes are cut first (at a UTF-8 character
+    boundary, 4 bytes per character at most) and the text after decoding; a cut is noted as a warning.
+    """
+    warnings: list[str] = []
+    if len(data) > 4 * chars and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        cut = 4 * chars
+        while cut > 0 and 0x80 <= data[cut] <= 0xBF:  # never split a UTF-8 sequence
+            cut -= 1
+        data = data[:cut]
+    text, found = decode_text(data, path)
+    if len(text) > chars:
+        text = text[:chars]
+        warnings.append(f"only the first {chars // 1_000_000} million characters of the file were read")
+    return text, found + warnings
+
+
 def _parse_markdown(data: bytes, path: Path) -> _Raw:
-    text, warnings = decode_text(data, path)
+    text, warnings = _decode_head(data, path, MAX_MARKUP_CHARS)
     raw = _Raw(warnings=warnings)
     raw.meta, body = front_matter(text, raw.warnings)
     raw.builder.markdown(body)
@@ -108,6 +128,7 @@ _HTML_SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "ob
                         "img", "picture", "video", "audio", "canvas", "head", "title", "frame", "frameset",
                         "applet", "link", "meta", "base", "button", "select", "input", "textarea"})
 _HTML_HEADINGS = {"h1": 1, "h2": 2, "h3": 3}
+_DATA_URI_RE = re.compile(r"""(\bsrc\s*=\s*)(["'])data:[^"']*\2""", re.IGNORECASE)
 _HTML_BLOCKS = frozenset({"p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "ul",
                           "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "blockquote",
                           "pre", "h4", "h5", "h6", "figure", "figcaption", "address", "details", "summary",
@@ -117,7 +138,11 @@ _HTML_BLOCKS = frozenset({"p", "div", "section", "article", "main", "header", "f
 def _parse_html(data: bytes, path: Path) -> _Raw:
     from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
-    text, warnings = decode_text(data, path)
+    text, warnings = _decode_head(data, path, 4 * MAX_MARKUP_CHARS)
+    text = _DATA_URI_RE.sub(r"\1\2\2", text)  # inline images (Word's HTML export) are most of such a file
+    if len(text) > MAX_MARKUP_CHARS:
+        text = text[:MAX_MARKUP_CHARS]
+        warnings.append(f"only the first {MAX_MARKUP_CHARS // 1_000_000} million characters of HTML were read")
     raw = _Raw(warnings=warnings)
     with pywarnings.catch_warnings():  # "looks like a URL/filename", "XML parsed as HTML": not our concern
         pywarnings.simplefilter("ignore")
@@ -230,27 +255,16 @@ def _parse_pdf(data: bytes, path: Path) -> _Raw:
 
 # --- DOCX -------------------------------------------------------------------------------------------------
 _DOCX_HEADING_RE = re.compile(r"^(?:heading|overskrift)\s*([1-9])$")
-_DTD_RE = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
 
 
 def _check_docx_zip(data: bytes, path: Path) -> None:
-    """Reject broken zips, zip bombs and XML parts with a DTD (entity expansion) before python-docx runs."""
+    """Reject broken zips, zip bombs (lying headers too) and XML with a DTD before python-docx runs."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_DOCX_MEMBERS or sum(i.file_size for i in infos) > MAX_DOCX_UNPACKED:
-                raise ParseError(path, f"DOCX unpacks to more than {_mb(MAX_DOCX_UNPACKED)} MB (zip bomb?)")
-            for info in infos:
-                if info.filename.lower().endswith((".xml", ".rels")):
-                    part = zf.read(info)
-                    if part.startswith((b"\xff\xfe", b"\xfe\xff")):
-                        part = part.decode("utf-16", "replace").encode("utf-8")
-                    if _DTD_RE.search(part):
-                        raise ParseError(path, "DOCX contains a document type definition (unsafe XML)")
-    except ParseError:
-        raise
-    except Exception:  # noqa: BLE001 - BadZipFile, zlib.error, truncated members, bad headers
-        raise ParseError(path, "not a valid DOCX (broken zip)") from None
+        zipcheck.check(data, max_members=MAX_DOCX_MEMBERS, max_unpacked=MAX_DOCX_UNPACKED, max_xml=MAX_DOCX_XML)
+    except zipcheck.ZipRejected as exc:
+        reason = str(exc)
+        raise ParseError(path, f"not a valid DOCX ({reason})" if reason == zipcheck.BROKEN else f"DOCX {reason}") \
+            from None
 
 
 def _docx_level(paragraph) -> int:
@@ -350,7 +364,7 @@ def _parse_docx(data: bytes, path: Path) -> _Raw:
 
 # --- plain text -------------------------------------------------------------------------------------------
 def _parse_txt(data: bytes, path: Path) -> _Raw:
-    text, warnings = decode_text(data, path)
+    text, warnings = _decode_head(data, path, textutil.MAX_TEXT_CHARS + 1)  # the rest would be cut anyway
     raw = _Raw(warnings=warnings)
     raw.builder.plain_lines(text.split("\n"), first_is_title=True)
     return raw

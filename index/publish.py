@@ -24,6 +24,7 @@ serving as it was. A killed copy is a ``.building-*`` folder that nothing reads.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
@@ -54,6 +55,11 @@ _SYNC_LOCK = threading.Lock()
 
 # sync() outcomes
 UPDATED, UP_TO_DATE, UNREACHABLE, REJECTED = "updated", "up-to-date", "unreachable", "rejected"
+LOCAL_FAILED = "local-failed"  # the share is fine; this machine's disk could not take the copy (full, read-only)
+
+
+class _LocalWriteError(Exception):
+    """Writing the local copy failed (``__cause__`` is the OSError): not the share's fault."""
 
 
 class PublishError(KildefinnerError):
@@ -73,10 +79,10 @@ class PublishReport:
 
 @dataclass(frozen=True, slots=True)
 class SyncResult:
-    status: str  # UPDATED, UP_TO_DATE, UNREACHABLE or REJECTED
+    status: str  # UPDATED, UP_TO_DATE, UNREACHABLE, REJECTED or LOCAL_FAILED
     version: str  # the version serving locally afterwards ("" if there is no local copy)
     published: str = ""  # the version the share names ("" if unknown)
-    reason: str = ""  # why the share could not be used (UNREACHABLE / REJECTED)
+    reason: str = ""  # why the share could not be used (UNREACHABLE / REJECTED / LOCAL_FAILED)
 
     @property
     def changed(self) -> bool:
@@ -340,15 +346,18 @@ def _sync_locked(share: Path, cache: Path, pointer: Pointer, files: list[dict], 
     if _complete(target, pointer):  # copied and renamed earlier (another instance, or a crash before the switch)
         _snapshot.switch_pointer(cache, pointer.version)
         return SyncResult(UPDATED, pointer.version, pointer.version)
-    snapshots.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(cache, ".building-")
     work = cache / f".building-{os.getpid()}-sync-{pointer.version}"
     shutil.rmtree(work, ignore_errors=True)
     try:
+        _local(lambda: snapshots.mkdir(parents=True, exist_ok=True))
         problem = _copy_verified(source, work, files, cancelled)
         if not problem:
             problem = _opens(work)
-    except OSError as exc:  # the share went away mid-copy, or the local disk is full
+    except _LocalWriteError as exc:  # this machine's disk: full, over quota or read-only
+        shutil.rmtree(work, ignore_errors=True)
+        return SyncResult(LOCAL_FAILED, have, pointer.version, _local_reason(cache, exc.__cause__))
+    except OSError as exc:  # the share went away mid-copy
         shutil.rmtree(work, ignore_errors=True)
         return SyncResult(UNREACHABLE, have, pointer.version, f"copy interrupted: {exc}")
     if problem:
@@ -367,34 +376,52 @@ def _sync_locked(share: Path, cache: Path, pointer: Pointer, files: list[dict], 
         _snapshot.switch_pointer(cache, pointer.version)
     except OSError as exc:  # the local disk, not the share: the previous version still serves
         shutil.rmtree(work, ignore_errors=True)
-        return SyncResult(UNREACHABLE, local_version(cache), pointer.version, f"local copy failed: {exc}")
+        return SyncResult(LOCAL_FAILED, local_version(cache), pointer.version, _local_reason(cache, exc))
     _prune_local(cache, pointer.version)
     log.info("published index %s copied from %s and switched in (was %s)", pointer.version, share, have or "none")
     return SyncResult(UPDATED, pointer.version, pointer.version)
 
 
 def _copy_verified(source: Path, work: Path, files: list[dict], cancelled) -> str:
-    """Copy the listed files, hashing as they are read; "" if all match, else the first problem."""
-    work.mkdir(parents=True)
+    """Copy the listed files, hashing as they are read; "" if all match, else the first problem.
+
+    Reading the share raises ``OSError``; writing the local copy raises ``_LocalWriteError``.
+    """
+    _local(lambda: work.mkdir(parents=True))
     for entry in files:
         if cancelled():
             return "cancelled"
         dest = work / entry["path"]
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        _local(lambda dest=dest: dest.parent.mkdir(parents=True, exist_ok=True))
         digest = hashlib.sha256()
         size = 0
         try:
-            with open(source / entry["path"], "rb") as src, open(dest, "wb") as out:
+            with open(source / entry["path"], "rb") as src, _local(lambda dest=dest: open(dest, "wb")) as out:
                 while chunk := src.read(_CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
-                    out.write(chunk)
+                    _local(lambda chunk=chunk, out=out: out.write(chunk))
+                _local(out.flush)
         except FileNotFoundError:
             return f"{entry['path']} missing on the share"
         if size != entry["size"] or digest.hexdigest() != entry["sha256"]:
             return f"{entry['path']} on the share does not match the listing (damaged or half-copied)"
-    (work / LISTING).write_bytes(_listing_bytes(files))
+    _local(lambda: (work / LISTING).write_bytes(_listing_bytes(files)))
     return ""
+
+
+def _local(write):
+    """``write()``, with an OSError from it marked as the local disk's (not the share's)."""
+    try:
+        return write()
+    except OSError as exc:
+        raise _LocalWriteError(str(exc)) from exc
+
+
+def _local_reason(cache: Path, exc: BaseException | None) -> str:
+    what = "the local disk is full" if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) \
+        else "the local copy could not be written"
+    return f"{what} ({exc}) at {cache}; the share is fine and the previous version keeps serving"
 
 
 def _complete(folder: Path, pointer: Pointer) -> bool:

@@ -8,13 +8,13 @@ what the app's cleanup view shows); ``write`` puts it on disk as CSV files plus 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.records import Overlap
+from index.safetext import write_csv
 from index.snapshot import DocMeta, Snapshot
 
 # file name → column names. Files are UTF-8 with BOM (Excel reads the æøå right), comma-separated.
@@ -168,12 +168,8 @@ def write(report: Report, out_dir: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, rows in csv_rows(report).items():
-        path = out / name
-        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(CSV_COLUMNS[name])
-            writer.writerows(rows)
-        written.append(path)
+        # titles, owners, units and paths come from source files: never let one run as a spreadsheet formula
+        written.append(write_csv(out / name, CSV_COLUMNS[name], rows))
     page = out / HTML_FILE
     page.write_text(render(report), encoding="utf-8")
     written.append(page)

@@ -5,12 +5,15 @@ hidden and temporary files (``.name``, ``~$name.docx``, ``.~lock.name#``) and fi
 and attaches the manifest row that names each file. Manifest paths may be relative to the manifest's own
 folder or to a source folder; a ``manifest.csv`` at the top of a source folder is read automatically (an
 explicitly given manifest wins over it, field by field; the file's own metadata wins over both, later, in
-``index.formats``). Problems (missing folders, bad manifest rows) are returned, never raised.
+``index.formats``). Problems (missing folders, bad manifest rows, files that cannot be indexed safely) are
+returned with printable paths, never raised. Symbolic links are followed only to a file inside the same
+source folder; see ``_walk`` and docs/it-guide.md.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import os
@@ -23,6 +26,7 @@ from pathlib import Path
 from index.docmeta import tier_of
 from index.errors import ParseError
 from index.formats import SUPPORTED_SUFFIXES
+from index.safetext import is_clean_name, printable
 from index.textutil import decode_text
 
 MANIFEST_NAME = "manifest.csv"
@@ -154,23 +158,66 @@ def _hidden_on_windows(path: str) -> bool:
 
 
 def _walk(root: Path, problems: list[tuple[str, str]]) -> list[tuple[str, Path]]:
-    """``(relative posix path, absolute path)`` of every supported file under ``root``, sorted."""
+    """``(relative posix path, absolute path)`` of every supported file under ``root``, sorted.
+
+    What cannot be indexed safely is reported in ``problems`` with a printable path, never dropped silently:
+    a name that is not valid Unicode (it could not be stored or shown), a link to a folder (not followed), a
+    link that leaves the source folder (it could publish any readable file on the machine), a dangling or
+    looping link, and anything that is not a regular file (a FIFO would hang the build, a device never ends).
+    """
     found: list[tuple[str, Path]] = []
 
     def onerror(err: OSError) -> None:
-        problems.append((str(err.filename or root), f"folder not readable ({err.strerror or err})"))
+        problems.append((printable(err.filename or root), f"folder not readable ({err.strerror or err})"))
 
     for folder, dirs, files in os.walk(root, onerror=onerror):
-        dirs[:] = sorted(d for d in dirs if not _skipped_name(d) and not _hidden_on_windows(os.path.join(folder, d)))
+        keep = []
+        for name in sorted(dirs):
+            full = os.path.join(folder, name)
+            if _skipped_name(name) or _hidden_on_windows(full):
+                continue
+            if not is_clean_name(name):
+                problems.append((printable(full), NOT_UNICODE))
+            elif os.path.islink(full):
+                problems.append((printable(full), "link to a folder: not followed"))
+            else:
+                keep.append(name)
+        dirs[:] = keep
         for name in files:
             if _skipped_name(name) or os.path.splitext(name)[1].lower() not in SUPPORTED_SUFFIXES:
                 continue
             full = os.path.join(folder, name)
-            if not os.path.isfile(full) or _hidden_on_windows(full):
+            if _hidden_on_windows(full):
+                continue
+            reason = NOT_UNICODE if not is_clean_name(full) else _unusable(full, root)
+            if reason:
+                problems.append((printable(full), reason))
                 continue
             found.append((Path(os.path.relpath(full, root)).as_posix(), Path(full)))
     found.sort(key=lambda item: (item[0].casefold(), item[0]))
     return found
+
+
+NOT_UNICODE = "file name is not valid Unicode (e.g. copied from an old system); rename it to index it"
+
+
+def _unusable(full: str, root: Path) -> str:
+    """Why ``full`` must not be indexed, or "" for a regular file (or a link to one inside ``root``)."""
+    try:
+        info = os.lstat(full)
+        if stat.S_ISLNK(info.st_mode):
+            try:
+                target = Path(os.path.realpath(full, strict=True))
+            except OSError as exc:
+                return "link loop" if exc.errno == errno.ELOOP else "broken link (its target is missing)"
+            if target != root and root not in target.parents:
+                return f"link leads outside the source folder (to {printable(target)}): not followed"
+            info = os.stat(full)
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or exc})"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a FIFO, device or socket)"
+    return ""
 
 
 def _read_manifest(path: Path, problems: list[tuple[str, str]]) -> dict[str, dict]:
@@ -221,10 +268,13 @@ def discover(sources: list[tuple[str, Path]], manifest: Path | None = None
             raise ValueError(f"unknown source tier {tier_name!r} (use var, regional or local)")
         folder = Path(folder).expanduser()
         if not folder.is_dir():
-            problems.append((str(folder), "source folder not found" if not folder.exists()
+            problems.append((printable(folder), "source folder not found" if not folder.exists()
                              else "source is not a folder"))
             continue
         root = folder.resolve()
+        if not is_clean_name(str(root)):
+            problems.append((printable(root), "source folder name is not valid Unicode; rename it to index it"))
+            continue
         local_rows: dict[str, dict] = {}
         local_used: set[str] = set()
         auto = root / MANIFEST_NAME

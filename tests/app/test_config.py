@@ -66,7 +66,7 @@ def test_broken_file_is_reported_not_fatal():
     write(user_config_path(), 'language = "nn\n')
     config = Config()
     assert config.get("language") == "nb"
-    assert config.ignored and "not readable" in config.ignored[0][2]
+    assert config.ignored and "not valid TOML" in config.ignored[0][2]
 
 
 def test_save_round_trip():

@@ -183,14 +183,17 @@ def test_bad_imports_change_nothing_and_say_why(qtbot, make_window, tmp_path):
     pane.files.import_from(good)
     box = open_dialogs[-1]
     assert "Du har allerede et sett som heter" in box.text()
-    next(b for b in box.buttons() if b.text() == "Importer med nytt navn").click()
+    with qtbot.waitSignal(pane.files.imported, timeout=10000):  # stored on the task runner
+        next(b for b in box.buttons() if b.text() == "Importer med nytt navn").click()
     assert pane.current.name == f"{data.name} (2)" and pane.current.content()[1:] == pane.store.get(data.uid).content()[1:]
     hostile = json.loads(text)
     hostile["set"]["name"] = "<h1>Stor</h1><img src='http://127.0.0.1:9/x.png'>"
     path = tmp_path / "hostile.kildesett"
     path.write_text(json.dumps(hostile), encoding="utf-8")
-    made = pane.files.import_from(path)
-    assert made is not None and pane.title.text() == hostile["set"]["name"]
+    with qtbot.waitSignal(pane.files.imported, timeout=10000) as stored:
+        assert pane.files.import_from(path) is not None
+    made = stored.args[0]
+    assert made.name == hostile["set"]["name"] and pane.title.text() == hostile["set"]["name"]
     assert pane.title.textFormat() == Qt.TextFormat.PlainText
 
 
