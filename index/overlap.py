@@ -66,16 +66,20 @@ _PARENTHESIS = re.compile(r"\([^)]*\)")
 
 @dataclass(frozen=True)
 class OverlapPolicy:
-    """Thresholds, tuned on ``nursing-nb/overlaps-dev.tsv`` only (see bench/overlap.py)."""
+    """Weights and thresholds, chosen by leave-one-topic-out cross-validation on ``nursing-nb/overlaps-dev.tsv``
+    (bench/overlap_cv.py: how, and the validated figures; docs/benchmarks.md)."""
 
-    lexical_weight: float = 0.5
-    full: float = 1.06  # score from which a local document repeats a VAR procedure
-    partial: float = 1.035  # score from which it shares part of the task
+    lexical_weight: float = 0.7
+    full: float = 1.18  # decision value from which a local document repeats a VAR procedure
+    partial: float = 1.1525  # decision value from which it shares part of the task
     # lexical-only snapshots (no embeddings): thresholds on the lexical cosine alone
     full_lexical: float = 0.30
     partial_lexical: float = 0.22
     duplicate_title: float = 0.70  # local pairs with titles this alike ...
     duplicate_score: float = 1.00  # ... and content this alike are copies of one another
+    title_weight: float = 0.3  # weight of the title TF-IDF cosine in the score
+    margin_weight: float = 0.5  # weight of the best VAR procedure's lead over the runner-up in the decision
+    confidence_slope: float = 33.0  # logistic slope of ``confidence`` around ``partial`` (fitted on dev)
     candidates: int = 3  # VAR neighbours looked at per document
     block: int = 2048  # rows per matrix-product block (memory bound)
     refresh: float = 0.05  # share of documents added + removed since the last full computation: refresh IDF
@@ -240,19 +244,16 @@ def _dot(m: sparse.csr_matrix, a: int, b: int) -> float:
 
 
 def _top_k(a_rows: np.ndarray, b_rows: np.ndarray, dense: np.ndarray | None, lex: sparse.csr_matrix,
-           weight: float, k: int, block: int, exclude_self: bool) -> tuple[np.ndarray, np.ndarray]:
-    """For each row in ``a_rows`` the ``k`` best ``b_rows`` by semantic + weight·lexical: (indices, scores)."""
+           weight: float, k: int, block: int, exclude_self: bool, titles: sparse.csr_matrix | None = None,
+           title_weight: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """For each row in ``a_rows`` the ``k`` best ``b_rows`` by the score (``_scores``): (indices, scores)."""
     k = min(k, len(b_rows) - (1 if exclude_self else 0))
     if k <= 0 or not len(a_rows):
         return np.zeros((len(a_rows), 0), int), np.zeros((len(a_rows), 0), np.float32)
-    lex_b = lex[b_rows].T.tocsc()
-    dense_b = dense[b_rows].T if dense is not None else None
     out_i, out_s = [], []
     for start in range(0, len(a_rows), block):
         rows = a_rows[start:start + block]
-        s = weight * (lex[rows] @ lex_b).toarray()
-        if dense_b is not None:
-            s += dense[rows] @ dense_b
+        s = _scores(rows, b_rows, dense=dense, lex=lex, weight=weight, titles=titles, title_weight=title_weight)
         if exclude_self:
             s[rows[:, None] == b_rows[None, :]] = -np.inf
         top = np.argpartition(-s, k - 1, axis=1)[:, :k]
@@ -318,12 +319,64 @@ class _Candidates:
 
 
 def _scores(a_rows: np.ndarray, b_rows: np.ndarray, *, dense: np.ndarray | None, lex: sparse.csr_matrix,
-            weight: float) -> np.ndarray:
-    """semantic + weight·lexical of every (a, b), dense ``len(a_rows) × len(b_rows)``."""
+            weight: float, titles: sparse.csr_matrix | None = None, title_weight: float = 0.0) -> np.ndarray:
+    """semantic + weight·lexical + title_weight·title of every (a, b), dense ``len(a_rows) × len(b_rows)``."""
     s = weight * (lex[a_rows] @ lex[b_rows].T).toarray()
     if dense is not None:
         s += dense[a_rows] @ dense[b_rows].T
+    if titles is not None and title_weight:
+        s += title_weight * (titles[a_rows] @ titles[b_rows].T).toarray()
     return s
+
+
+def decision(scores: Sequence[float], margin_weight: float) -> float:
+    """What a document's verdict is decided on: its best VAR procedure's score plus ``margin_weight`` × the
+    lead over the runner-up. A local copy of one procedure stands out from the rest; a document that only shares
+    vocabulary with a few procedures (wound care, hygiene) scores them all alike."""
+    best = scores[0] if len(scores) else -np.inf
+    second = scores[1] if len(scores) > 1 and np.isfinite(scores[1]) else best
+    return float(best + margin_weight * (best - second)) if np.isfinite(best) else -np.inf
+
+
+def confidence(score: float, policy: OverlapPolicy, *, hybrid: bool = True) -> float:
+    """The 0–1 confidence shown to the team: a logistic of the score around the partial threshold,
+    ``1 / (1 + exp(-slope · (score − partial)))``. 0.5 is the decision threshold itself; the slope is fitted
+    on the dev pairs (bench/overlap_cv.py), so the figure reads as an estimated chance the pair holds."""
+    partial = policy.partial if hybrid else policy.partial_lexical
+    slope = policy.confidence_slope if hybrid else policy.confidence_slope * 2
+    return float(1.0 / (1.0 + np.exp(-slope * (score - partial))))
+
+
+def pair_signals(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarray | None,
+                 chunk_table: np.ndarray | None) -> dict[str, np.ndarray]:
+    """The three signals for every (non-VAR, VAR) pair, computed in full: ``semantic``, ``lexical``,
+    ``title`` (matrices ``non-VAR × VAR``), with ``rows``/``cols`` the document indexes. For tuning
+    (bench/overlap_cv.py), so the bench and ``detect`` score pairs from the same signals."""
+    n = len(procs)
+    rows = np.full(n, -1, np.int64)
+    body = _Terms.gather(lambda i: f"{procs[i].title} {' '.join(procs[i].keywords)} {procs[i].text}", rows,
+                         analyzer, None)
+    title = _Terms.gather(lambda i: _clean_title(procs[i].title), rows, analyzer, None)
+    body.refresh_idf()
+    title.refresh_idf()
+    tfidf, titles = body.weighted(), title.weighted()
+    is_var = np.array([p.tier == "var" for p in procs], bool)
+    a, b = np.flatnonzero(~is_var), np.flatnonzero(is_var)
+    doc_vecs = _doc_vectors(n, vectors, chunk_table)
+    return {"rows": a, "cols": b, "lexical": (tfidf[a] @ tfidf[b].T).toarray(),
+            "title": (titles[a] @ titles[b].T).toarray(),
+            "semantic": doc_vecs[a] @ doc_vecs[b].T if doc_vecs is not None else np.zeros((len(a), len(b)))}
+
+
+def _doc_vectors(n: int, vectors: np.ndarray | None, chunk_table: np.ndarray | None) -> np.ndarray | None:
+    if vectors is None or chunk_table is None or not len(chunk_table):
+        return None
+    whole = chunk_table[:, 1] < 0
+    doc_vecs = np.zeros((n, vectors.shape[1]), np.float32)
+    doc_vecs[chunk_table[whole, 0]] = vectors[whole]
+    return doc_vecs
+
+
 class _Evidence:
     """Section pairs and shared terms for the pairs worth showing."""
 
@@ -392,11 +445,7 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
     n = len(procs)
     if n == 0:
         return Detection([], full=True, recomputed=0)
-    doc_vecs = None
-    if vectors is not None and chunk_table is not None and len(chunk_table):
-        whole = chunk_table[:, 1] < 0
-        doc_vecs = np.zeros((n, vectors.shape[1]), np.float32)
-        doc_vecs[chunk_table[whole, 0]] = vectors[whole]
+    doc_vecs = _doc_vectors(n, vectors, chunk_table)
     key = _key(policy, doc_vecs is not None)
     analysis = "|".join(analyzer.terms(_PROBE))
     state = _State.load(previous.folder, previous.documents, analysis) if previous is not None else None
@@ -423,7 +472,8 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
     else:
         weight, full, partial = policy.lexical_weight, policy.full, policy.partial
     is_var = np.array([p.tier == "var" for p in procs], bool)
-    signals = dict(dense=doc_vecs, lex=tfidf, weight=weight)
+    signals = dict(dense=doc_vecs, lex=tfidf, weight=weight, titles=titles,
+                   title_weight=policy.title_weight if doc_vecs is not None else 0.0)
     cand = _Candidates(is_var, policy.candidates, policy.block, signals)
     if incremental:
         redo = cand.update(state.lists, rows, previous.documents)
@@ -448,10 +498,14 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
                     and _older(procs[a], procs[b])):
                 verdict = pair(a, b, "duplicate", s, True)
                 break
-        for b, s in zip(lists["var_i"][a].tolist(), lists["var_s"][a].tolist(), strict=True):
-            if b < 0 or s < partial:
+        var_i, var_s = lists["var_i"][a].tolist(), lists["var_s"][a].tolist()
+        d = decision(var_s, policy.margin_weight if doc_vecs is not None else 0.0)
+        for rank, (b, s) in enumerate(zip(var_i, var_s, strict=True)):
+            if b < 0 or d < partial or (rank and s < partial):
                 break
-            out.append(pair(a, b, "full" if s >= full else "partial", s, primary=verdict is None))
+            # the verdict carries the decision value (its confidence); an alternative its own score
+            value = d if rank == 0 else s
+            out.append(pair(a, b, "full" if value >= full else "partial", value, primary=verdict is None))
             verdict = verdict or out[-1]
         if verdict is not None and verdict.kind == "duplicate":
             out.append(verdict)
