@@ -40,7 +40,7 @@ class CompareDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(tr("Side om side: {title}", title=row.title))
         self.heading = QLabel(tr("{kind} · sikkerhet {score}", kind=tr(CATEGORIES[row.category]),
-                                 score=f"{row.score:.3f}" if row.score is not None else "–"))
+                                 score=f"{row.score:.0%}" if row.score is not None else "–"))
         self.matches_label = QLabel(tr("Like seksjoner (velg for å vise begge):"))
         self.matches = QListWidget()
         self.matches.setMaximumHeight(6 * self.fontMetrics().height())

@@ -212,7 +212,7 @@ class Engine:
         m = self.snapshot.manifest
         return IndexStats(snapshot=self.snapshot.name, built_at=m.get("built_at", ""), documents=len(docs),
                           chunks=0 if vectors is None else len(vectors[1]), by_tier=dict(m.get("by_tier", {})),
-                          by_language=by_lang, stale=sum(d.stale(today) for d in docs),
+                          by_language=by_lang, stale=sum(_report.is_stale(d, today) for d in docs),
                           superseded=sum(d.status == "superseded" for d in docs), model=m.get("model", ""),
                           dim=m.get("dim", 0))
 

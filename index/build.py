@@ -101,6 +101,7 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
     prev_rows = prev.file_rows() if prev else {}
 
     files, problems = discover(sources, manifest)
+    real = {sf.rel: sf.path.resolve() for sf in files}
     skipped: list[tuple[str, str]] = list(problems)
     warnings: list[tuple[str, str]] = []
     report("scan", len(files), len(files))
@@ -151,6 +152,8 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
             "documents": len(entries),
             "by_tier": {t: sum(1 for p, *_ in entries if p.tier == t) for t in TIERS},
             "files": {rel: h for _, rel, h, _ in entries},
+            # the files' real paths, for the cleanup report (the team opens and removes files by them)
+            "source_paths": {rel: str(real[rel]) for _, rel, _, _ in entries if rel in real},
             "skipped": skipped,
             "sizes": snapshot.file_sizes(tmp),
         }

@@ -44,16 +44,23 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def bar_chart(title: str, data: Sequence[tuple[str, int, str]], *, width: int = 420) -> str:
-    """A horizontal bar chart as inline SVG: ``data`` is (label, value, colour key)."""
-    bar_h, gap, label_w = 22, 6, 190
+LABEL_CHARS = 34  # longer labels are shortened (the full text is in the label's tooltip)
+CHAR_W = 7.2  # an upper bound of a 12px system-font character's width, so no label is clipped
+
+
+def bar_chart(title: str, data: Sequence[tuple[str, int, str]], *, bars: int = 200) -> str:
+    """A horizontal bar chart as inline SVG: ``data`` is (label, value, colour key). The label column is as
+    wide as the longest (shortened) label, so no label is clipped."""
+    bar_h, gap = 22, 6
+    shorts = [label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…" for label, _, _ in data]
+    label_w = int(max((len(t) for t in shorts), default=6) * CHAR_W) + 12
+    width = label_w + bars + 48
     height = max(1, len(data)) * (bar_h + gap) + gap
     top = max((v for _, v, _ in data), default=0) or 1
     parts = [f'<svg width="{width}" height="{height}" role="img" aria-label="{esc(title)}">']
-    for i, (label, value, key) in enumerate(data):
+    for i, ((label, value, key), short) in enumerate(zip(data, shorts, strict=True)):
         y = gap + i * (bar_h + gap)
-        w = int((width - label_w - 40) * value / top)
-        short = label if len(label) <= 28 else label[:27] + "…"
+        w = int(bars * value / top)
         parts.append(f'<text x="{label_w - 6}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" font-size="12">'
                      f'<title>{esc(label)}</title>{esc(short)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{max(w, 1)}" height="{bar_h}" '
@@ -90,9 +97,16 @@ def evidence(row: OverlapRow, other_label: str) -> str:
             f'semantisk {o.semantic:.2f} · leksikalsk {o.lexical:.2f}</div>{pairs}')
 
 
-def _kind(kind: str, primary: bool = True) -> str:
-    label = f'<span class="kind kind-{esc(kind)}">{esc(KIND_NAMES.get(kind, kind))}</span>'
-    return label if primary else f'{label}<br/><span class="alt">alternativ</span>'
+def _kind(kind: str) -> str:
+    return f'<span class="kind kind-{esc(kind)}">{esc(KIND_NAMES.get(kind, kind))}</span>'
+
+
+def _alternatives(report: Report, row: OverlapRow) -> str:
+    alts = report.alternatives.get(row.doc.doc_id, ())
+    if not alts:
+        return ""
+    names = ", ".join(f"{esc(a.other.title)} ({esc(a.other.doc_id)})" for a in alts)
+    return f'<br/><span class="alt">Ligner også: {names}</span>'
 
 
 def render(report: Report) -> str:
@@ -112,12 +126,13 @@ def render(report: Report) -> str:
                    ([esc(g), str(n), str(counts.get(("stale_by_owner_unit", g), 0))]
                     for (m, g), n in counts.items() if m == "documents_by_owner_unit"), numeric={1, 2})
     overlaps = table(("#", "Type", "Sikkerhet", "Lokalt dokument", "VAR-prosedyre", "Bevis"),
-                     ([str(i), _kind(r.kind, r.overlap.primary), f"{r.score:.3f}", doc_cell(r.doc),
-                       doc_cell(r.other), evidence(r, "VAR-seksjon")]
+                     ([str(i), _kind(r.kind), f"{report.confidence(r.overlap):.0%}", doc_cell(r.doc),
+                       doc_cell(r.other) + _alternatives(report, r), evidence(r, "VAR-seksjon")]
                       for i, r in enumerate(report.overlaps, 1)), css="overlaps", numeric={0, 2})
     duplicates = table(("Eldre kopi", "Revidert", "Kopi av (nyere)", "Revidert", "Sikkerhet", "Bevis"),
                        ([doc_cell(r.doc), esc(r.doc.revised or ""), doc_cell(r.other), esc(r.other.revised or ""),
-                         f"{r.score:.3f}", evidence(r, "Seksjon i kopien")] for r in report.duplicates),
+                         f"{report.confidence(r.overlap):.0%}", evidence(r, "Seksjon i kopien")]
+                        for r in report.duplicates),
                        css="duplicates", numeric={4})
     stale = table(("Dokument", "Kilde", "Revisjon forfalt", "Dager over"),
                   ([doc_cell(d), esc(TIER_NAMES.get(d.tier, d.tier)), esc(d.review_due),
@@ -130,7 +145,7 @@ def render(report: Report) -> str:
     local_only = table(("Dokument", "Kilde", "Språk", "Neste revisjon"),
                        ([doc_cell(d), esc(TIER_NAMES.get(d.tier, d.tier)), esc(d.language), esc(d.review_due or "")]
                         for d in report.local_only), css="local-only")
-    n_primary = sum(r.overlap.primary for r in report.overlaps)
+    n_overlaps = len(report.overlaps)  # the chart's full + partial bars count the same rows
     return f"""<!DOCTYPE html>
 <html lang="nb"><head><meta charset="utf-8"/>
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -141,7 +156,7 @@ def render(report: Report) -> str:
 <p class="meta">Laget {esc(today)} fra indeksversjon {esc(report.snapshot)} (bygget {esc(report.built_at)}),
 {len(report.documents)} dokumenter. «VAR AS IS»: lokale prosedyrer som dekker samme oppgave som en
 VAR-prosedyre er kandidater for utfasing. Rapporten er bare en analyse; kildene er ikke endret.</p>
-<nav><a href="#sammendrag">Sammendrag</a><a href="#overlapp">Overlapp ({n_primary})</a>
+<nav><a href="#sammendrag">Sammendrag</a><a href="#overlapp">Overlapp ({n_overlaps})</a>
 <a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
 <a href="#forfalt">Revisjon forfalt ({len(report.stale)})</a>
 <a href="#utgatt">Utgått ({len(report.superseded)})</a><a href="#behold">Bare lokal ({len(report.local_only)})</a></nav>
@@ -150,7 +165,9 @@ VAR-prosedyre er kandidater for utfasing. Rapporten er bare en analyse; kildene 
 <h3>Per eier og enhet</h3>
 {owners}
 <h2 id="overlapp">Overlapp med VAR – kandidater for utfasing</h2>
-<p>Sortert etter sikkerhet. «Alternativ» er en annen VAR-prosedyre som også ligner, verdt et blikk.</p>
+<p>Én rad per dokument, sortert etter sikkerhet. «Sikkerhet» er 0–100 %: anslått sjanse for at overlappet
+holder (50 % ved beslutningsgrensen; se docs/report.md). «Ligner også» er andre VAR-prosedyrer som ligner,
+verdt et blikk.</p>
 {overlaps}
 <h2 id="kopier">Lokale kopier</h2>
 <p>Lokale dokumenter som dekker samme oppgave som hverandre (f.eks. gammel og ny versjon i ulike enheter).</p>
