@@ -57,7 +57,8 @@ def rows_from_report(report: Report) -> list[CleanupRow]:
         if best is not None:
             parts.append(f"{best.heading} ↔ {best.other_heading} ({best.similarity:.2f})")
         rows.append(CleanupRow(r.kind, r.doc.doc_id, r.doc.title, owner_unit(r.doc), r.other.doc_id, r.other.title,
-                               report.confidence(o), " · ".join(p for p in parts if p), o, not o.primary))
+                               report.confidence(o), " · ".join(p for p in parts if p), overlap=o,
+                               alternative=not o.primary))
     for d in report.stale:
         rows.append(CleanupRow("stale", d.doc_id, d.title, owner_unit(d), evidence=d.review_due.isoformat(),
                                overdue_days=(report.today - d.review_due).days))

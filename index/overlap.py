@@ -62,6 +62,9 @@ _CACHE_FORMAT = 1  # bump when the cache layout changes
 # Analysed when the cache is written and when it is read: if the analysis has changed, counts are not reused.
 _PROBE = "Kateteret skiftes hjå pasientar (NEWS2 ≥ 5) før trykksårforebygging – hvordan gjøre det?"
 _PARENTHESIS = re.compile(r"\([^)]*\)")
+# A local section whose best counterpart in the VAR procedure has a TF-IDF cosine below this is something VAR
+# does not cover: a candidate for a «Lokalt tillegg» (see _Evidence.sections).
+ADDITION_LEXICAL = 0.12
 
 
 @dataclass(frozen=True)
@@ -381,8 +384,10 @@ class _Evidence:
     """Section pairs and shared terms for the pairs worth showing."""
 
     def __init__(self, procs: Sequence[Procedure], tfidf: sparse.csr_matrix, terms: list[str],
-                 vectors: np.ndarray | None, chunk_table: np.ndarray | None):
+                 vectors: np.ndarray | None, chunk_table: np.ndarray | None, *, analyzer: Analyzer | None = None,
+                 idf: np.ndarray | None = None):
         self.procs, self.tfidf, self.terms = procs, tfidf, terms
+        self.analyzer, self.idf = analyzer, idf
         self.vectors, self.chunk_table = vectors, chunk_table
         self._surfaces: dict[int, dict[str, str]] = {}
 
@@ -416,19 +421,56 @@ class _Evidence:
         keep = secs >= 0
         return np.arange(lo, hi)[keep], secs[keep]
 
-    def sections(self, a: int, b: int, n: int = 4) -> tuple[SectionMatch, ...]:
-        rows_a, secs_a = self._section_rows(a)
-        rows_b, secs_b = self._section_rows(b)
-        if not len(rows_a) or not len(rows_b):
-            return ()
-        sims = self.vectors[rows_a] @ self.vectors[rows_b].T
+    def _section_matrix(self, d: int, lexical: bool) -> tuple[np.ndarray, list[int]]:
+        """Unit rows (one per section with text) and their section numbers: the section embeddings when the
+        snapshot has them and not ``lexical``, else TF-IDF over stems."""
+        rows, secs = self._section_rows(d)
+        if len(rows) and not lexical:
+            return self.vectors[rows], secs.tolist()
+        sections = self.procs[d].sections
+        keep = [i for i, s in enumerate(sections) if s.text.strip() or s.heading.strip()]
+        if not keep or self.analyzer is None:
+            return np.zeros((0, 1), np.float32), []
+        vocab = {t: c for c, t in enumerate(self.terms)}
+        m = np.zeros((len(keep), len(self.terms) or 1), np.float32)
+        for r, i in enumerate(keep):
+            for t, k in Counter(self.analyzer.terms(f"{sections[i].heading} {sections[i].text}")).items():
+                c = vocab.get(t)
+                if c is not None:
+                    m[r, c] = (1.0 + np.log(k)) * self.idf[c]
+        m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
+        return m, keep
+
+    def compare(self, a: int, b: int, *, lexical: bool = False) -> tuple[np.ndarray, list[int], list[int]]:
+        """Similarity of every section of ``a`` with every section of ``b``, and their section numbers."""
+        ma, secs_a = self._section_matrix(a, lexical)
+        mb, secs_b = self._section_matrix(b, lexical)
+        if not secs_a or not secs_b or ma.shape[1] != mb.shape[1]:
+            return np.zeros((len(secs_a), 0)), secs_a, secs_b
+        return ma @ mb.T, secs_a, secs_b
+
+    def sections(self, a: int, b: int, n: int = 4) -> tuple[tuple[SectionMatch, ...], tuple[str, ...]]:
+        """The ``n`` best section pairs (by section embeddings where the snapshot has them), and the sections
+        of ``a`` with no counterpart in ``b``: what a local addition would keep. Additions are judged on words
+        (TF-IDF cosine under ``ADDITION_LEXICAL``): section embeddings of two procedures in one field all sit
+        above 0.85 and do not tell a ward's own section from a reworded one."""
+        sims, secs_a, secs_b = self.compare(a, b)
+        if not sims.size:
+            return (), ()
         best = sims.argmax(axis=1)
-        order = np.argsort(-sims.max(axis=1))[:n]
+        top = sims.max(axis=1)
+        order = np.argsort(-top)[:n]
         pa, pb = self.procs[a].sections, self.procs[b].sections
-        return tuple(SectionMatch(pa[secs_a[i]].heading or pa[secs_a[i]].text[:40],
-                                  pb[secs_b[best[i]]].heading or pb[secs_b[best[i]]].text[:40],
-                                  round(float(sims[i, best[i]]), 3))
-                     for i in order)
+
+        def name(sections, i):
+            return sections[i].heading or sections[i].text[:40]
+
+        matches = tuple(SectionMatch(name(pa, secs_a[i]), name(pb, secs_b[best[i]]), round(float(top[i]), 3))
+                        for i in order)
+        lex, lex_a, _ = self.compare(a, b, lexical=True)
+        additions = tuple(name(pa, lex_a[i]) for i in range(len(lex_a))
+                          if lex.size and lex[i].max() < ADDITION_LEXICAL)
+        return matches, additions
 
 
 def detect(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarray | None = None,
@@ -466,7 +508,7 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
         body.refresh_idf()
         title.refresh_idf()
     tfidf, titles = body.weighted(), title.weighted()
-    ev = _Evidence(procs, tfidf, body.terms, vectors, chunk_table)
+    ev = _Evidence(procs, tfidf, body.terms, vectors, chunk_table, analyzer=analyzer, idf=body.idf)
     if doc_vecs is None:
         weight, full, partial = 1.0, policy.full_lexical, policy.partial_lexical
     else:
@@ -485,10 +527,11 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
 
     def pair(a: int, b: int, kind: str, score: float, primary: bool) -> Overlap:
         semantic = float(doc_vecs[a] @ doc_vecs[b]) if doc_vecs is not None else 0.0
+        sections, additions = ev.sections(a, b)
         return Overlap(doc_id=procs[a].doc_id, other_id=procs[b].doc_id, kind=kind, score=round(score, 4),
                        semantic=round(semantic, 4), lexical=round(_dot(tfidf, a, b), 4),
                        title=round(_dot(titles, a, b), 4), primary=primary,
-                       shared_terms=ev.shared_terms(a, b), sections=ev.sections(a, b))
+                       shared_terms=ev.shared_terms(a, b), sections=sections, additions=additions)
 
     def records(a: int) -> list[Overlap]:
         out, verdict = [], None

@@ -144,6 +144,7 @@ class Overlap:
     primary: bool  # this document's verdict (False = an alternative worth a look)
     shared_terms: tuple[str, ...] = ()
     sections: tuple[SectionMatch, ...] = ()
+    additions: tuple[str, ...] = ()  # sections of ``doc_id`` with no counterpart in ``other_id`` (index.overlap)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -152,4 +153,5 @@ class Overlap:
     def from_json(cls, data: dict) -> Overlap:
         sections = tuple(SectionMatch(*s) if isinstance(s, list) else SectionMatch(**s)
                          for s in data.get("sections", ()))
-        return cls(**{**data, "shared_terms": tuple(data.get("shared_terms", ())), "sections": sections})
+        return cls(**{**data, "shared_terms": tuple(data.get("shared_terms", ())), "sections": sections,
+                      "additions": tuple(data.get("additions", ()))})

@@ -34,6 +34,8 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "duplicates.csv": ("doc_id", "title", "owner", "unit", "revised", "status", "copy_of_id", "copy_of_title",
                        "copy_of_owner", "copy_of_unit", "copy_of_revised", "score", "title_similarity",
                        "shared_terms", "matching_sections", "path"),
+    "additions.csv": ("doc_id", "title", "owner", "unit", "kind", "var_id", "var_title", "section",
+                      "path"),
     "local_only.csv": ("doc_id", "title", "tier", "owner", "unit", "language", "revised", "review_due", "stale",
                        "path"),
 }
@@ -195,6 +197,9 @@ def csv_rows(report: Report) -> dict[str, list[tuple]]:
                             report.title_of(d.replaced_by), "yes" if report.has(d.replaced_by) else "no", path(d))
                            for d in report.superseded],
         "duplicates.csv": [duplicate_row(r) for r in report.duplicates],
+        "additions.csv": [(r.doc.doc_id, r.doc.title, r.doc.owner, unit(r.doc), r.kind, r.other.doc_id,
+                           r.other.title, section, path(r.doc))
+                          for r in report.overlaps for section in r.overlap.additions],
         "local_only.csv": [(d.doc_id, d.title, d.tier, d.owner, unit(d), d.language, _date(d.revised),
                             _date(d.review_due), "yes" if d.stale(today) else "no", path(d))
                            for d in report.local_only],

@@ -142,6 +142,9 @@ def render(report: Report) -> str:
                          esc(report.title_of(d.replaced_by) or d.replaced_by or "–"),
                          "ja" if report.has(d.replaced_by) else "nei"] for d in report.superseded),
                        css="superseded")
+    additions = table(("Lokalt dokument", "VAR-prosedyre", "Seksjoner VAR ikke dekker"),
+                      ([doc_cell(r.doc), doc_cell(r.other), esc(" · ".join(r.overlap.additions))]
+                       for r in report.overlaps if r.overlap.additions), css="additions")
     local_only = table(("Dokument", "Kilde", "Språk", "Neste revisjon"),
                        ([doc_cell(d), esc(TIER_NAMES.get(d.tier, d.tier)), esc(d.language), esc(d.review_due or "")]
                         for d in report.local_only), css="local-only")
@@ -157,7 +160,7 @@ def render(report: Report) -> str:
 {len(report.documents)} dokumenter. «VAR AS IS»: lokale prosedyrer som dekker samme oppgave som en
 VAR-prosedyre er kandidater for utfasing. Rapporten er bare en analyse; kildene er ikke endret.</p>
 <nav><a href="#sammendrag">Sammendrag</a><a href="#overlapp">Overlapp ({n_overlaps})</a>
-<a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
+<a href="#tillegg">Lokale tillegg</a><a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
 <a href="#forfalt">Revisjon forfalt ({len(report.stale)})</a>
 <a href="#utgatt">Utgått ({len(report.superseded)})</a><a href="#behold">Bare lokal ({len(report.local_only)})</a></nav>
 <h2 id="sammendrag">Sammendrag</h2>
@@ -169,6 +172,10 @@ VAR-prosedyre er kandidater for utfasing. Rapporten er bare en analyse; kildene 
 holder (50 % ved beslutningsgrensen; se docs/report.md). «Ligner også» er andre VAR-prosedyrer som ligner,
 verdt et blikk.</p>
 {overlaps}
+<h2 id="tillegg">Hva de lokale prosedyrene tilfører</h2>
+<p>Seksjoner i et overlappende lokalt dokument som ikke har et motstykke i VAR-prosedyren: innholdet et
+«Lokalt tillegg» kan beholde. Alt annet dekker VAR.</p>
+{additions}
 <h2 id="kopier">Lokale kopier</h2>
 <p>Lokale dokumenter som dekker samme oppgave som hverandre (f.eks. gammel og ny versjon i ulike enheter).</p>
 {duplicates}

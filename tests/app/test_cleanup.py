@@ -93,6 +93,20 @@ def test_side_by_side_and_open_in_main_window(qtbot, make_window, demo_index):
     assert local.title in dialog.left.toPlainText() and var.title in dialog.right.toPlainText()
     assert "demo-var-001" in dialog.right_title.text()
     assert not dialog.left.blocked and not dialog.right.blocked  # nothing fetched
+    assert dialog.matches.count() > 0  # matching sections on top, also without vectors
+    additions = dialog.row.overlap.additions
+    assert len(dialog.flagged) == len(additions)
+    if additions:
+        assert "Ikke i VAR-prosedyren" in dialog.left.toPlainText()
+    dialog.resize(500, 300)  # short views, so both texts scroll
+    qtbot.waitUntil(lambda: dialog.left.verticalScrollBar().maximum() > 0
+                    and dialog.right.verticalScrollBar().maximum() > 0, timeout=5000)
+    left, right = dialog.left.verticalScrollBar(), dialog.right.verticalScrollBar()
+    left.setValue(left.maximum())
+    assert right.value() == right.maximum()  # scrolled together
+    dialog.sync.setChecked(False)
+    left.setValue(0)
+    assert right.value() == right.maximum()  # switched off: each on its own
     dialog.close()
 
     with qtbot.waitSignal(window.document_shown, timeout=10000) as shown:
