@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import lexical, overlap, snapshot
+from index import decisions, lexical, overlap, snapshot
 from index.analysis import Analyzer, Vocabulary
 from index.errors import (
     BuildCancelled,
@@ -142,6 +142,7 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
             lexical.write_index(tmp / "whoosh", add=new, delete=gone, analyzer=analyzer, fresh=False)
         else:
             lexical.write_index(tmp / "whoosh", add=new, delete=set(), analyzer=analyzer, fresh=True)
+        warnings.extend(decisions.write_snapshot(tmp, sources, ((p.doc_id, p.tier) for p, *_ in entries)))
         snapshot.write_docstore(tmp / "docs.sqlite", [(p, rel, h) for p, rel, h, _ in entries], found.overlaps)
         (tmp / "vocab.json").write_text(json.dumps(vocab.to_json(), ensure_ascii=False), encoding="utf-8")
         removed = len(set(prev_rows) - {rel for _, rel, _, _ in entries}) if prev else 0

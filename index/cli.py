@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from index import api
+from index import api, decisions_cli
 from index.errors import IndexCorruptError, IndexMissingError, KildefinnerError, NothingIndexedError
 from index.records import SearchFilters
 from index.sources import parse_source_arg
@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     sy = sub.add_parser("sync", help="copy the published index from a share into a local index folder")
     sy.add_argument("--from", dest="share", required=True, type=Path, metavar="SHARE")
     sy.add_argument("--index", required=True, type=Path, help="local index folder to keep up to date")
+    decisions_cli.add_parser(sub)
     return p
 
 
@@ -251,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return {"build": cmd_build, "search": cmd_search, "stats": cmd_stats, "publish": cmd_publish,
-                "sync": cmd_sync, "report": cmd_report}[args.command](args)
+                "sync": cmd_sync, "report": cmd_report,
+                "decisions": lambda a: decisions_cli.run(a, parse_source_arg)}[args.command](args)
     except (IndexMissingError, IndexCorruptError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
