@@ -51,6 +51,8 @@ CLEANUP_CATALOGUE: dict[str, dict[str, str]] = {
         "Åpne VAR-prosedyren: {title}": "Opne VAR-prosedyren: {title}",
         "Overlapper VAR: {title}": "Overlappar VAR: {title}",
         "Kopi av: {title}": "Kopi av: {title}",
+        "Utfases — bruk VAR: {title}": "Blir fasa ut — bruk VAR: {title}",
+        "Lokalt tillegg til: {title}": "Lokalt tillegg til: {title}",
         "Lokal variant av: {title}": "Lokal variant av: {title}",
     },
     "en": {
@@ -98,6 +100,8 @@ CLEANUP_CATALOGUE: dict[str, dict[str, str]] = {
         "Åpne VAR-prosedyren: {title}": "Open the VAR procedure: {title}",
         "Overlapper VAR: {title}": "Overlaps VAR: {title}",
         "Kopi av: {title}": "Copy of: {title}",
+        "Utfases — bruk VAR: {title}": "Being phased out — use VAR: {title}",
+        "Lokalt tillegg til: {title}": "Local addition to: {title}",
         "Lokal variant av: {title}": "Local variant of: {title}",
     },
 }

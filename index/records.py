@@ -72,6 +72,10 @@ class Hit:
     overlap_kind: str = ""  # one of OVERLAP_KINDS, "" if none
     grouped: bool = False  # placed right under the VAR procedure it overlaps, which is in this result list
     marks: tuple[tuple[int, int], ...] = ()  # [start, end) character spans of the matched words in ``snippet``
+    # The procedure team's decision (index.decisions): "utfases" / "lokalt_tillegg" / "beholdes", "" if none;
+    # a decision naming a VAR procedure also sets overlaps_id/overlaps_title to it (the one-click jump).
+    decision: str = ""
+    decision_last_date: dt.date | None = None
 
     def marked_words(self) -> list[str]:
         return [self.snippet[a:b] for a, b in self.marks]

@@ -107,7 +107,7 @@ class Searcher:
         candidates = []
         for idx, (lx, dn, fused) in self.fusion.fuse(lex, dense, words=len(concepts)).items():
             meta = self.snapshot.docs[idx]
-            if not self._allowed(meta, filters, today):
+            if not self._allowed(meta, filters, today) or self._retired(meta.doc_id, filters, text, today):
                 continue
             final = self.policy.final_score(fused, meta.tier, meta.stale(today))
             candidates.append(Candidate(idx, meta.tier, lx, dn, fused, final))
@@ -161,6 +161,13 @@ class Searcher:
         owner = f.owner.casefold()
         return not owner or owner in meta.owner.casefold() or owner in meta.unit.casefold()
 
+    def _retired(self, doc_id: str, f: SearchFilters, text: str, today: dt.date) -> bool:
+        """Phased out past its last date: out of the default results, still found with ``utgått:``/``alle:``
+        and by its id (links from the EHR and onboarding sets never break)."""
+        decision = self.snapshot.decisions().get(doc_id)
+        return (decision is not None and decision.retired(today) and not f.include_superseded
+                and text.strip().casefold() != doc_id.casefold())
+
     def _hit(self, c: Candidate, wanted: set[str], chunk_scores, today: dt.date, grouped: bool) -> Hit:
         """``wanted``: the stems of the query's words and their synonyms (for the best section and snippet)."""
         meta = self.snapshot.docs[c.idx]
@@ -182,13 +189,17 @@ class Searcher:
                 best, best_score = i, score
         section = sections[best] if sections else _Section.of("", "", self.analyzer)
         snippet, marks = section.snippet(wanted)
+        decision = self.snapshot.decisions().get(meta.doc_id)
+        if decision is not None and decision.var_id in self.snapshot.by_id:
+            other, kind = self.snapshot.docs[self.snapshot.by_id[decision.var_id]], kind or "full"
         return Hit(doc_id=meta.doc_id, title=meta.title, tier=meta.tier, owner=meta.owner, unit=meta.unit,
                    language=meta.language, status=meta.status, stale=meta.stale(today),
                    review_due=meta.review_due, revised=meta.revised, section=section.heading,
                    snippet=snippet, marks=marks, path=meta.path, url=meta.url, lexical=c.lexical,
                    dense=c.dense, fused=c.final, replaced_by=meta.replaced_by,
                    overlaps_id=other.doc_id if other else "", overlaps_title=other.title if other else "",
-                   overlap_kind=kind, grouped=grouped)
+                   overlap_kind=kind, grouped=grouped, decision=decision.decision if decision else "",
+                   decision_last_date=decision.last_date if decision else None)
 
 
 @dataclass(frozen=True, slots=True)

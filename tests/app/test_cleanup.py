@@ -174,3 +174,11 @@ def test_hit_menu_opens_the_var_procedure(qtbot, make_window, demo_index):
     with qtbot.waitSignal(window.document_shown, timeout=10000) as shown:
         action.trigger()
     assert shown.args == ["demo-var-001"]
+
+
+def test_a_decision_outranks_the_detectors_label():
+    phased = hit("l1", "local", overlaps_id="v1", overlaps_title="PVK", overlap_kind="full", decision="utfases")
+    addition = hit("l2", "local", overlaps_id="v1", overlaps_title="PVK", overlap_kind="full",
+                   decision="lokalt_tillegg")
+    assert [f.text for f in hit_flags(phased, {})] == ["Utfases — bruk VAR: PVK"]
+    assert [f.text for f in hit_flags(addition, {})] == ["Lokalt tillegg til: PVK"]

@@ -127,3 +127,28 @@ def test_build_applies_valid_decisions_reports_the_rest_and_cli_round_trips(tmp_
     now = decisions.read(root / decisions.FILE).decisions
     # the row the build rejected stays in the file (the team fixes it); nothing is dropped on a write
     assert set(now) == {"t-lok-pvk", "t-lok-ror", "t-finnes-ikke"} and now["t-lok-ror"].decided_by == "ola"
+
+
+def test_round_trip_through_publish_to_a_second_machines_search(tmp_path):
+    """Decided on the team's share → build → publish → a ward PC syncs: the badge shows, and after the last
+    date the document leaves the default results but stays reachable by ``utgått:`` and by its id."""
+    root = tmp_path / "share"
+    sources = write_corpus(root, DOCS)
+    store = DecisionStore(decisions.decisions_path(sources), user="kari")
+    store.load()
+    store.save({"t-lok-pvk": Decision("t-lok-pvk", "utfases", "t-var-pvk", dt.date(2026, 1, 31), "VAR dekker")})
+    api.build(tmp_path / "idx", sources, use_model=False)
+    api.publish(tmp_path / "idx", tmp_path / "publisert")
+    ward = api.open_index(tmp_path / "publisert", cache_root=tmp_path / "avdeling")
+    try:
+        searcher = ward._searcher
+        searcher.today = dt.date(2026, 1, 15)  # before the last date: shown, with the badge
+        hit = next(h for h in ward.search("PVK venflon").hits if h.doc_id == "t-lok-pvk")
+        assert (hit.decision, hit.overlaps_id, hit.decision_last_date) == ("utfases", "t-var-pvk",
+                                                                          dt.date(2026, 1, 31))
+        searcher.today = dt.date(2026, 2, 1)  # after it: gone from the default results only
+        assert "t-lok-pvk" not in [h.doc_id for h in ward.search("PVK venflon").hits]
+        assert "t-lok-pvk" in [h.doc_id for h in ward.search("utgått: PVK venflon").hits]
+        assert "t-lok-pvk" in [h.doc_id for h in ward.search("t-lok-pvk").hits]
+    finally:
+        ward.close()
