@@ -182,3 +182,44 @@ def test_a_decision_outranks_the_detectors_label():
                    decision="lokalt_tillegg")
     assert [f.text for f in hit_flags(phased, {})] == ["Utfases — bruk VAR: PVK"]
     assert [f.text for f in hit_flags(addition, {})] == ["Lokalt tillegg til: PVK"]
+
+
+def test_bulk_decision_from_rydding_reaches_the_file_beside_the_sources(qtbot, make_window, tmp_path):
+    from index import decisions
+    from index.decisions import Decision
+    from tests.helpers.corpus import DOCS, write_corpus
+
+    sources = write_corpus(tmp_path / "share", DOCS)
+    api.build(tmp_path / "idx", sources, use_model=False)
+    window = make_window(index_dir=tmp_path / "idx")
+    view = open_cleanup(qtbot, window)
+    view.set_filter("all")
+    wanted = {r.doc_id for r in view.visible_rows()[:2]}
+    assert len(wanted) == 2
+    view.table.clearSelection()
+    for r in range(view.proxy.rowCount()):
+        if view.proxy.index(r, 0).data(CleanupModel.RowRole).doc_id in wanted:
+            flags = view.table.selectionModel().SelectionFlag
+            view.table.selectionModel().select(view.proxy.index(r, 0), flags.Select | flags.Rows)
+    rows = view.selected_rows()
+    assert {r.doc_id for r in rows} == wanted and view.decide_button.isEnabled()
+    with qtbot.waitSignal(view.decided, timeout=10000):
+        view.decide(rows, Decision("", "beholdes", reason="trengs på posten"))
+    saved = decisions.read(tmp_path / "share" / decisions.FILE).decisions
+    assert set(saved) == wanted and all(d.reason == "trengs på posten" for d in saved.values())
+
+
+def test_decisions_are_read_only_where_the_sources_cannot_be_written(qtbot, make_window, demo_index, tmp_path):
+    import json
+
+    from index import decisions
+
+    folder = next((demo_index / "snapshots").iterdir())
+    data = json.loads((folder / decisions.SNAPSHOT_FILE).read_text(encoding="utf-8"))
+    assert data["source"]  # the build recorded where the file lives
+    window = make_window(index_dir=demo_index)
+    view = open_cleanup(qtbot, window)
+    view.store = None  # as on a ward PC (share read-only or absent)
+    view.table.selectRow(0)
+    view._update_buttons()
+    assert not view.decide_button.isEnabled()
