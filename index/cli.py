@@ -68,7 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     sy = sub.add_parser("sync", help="copy the published index from a share into a local index folder")
     sy.add_argument("--from", dest="share", required=True, type=Path, metavar="SHARE")
     sy.add_argument("--index", required=True, type=Path, help="local index folder to keep up to date")
+    rp.add_argument("--gaps", nargs="*", type=Path, default=[], metavar="FILE",
+                    help="exported content-gap files (export-gaps) to merge into the report")
     decisions_cli.add_parser(sub)
+    decisions_cli.add_gap_parser(sub)
     return p
 
 
@@ -204,7 +207,7 @@ def cmd_stats(args) -> int:
 def cmd_report(args) -> int:
     engine = api.Engine(args.index)
     try:
-        paths = api.write_report(engine, args.out)
+        paths = api.write_report(engine, args.out, gap_files=args.gaps)
     except OSError as exc:
         print(f"error: cannot write the report to {args.out}: {exc}", file=sys.stderr)
         return EXIT_FAIL
@@ -253,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"build": cmd_build, "search": cmd_search, "stats": cmd_stats, "publish": cmd_publish,
                 "sync": cmd_sync, "report": cmd_report,
-                "decisions": lambda a: decisions_cli.run(a, parse_source_arg)}[args.command](args)
+                "decisions": lambda a: decisions_cli.run(a, parse_source_arg),
+                "export-gaps": decisions_cli.run_export_gaps}[args.command](args)
     except (IndexMissingError, IndexCorruptError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

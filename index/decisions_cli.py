@@ -26,6 +26,23 @@ def add_parser(sub) -> None:
     d.add_argument("--user", default="", help="who decided (import; default: the login name)")
 
 
+def add_gap_parser(sub) -> None:
+    g = sub.add_parser("export-gaps", help="export this PC's content-gap counts (CSV) for the procedure team")
+    g.add_argument("--out", required=True, type=Path)
+    g.add_argument("--log", type=Path, help="the gap log (default: this user's, where the app keeps it)")
+
+
+def run_export_gaps(args: argparse.Namespace) -> int:
+    from index import gaps
+
+    log = gaps.GapLog(args.log or gaps.default_path())
+    if not log.path.exists():
+        print(f"no gap log at {log.path} (the gap log is off unless IT enables gap_log)", file=sys.stderr)
+        return 1
+    print(f"wrote {log.export(args.out)} queries to {args.out}")
+    return 0
+
+
 def run(args: argparse.Namespace, parse_source_arg) -> int:
     try:
         path = args.file or decisions.decisions_path([parse_source_arg(s) for s in args.source])

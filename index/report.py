@@ -36,6 +36,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
                        "shared_terms", "matching_sections", "path"),
     "additions.csv": ("doc_id", "title", "owner", "unit", "kind", "var_id", "var_title", "section",
                       "path"),
+    "gaps.csv": ("rank", "query", "count", "last_week", "closest_var_ids", "closest_var_titles"),
     "local_only.csv": ("doc_id", "title", "tier", "owner", "unit", "language", "revised", "review_due", "stale",
                        "path"),
 }
@@ -75,6 +76,7 @@ class Report:
     local_only: tuple[DocMeta, ...]  # active non-VAR documents with no VAR equivalent and no newer copy: keep
     hybrid: bool = True  # overlaps found with embeddings (the confidence scale depends on it)
     paths: dict | None = None  # rel path → the file's real path at build time (manifest ``source_paths``)
+    gaps: tuple = ()  # (Gap, ((var_id, title), …)): merged unmet searches with their closest VAR procedures
 
     def path_of(self, doc: DocMeta) -> str:
         return (self.paths or {}).get(doc.path, doc.path)
@@ -160,6 +162,22 @@ def collect(snapshot: Snapshot, *, today: dt.date | None = None) -> Report:
                                 key=lambda d: (d.tier, owner_unit(d), d.title))))
 
 
+GAPS_SHOWN = 50  # top unmet needs in the report
+
+
+def closest_var(engine, merged) -> list[tuple]:
+    """The top merged gaps, each with the three VAR procedures a search for it ranks first (what exists
+    nearest to the unmet need)."""
+    from index.records import SearchFilters
+
+    only_var = SearchFilters(tiers=frozenset({"var"}))
+    out = []
+    for gap in merged[:GAPS_SHOWN]:
+        hits = engine.search(gap.query, filters=only_var, top=3).hits
+        out.append((gap, tuple((h.doc_id, h.title) for h in hits)))
+    return out
+
+
 def sections_text(o: Overlap) -> str:
     """Matching sections as one cell: ``local heading ↔ other heading (0.91)`` joined by `` | ``."""
     return " | ".join(f"{s.heading} ↔ {s.other_heading} ({s.similarity:.2f})" for s in o.sections)
@@ -200,6 +218,8 @@ def csv_rows(report: Report) -> dict[str, list[tuple]]:
         "additions.csv": [(r.doc.doc_id, r.doc.title, r.doc.owner, unit(r.doc), r.kind, r.other.doc_id,
                            r.other.title, section, path(r.doc))
                           for r in report.overlaps for section in r.overlap.additions],
+        "gaps.csv": [(i, g.query, g.count, g.last_week, "; ".join(v for v, _ in near), "; ".join(t for _, t in near))
+                     for i, (g, near) in enumerate(report.gaps, 1)],
         "local_only.csv": [(d.doc_id, d.title, d.tier, d.owner, unit(d), d.language, _date(d.revised),
                             _date(d.review_due), "yes" if d.stale(today) else "no", path(d))
                            for d in report.local_only],

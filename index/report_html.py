@@ -145,6 +145,10 @@ def render(report: Report) -> str:
     additions = table(("Lokalt dokument", "VAR-prosedyre", "Seksjoner VAR ikke dekker"),
                       ([doc_cell(r.doc), doc_cell(r.other), esc(" · ".join(r.overlap.additions))]
                        for r in report.overlaps if r.overlap.additions), css="additions")
+    gaps = table(("#", "Søk uten nyttig treff", "Antall", "Sist sett", "Nærmeste VAR-prosedyrer"),
+                 ([str(i), esc(g.query), str(g.count), esc(g.last_week), esc(" · ".join(t for _, t in near)) or "–"]
+                  for i, (g, near) in enumerate(report.gaps, 1)), css="gaps", numeric={0, 2},
+                 empty="Ingen innsamlede søkelogger (kildefinner-index report --gaps FIL …).")
     local_only = table(("Dokument", "Kilde", "Språk", "Neste revisjon"),
                        ([doc_cell(d), esc(TIER_NAMES.get(d.tier, d.tier)), esc(d.language), esc(d.review_due or "")]
                         for d in report.local_only), css="local-only")
@@ -160,7 +164,7 @@ def render(report: Report) -> str:
 {len(report.documents)} dokumenter. «VAR AS IS»: lokale prosedyrer som dekker samme oppgave som en
 VAR-prosedyre er kandidater for utfasing. Rapporten er bare en analyse; kildene er ikke endret.</p>
 <nav><a href="#sammendrag">Sammendrag</a><a href="#overlapp">Overlapp ({n_overlaps})</a>
-<a href="#tillegg">Lokale tillegg</a><a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
+<a href="#tillegg">Lokale tillegg</a><a href="#hull">Innholdshull ({len(report.gaps)})</a><a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
 <a href="#forfalt">Revisjon forfalt ({len(report.stale)})</a>
 <a href="#utgatt">Utgått ({len(report.superseded)})</a><a href="#behold">Bare lokal ({len(report.local_only)})</a></nav>
 <h2 id="sammendrag">Sammendrag</h2>
@@ -176,6 +180,10 @@ verdt et blikk.</p>
 <p>Seksjoner i et overlappende lokalt dokument som ikke har et motstykke i VAR-prosedyren: innholdet et
 «Lokalt tillegg» kan beholde. Alt annet dekker VAR.</p>
 {additions}
+<h2 id="hull">Innholdshull: søk som ikke fant noe nyttig</h2>
+<p>Samlet fra avdelingenes PC-er (bare der IT har slått det på): søk uten treff eller uten åpnet treff, telt
+per søk og uke, uten personopplysninger. Nærmeste VAR-prosedyrer er det et søk etter behovet finner.</p>
+{gaps}
 <h2 id="kopier">Lokale kopier</h2>
 <p>Lokale dokumenter som dekker samme oppgave som hverandre (f.eks. gammel og ny versjon i ulike enheter).</p>
 {duplicates}

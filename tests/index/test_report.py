@@ -119,7 +119,7 @@ def test_cli_writes_a_self_contained_report_and_documented_csv_files(demo_engine
     before = {p: p.stat().st_mtime_ns for p in index_dir.rglob("*") if p.is_file()}
     out = tmp_path / "rapport"
     assert cli.main(["report", "--index", str(index_dir), "--out", str(out)]) == 0
-    assert "wrote 8 files" in capsys.readouterr().out
+    assert "wrote 9 files" in capsys.readouterr().out
     assert {p: p.stat().st_mtime_ns for p in index_dir.rglob("*") if p.is_file()} == before  # read-only
 
     documented = DOCS_MD.read_text(encoding="utf-8")
