@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from index import decisions, lexical, overlap, snapshot
+from index import progress as _progress
 from index.analysis import Analyzer, Vocabulary
 from index.errors import (
     BuildCancelled,
@@ -88,6 +89,14 @@ def build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | 
                               f"the previous index keeps serving") from exc
 
 
+def _snapshot_folder(index_dir: Path) -> Path | None:
+    """The serving snapshot's folder, for what a full build carries forward (the progress history)."""
+    try:
+        return snapshot.current_dir(index_dir)
+    except (IndexMissingError, IndexCorruptError, OSError):  # none, or damaged: nothing to carry forward
+        return None
+
+
 def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | None, embedder,
            progress: ProgressFn | None, full: bool) -> BuildReport:
     started = time.perf_counter()
@@ -143,6 +152,9 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
         else:
             lexical.write_index(tmp / "whoosh", add=new, delete=set(), analyzer=analyzer, fresh=True)
         warnings.extend(decisions.write_snapshot(tmp, sources, ((p.doc_id, p.tier) for p, *_ in entries)))
+        _progress.write(tmp, prev.folder if prev is not None else _snapshot_folder(index_dir), _progress.entry(
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            (o.doc_id for o in found.overlaps if o.primary), decisions.load_snapshot(tmp)))
         snapshot.write_docstore(tmp / "docs.sqlite", [(p, rel, h) for p, rel, h, _ in entries], found.overlaps)
         (tmp / "vocab.json").write_text(json.dumps(vocab.to_json(), ensure_ascii=False), encoding="utf-8")
         removed = len(set(prev_rows) - {rel for _, rel, _, _ in entries}) if prev else 0

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from index import progress
 from index.overlap import OverlapPolicy, confidence
 from index.records import Overlap
 from index.snapshot import DocMeta, Snapshot
@@ -77,6 +78,8 @@ class Report:
     hybrid: bool = True  # overlaps found with embeddings (the confidence scale depends on it)
     paths: dict | None = None  # rel path → the file's real path at build time (manifest ``source_paths``)
     gaps: tuple = ()  # (Gap, ((var_id, title), …)): merged unmet searches with their closest VAR procedures
+    decisions: dict | None = None  # doc_id → index.decisions.Decision applied by the build
+    progress: tuple = ()  # index.progress entries, oldest first (one per build)
 
     def path_of(self, doc: DocMeta) -> str:
         return (self.paths or {}).get(doc.path, doc.path)
@@ -109,6 +112,20 @@ class Report:
         add("overlaps_by_kind", Counter({k: kinds.get(k, 0) for k in ("full", "partial", "duplicate",
                                                                       "local_only")}))
         add("stale_by_owner_unit", Counter(owner_unit(d) for d in self.stale))
+        decided = self.decisions or {}
+        candidates = {r.doc.doc_id: r.doc for r in (*self.overlaps, *self.duplicates)}
+        by_kind = Counter(d.decision for k, d in decided.items() if d.decision)
+        by_kind["not_assessed"] = sum(1 for k in candidates if not getattr(decided.get(k), "decision", ""))
+        add("decisions_by_kind", Counter({k: by_kind.get(k, 0)
+                                          for k in ("utfases", "lokalt_tillegg", "beholdes", "not_assessed")}))
+        docs = {d.doc_id: d for d in self.documents}
+        add("decided_by_owner_unit", Counter(owner_unit(docs[k]) for k, d in decided.items()
+                                             if d.decision and k in docs))
+        add("not_assessed_by_owner_unit", Counter(owner_unit(d) for k, d in candidates.items()
+                                                  if not getattr(decided.get(k), "decision", "")))
+        for e in self.progress:  # the trend: one group per build
+            rows.extend((f"progress_{c}", e["built_at"], int(e.get(c, 0))) for c in ("candidates", "utfases",
+                        "lokalt_tillegg", "beholdes", "not_assessed"))
         return rows
 
 
@@ -155,7 +172,8 @@ def collect(snapshot: Snapshot, *, today: dt.date | None = None) -> Report:
         snapshot=snapshot.name, built_at=snapshot.manifest.get("built_at", ""), today=today,
         documents=tuple(snapshot.docs), overlaps=tuple(overlaps), alternatives=alternatives,
         duplicates=tuple(duplicates), hybrid=bool(snapshot.manifest.get("model")),
-        paths=dict(snapshot.manifest.get("source_paths", {})),
+        paths=dict(snapshot.manifest.get("source_paths", {})), decisions=snapshot.decisions(),
+        progress=tuple(progress.load(snapshot.folder)),
         stale=tuple(sorted((d for d in active if is_stale(d, today)), key=lambda d: (d.review_due, d.doc_id))),
         superseded=tuple(sorted((d for d in snapshot.docs if d.status == "superseded"), key=lambda d: d.doc_id)),
         local_only=tuple(sorted((d for d in active if d.tier != "var" and d.doc_id not in covered),

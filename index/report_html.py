@@ -18,8 +18,11 @@ STATUS_NAMES = {"active": "Aktiv", "stale": "Revisjon forfalt", "superseded": "U
 # Bar colours per group; the same hues as the app's badges so the two read alike.
 COLOURS = {"var": "#1b5e20", "regional": "#0d47a1", "local": "#6a1b9a", "full": "#b71c1c", "partial": "#e65100",
            "duplicate": "#37474f", "local_only": "#2e7d32", "active": "#1b5e20", "stale": "#f9a825",
-           "superseded": "#b71c1c"}
+           "superseded": "#b71c1c", "utfases": "#b71c1c", "lokalt_tillegg": "#0d47a1", "beholdes": "#2e7d32",
+           "not_assessed": "#e65100"}
 DEFAULT_COLOUR = "#455a64"
+DECISION_NAMES = {"utfases": "Utfases", "lokalt_tillegg": "Lokalt tillegg", "beholdes": "Beholdes",
+                  "not_assessed": "Ikke vurdert"}
 
 CSS = """
 body { font-family: system-ui, "Segoe UI", Arial, sans-serif; margin: 2em; color: #1a1a1a; max-width: 75em; }
@@ -68,6 +71,35 @@ def bar_chart(title: str, data: Sequence[tuple[str, int, str]], *, bars: int = 2
         parts.append(f'<text x="{label_w + max(w, 1) + 4}" y="{y + bar_h * 0.7:.0f}" font-size="12">{value}</text>')
     if not data:
         parts.append(f'<text x="0" y="16" font-size="12">{esc("(ingen)")}</text>')
+    parts.append("</svg>")
+    return f"<figure><figcaption>{esc(title)}</figcaption>{''.join(parts)}</figure>"
+
+
+def line_chart(title: str, points: Sequence[dict], series: Sequence[tuple[str, str, str]], *,
+               width: int = 560, height: int = 220) -> str:
+    """A line chart as inline SVG: one line per (key, label, colour) over ``points`` (one dict per build)."""
+    left, right, top, bottom = 40, 150, 10, 40
+    if not points:
+        return f"<figure><figcaption>{esc(title)}</figcaption><p>(ingen bygginger ennå)</p></figure>"
+    peak = max(max(int(p.get(k, 0)) for k, _, _ in series) for p in points) or 1
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(1, len(points) - 1)
+
+    def xy(i: int, v: int) -> str:
+        return f"{left + i * step:.1f},{top + plot_h - plot_h * v / peak:.1f}"
+
+    parts = [f'<svg width="{width}" height="{height}" role="img" aria-label="{esc(title)}">',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#999"/>',
+             f'<text x="{left - 4}" y="{top + 10}" text-anchor="end" font-size="11">{peak}</text>',
+             f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="11">0</text>',
+             f'<text x="{left}" y="{height - 8}" font-size="11">{esc(points[0]["built_at"][:10])}</text>',
+             (f'<text x="{left + plot_w}" y="{height - 8}" text-anchor="end" font-size="11">'
+              f'{esc(points[-1]["built_at"][:10])}</text>')]
+    for n, (key, label, colour) in enumerate(series):
+        line = " ".join(xy(i, int(p.get(key, 0))) for i, p in enumerate(points))
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{line}"/>')
+        parts.append(f'<text x="{left + plot_w + 8}" y="{top + 14 + 16 * n}" font-size="12" fill="{colour}">'
+                     f'{esc(label)} ({int(points[-1].get(key, 0))})</text>')
     parts.append("</svg>")
     return f"<figure><figcaption>{esc(title)}</figcaption>{''.join(parts)}</figure>"
 
@@ -122,6 +154,14 @@ def render(report: Report) -> str:
         bar_chart("Overlapp per type", series("overlaps_by_kind", KIND_NAMES)),
         bar_chart("Revisjon forfalt per eier/enhet", series("stale_by_owner_unit")),
     ))
+    progress = "".join((
+        bar_chart("Beslutninger", series("decisions_by_kind", DECISION_NAMES)),
+        bar_chart("Ikke vurdert per eier/enhet", series("not_assessed_by_owner_unit")),
+        line_chart("Fremdrift per bygging", report.progress,
+                   [("candidates", "Kandidater", "#455a64"), ("not_assessed", "Ikke vurdert", "#e65100"),
+                    ("utfases", "Utfases", "#b71c1c"), ("lokalt_tillegg", "Lokalt tillegg", "#0d47a1"),
+                    ("beholdes", "Beholdes", "#2e7d32")]),
+    ))
     owners = table(("Eier / enhet", "Dokumenter", "Revisjon forfalt"),
                    ([esc(g), str(n), str(counts.get(("stale_by_owner_unit", g), 0))]
                     for (m, g), n in counts.items() if m == "documents_by_owner_unit"), numeric={1, 2})
@@ -163,12 +203,15 @@ def render(report: Report) -> str:
 <p class="meta">Laget {esc(today)} fra indeksversjon {esc(report.snapshot)} (bygget {esc(report.built_at)}),
 {len(report.documents)} dokumenter. «VAR AS IS»: lokale prosedyrer som dekker samme oppgave som en
 VAR-prosedyre er kandidater for utfasing. Rapporten er bare en analyse; kildene er ikke endret.</p>
-<nav><a href="#sammendrag">Sammendrag</a><a href="#overlapp">Overlapp ({n_overlaps})</a>
+<nav><a href="#sammendrag">Sammendrag</a><a href="#fremdrift">Fremdrift</a><a href="#overlapp">Overlapp ({n_overlaps})</a>
 <a href="#tillegg">Lokale tillegg</a><a href="#hull">Innholdshull ({len(report.gaps)})</a><a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
 <a href="#forfalt">Revisjon forfalt ({len(report.stale)})</a>
 <a href="#utgatt">Utgått ({len(report.superseded)})</a><a href="#behold">Bare lokal ({len(report.local_only)})</a></nav>
 <h2 id="sammendrag">Sammendrag</h2>
 <div class="charts">{charts}</div>
+<h2 id="fremdrift">Beslutninger og fremdrift</h2>
+<p>Teamets beslutninger fra beslutningsfilen ved kildene (gjelder fra bygging), og utviklingen over byggingene.</p>
+<div class="charts">{progress}</div>
 <h3>Per eier og enhet</h3>
 {owners}
 <h2 id="overlapp">Overlapp med VAR – kandidater for utfasing</h2>

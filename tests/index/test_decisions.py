@@ -152,3 +152,31 @@ def test_round_trip_through_publish_to_a_second_machines_search(tmp_path):
         assert "t-lok-pvk" in [h.doc_id for h in ward.search("t-lok-pvk").hits]
     finally:
         ward.close()
+
+
+def test_progress_over_builds_reaches_the_report_and_summary(tmp_path):
+    from index.report import write
+
+    root = tmp_path / "share"
+    sources = write_corpus(root, DOCS)
+    api.build(tmp_path / "idx", sources, use_model=False)
+    store = DecisionStore(decisions.decisions_path(sources), user="kari")
+    store.load()
+    engine = api.Engine(tmp_path / "idx")
+    candidate = engine.report().overlaps[0].doc.doc_id
+    engine.close()
+    store.save({candidate: Decision(candidate, "utfases", "t-var-pvk")})
+    api.build(tmp_path / "idx", sources, use_model=False)
+    engine = api.Engine(tmp_path / "idx")
+    try:
+        report = engine.report()
+        write(report, tmp_path / "rapport")
+    finally:
+        engine.close()
+    assert [e["utfases"] for e in report.progress] == [0, 1]
+    assert report.progress[1]["not_assessed"] == report.progress[0]["not_assessed"] - 1
+    rows = list(csv.reader((tmp_path / "rapport" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert ["decisions_by_kind", "utfases", "1"] in rows
+    assert [r[2] for r in rows if r[0] == "progress_utfases"] == ["0", "1"]
+    page = (tmp_path / "rapport" / "report.html").read_text(encoding="utf-8")
+    assert "Fremdrift per bygging" in page and "<polyline" in page
