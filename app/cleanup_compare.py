@@ -70,6 +70,10 @@ class CompareDialog(QDialog):
             source.verticalScrollBar().valueChanged.connect(
                 lambda _v, s=source, t=target: self.on_scrolled(s, t))
         buttons = QDialogButtonBox()
+        # Decide from here too: the «Rydding» view saves it (its decisions file, its background save).
+        self.decide_button = buttons.addButton(tr("Beslutning …"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.decide_button.setEnabled(getattr(parent, "store", None) is not None)
+        self.decide_button.clicked.connect(lambda: parent.decide_rows([row]))
         buttons.addButton(tr("Lukk"), QDialogButtonBox.ButtonRole.RejectRole)  # Qt's own "Close" is not translated
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)

@@ -173,7 +173,10 @@ class CleanupView(QDialog):
         return [r for _, r in sorted(rows.items()) if r is not None]
 
     def on_decide(self) -> None:
-        rows = self.selected_rows()
+        self.decide_rows(self.selected_rows())
+
+    def decide_rows(self, rows: list[CleanupRow]) -> None:
+        """Ask for one decision and save it for ``rows`` (the selection, or the side-by-side pair)."""
         if not rows or self.store is None:
             return
         dialog = DecisionDialog(count=len(rows), var_id=rows[0].other_id if rows[0].overlap else "", parent=self)

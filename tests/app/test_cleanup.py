@@ -93,6 +93,7 @@ def test_side_by_side_and_open_in_main_window(qtbot, make_window, demo_index):
     assert local.title in dialog.left.toPlainText() and var.title in dialog.right.toPlainText()
     assert "demo-var-001" in dialog.right_title.text()
     assert not dialog.left.blocked and not dialog.right.blocked  # nothing fetched
+    assert dialog.decide_button.isEnabled() == (view.store is not None)
     assert dialog.matches.count() > 0  # matching sections on top, also without vectors
     additions = dialog.row.overlap.additions
     assert len(dialog.flagged) == len(additions)
