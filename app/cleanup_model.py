@@ -41,7 +41,7 @@ class CleanupRow:
     owner: str  # owner / unit, as the report shows it
     other_id: str = ""  # the VAR procedure, the newer copy, or the replacement
     other_title: str = ""
-    score: float | None = None  # the overlap score (None for rows that are not overlaps)
+    score: float | None = None  # the overlap's 0–1 confidence (None for rows that are not overlaps)
     evidence: str = ""  # shared terms and the best section pair; the review date for stale rows
     overdue_days: int = 0
     overlap: Overlap | None = None
@@ -57,7 +57,8 @@ def rows_from_report(report: Report) -> list[CleanupRow]:
         if best is not None:
             parts.append(f"{best.heading} ↔ {best.other_heading} ({best.similarity:.2f})")
         rows.append(CleanupRow(r.kind, r.doc.doc_id, r.doc.title, owner_unit(r.doc), r.other.doc_id, r.other.title,
-                               o.score, " · ".join(p for p in parts if p), o, not o.primary))
+                               report.confidence(o), " · ".join(p for p in parts if p), overlap=o,
+                               alternative=not o.primary))
     for d in report.stale:
         rows.append(CleanupRow("stale", d.doc_id, d.title, owner_unit(d), evidence=d.review_due.isoformat(),
                                overdue_days=(report.today - d.review_due).days))
@@ -125,7 +126,7 @@ class CleanupModel(QAbstractTableModel):
             kind = tr(CATEGORIES[r.category])
             return tr("{kind} (alternativ)", kind=kind) if r.alternative else kind
         if col == SCORE:
-            return "" if r.score is None else f"{r.score:.3f}"
+            return "" if r.score is None else f"{r.score:.0%}"
         if col == DOC:
             return r.title
         if col == OWNER:

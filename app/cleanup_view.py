@@ -8,9 +8,11 @@ report through the engine facade. The report is computed on the task runner; not
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from app.cleanup_compare import CompareDialog
+from app.cleanup_decisions import DecisionDialog, writable_store
 from app.cleanup_model import FILTERS, SCORE, CleanupFilter, CleanupModel, CleanupRow, rows_from_report
 from app.errors import show_error
 from app.i18n import tr
@@ -40,6 +42,7 @@ class CleanupView(QDialog):
     loaded = Signal()  # the table is filled (tests, screenshots)
     exported = Signal(list)  # paths written
     open_requested = Signal(str)  # doc id: show it in the main window
+    decided = Signal(dict)  # doc_id → Decision: saved to the decisions file
 
     def __init__(self, *, session, parent=None):
         super().__init__(parent)
@@ -70,7 +73,7 @@ class CleanupView(QDialog):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # bulk decisions
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
@@ -81,17 +84,21 @@ class CleanupView(QDialog):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.on_compare())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
         self.compare_button = QPushButton()
         self.compare_button.clicked.connect(self.on_compare)
         self.open_button = QPushButton()
         self.open_button.clicked.connect(self.on_open)
+        self.decide_button = QPushButton()
+        self.decide_button.clicked.connect(self.on_decide)
+        self.store = None  # set on load where the decisions file can be written
         self.export_button = QPushButton()
         self.export_button.clicked.connect(self.on_export)
         self.close_button = QPushButton()
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
-        for b in (self.compare_button, self.open_button):
+        for b in (self.compare_button, self.open_button, self.decide_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
@@ -116,11 +123,12 @@ class CleanupView(QDialog):
             return
         self.count_label.setText(tr("Analyserer …"))
         # Serial lane: the report reads the same snapshot the searches read.
-        self.session.runner.run(lambda _t: engine.report(), serial=True, owner=self, name="cleanup-report",
+        self.session.runner.run(lambda _t: (engine.report(), writable_store(engine)), serial=True, owner=self, name="cleanup-report",
                                 on_success=self.on_report,
                                 on_failure=lambda exc: show_error(self, tr("Rapporten kunne ikke lages."), str(exc)))
 
-    def on_report(self, report) -> None:
+    def on_report(self, result) -> None:
+        report, self.store = result
         self.report = report
         self.model.set_rows(rows_from_report(report))
         self.table.sortByColumn(SCORE, Qt.SortOrder.DescendingOrder)
@@ -156,6 +164,43 @@ class CleanupView(QDialog):
         self.compare_button.setEnabled(row is not None and bool(row.other_id) and row.overlap is not None)
         self.open_button.setEnabled(row is not None)
         self.export_button.setEnabled(self.session.engine is not None)
+        self.decide_button.setEnabled(self.store is not None and bool(self.selected_rows()))
+        self.decide_button.setToolTip("" if self.store is not None else
+                                      tr("Beslutninger kan bare registreres der kildemappen er skrivbar."))
+
+    def selected_rows(self) -> list[CleanupRow]:
+        rows = {i.row(): i.data(CleanupModel.RowRole) for i in self.table.selectionModel().selectedRows()}
+        return [r for _, r in sorted(rows.items()) if r is not None]
+
+    def on_decide(self) -> None:
+        self.decide_rows(self.selected_rows())
+
+    def decide_rows(self, rows: list[CleanupRow]) -> None:
+        """Ask for one decision and save it for ``rows`` (the selection, or the side-by-side pair)."""
+        if not rows or self.store is None:
+            return
+        dialog = DecisionDialog(count=len(rows), var_id=rows[0].other_id if rows[0].overlap else "", parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.decide(rows, dialog.template())
+
+    def decide(self, rows: list[CleanupRow], template) -> None:
+        """Save ``template`` (a Decision without doc_id) for every row, in the background."""
+        store = self.store
+        changes = {r.doc_id: replace(template, doc_id=r.doc_id,
+                                     var_id=template.var_id or (r.other_id if r.overlap else ""))
+                   for r in rows}
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, tr("Beslutningene ble ikke lagret."), str(exc))
+            self.load()  # read the file again (someone else's changes) before the next try
+
+        def done(_after) -> None:
+            self.count_label.setText(tr("Lagret {n} beslutninger i {file}; de gjelder fra neste bygging.",
+                                        n=len(changes), file=str(store.path)))
+            self.decided.emit(changes)
+
+        self.session.runner.run(lambda _t: store.save(changes), owner=self, name="cleanup-decide",
+                                on_success=done, on_failure=failed)
 
     def on_compare(self) -> CompareDialog | None:
         row = self.current_row()
@@ -211,6 +256,7 @@ class CleanupView(QDialog):
         self.search_field.setPlaceholderText(tr("Filtrer på tittel, eier, enhet eller nøkkelord"))
         self.compare_button.setText(tr("Side om side"))
         self.open_button.setText(tr("Åpne dokumentet"))
+        self.decide_button.setText(tr("Beslutning …"))
         self.export_button.setText(tr("Eksporter rapport …"))
         self.close_button.setText(tr("Lukk"))
         self.model.retranslate()

@@ -69,8 +69,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("update_check_minutes", int, 60, "How often to look for a newer published index on the share "
                                             "(minutes; 0 = only at start)", check=_minutes),
     Option("published_sets_dir", str, "", "Folder of read-only onboarding sets published by IT; empty = none."),
-    Option("query_log", bool, False, "Append searches to a local query log in the log folder (never sent "
-                                     "anywhere); for reviewing search quality."),
+    Option("gap_log", bool, False, "Count searches that found nothing useful, locally and aggregated, for the "
+                                   "content-gap report (index/gaps.py). Read from the machine (IT) configuration "
+                                   "only; never sent anywhere."),
     Option("model_path", str, "", "Embedding model folder; empty uses the model shipped with the app."),
     Option("tablet_mode", str, "auto", "Touch layout: auto (small or touch screens), on or off.",
            choices=("auto", "on", "off")),
@@ -136,6 +137,10 @@ class Config:
             if key in layer:
                 return layer[key]
         return list(option.default) if isinstance(option.default, list) else option.default
+
+    def machine_value(self, key: str) -> Any:
+        """The machine (IT) configuration's value, ignoring user and command-line layers."""
+        return self._machine.get(key, BY_KEY[key].default)
 
     def is_locked(self, key: str) -> bool:
         return key in self.locked

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 
 from index.records import Procedure
 
@@ -83,12 +84,17 @@ def _body(text: str, pattern, style: str) -> str:
     return "\n".join(parts)
 
 
-def procedure_html(proc: Procedure, *, terms: list[str], highlight_bg: str, highlight_fg: str) -> str:
-    """The whole document: title, then each section with an anchor and a heading."""
+def procedure_html(proc: Procedure, *, terms: list[str], highlight_bg: str, highlight_fg: str,
+                   flagged: Collection[int] = (), flag_note: str = "", flag_bg: str = "#fff3e0") -> str:
+    """The whole document: title, then each section with an anchor and a heading. ``flagged`` sections (the
+    side-by-side view's differences) sit on a ``flag_bg`` background under ``flag_note``."""
     pattern = term_pattern(terms)
     style = f"background-color:{highlight_bg}; color:{highlight_fg}"
     parts = [f"<h1>{html.escape(proc.title)}</h1>"]
     for i, section in enumerate(proc.sections):
+        if i in flagged:  # a one-cell table: Qt's rich text draws backgrounds on cells, not on divs
+            parts.append(f'<table width="100%" bgcolor="{flag_bg}" cellpadding="4"><tr><td>'
+                         f"<small><b>{html.escape(flag_note)}</b></small>")
         # The anchor sits inside the heading's block, so jumping puts the heading at the top of the view.
         mark = f'<a name="{anchor(i)}"></a>'
         if section.heading:
@@ -96,6 +102,8 @@ def procedure_html(proc: Procedure, *, terms: list[str], highlight_bg: str, high
             parts.append(_body(section.text, pattern, style))
         else:
             parts.append(_body(section.text, pattern, style).replace("<p>", f"<p>{mark}", 1) or f"<p>{mark}</p>")
+        if i in flagged:
+            parts.append("</td></tr></table>")
     return "<html><body>" + "\n".join(parts) + "</body></html>"
 
 

@@ -118,11 +118,13 @@ def main(argv: list[str] | None = None) -> int:
                       model_path=config.get("model_path"), semantic=config.get("semantic"),
                       model_loader=ReusingModelLoader())
     window = MainWindow(config=config, session=session)
-    if config.get("query_log"):
-        from app.errors import log_dir
-        from app.querylog import FILE_NAME, QueryLog
+    if config.machine_value("gap_log"):  # IT's machine configuration only: a user cannot switch it on
+        from app.gaplog import GapRecorder
+        from index.gaps import GapLog, default_path
 
-        QueryLog(log_dir() / FILE_NAME).attach(session)
+        recorder = GapRecorder(GapLog(default_path()))
+        recorder.attach(session, window)
+        app.aboutToQuit.connect(recorder.flush)
 
     if args.self_test:
         from app.selftest import run_self_test

@@ -84,6 +84,10 @@ def overlap_flags(hit: Hit) -> list[Flag]:
     if not hit.overlaps_id:
         return []
     title = hit.overlaps_title or hit.overlaps_id
+    if hit.decision == "utfases":  # the procedure team's decision outranks the detector's finding
+        return [Flag("overlap", tr("Utfases — bruk VAR: {title}", title=title))]
+    if hit.decision == "lokalt_tillegg":
+        return [Flag("overlap", tr("Lokalt tillegg til: {title}", title=title))]
     if hit.overlap_kind == "duplicate":
         return [Flag("overlap", tr("Kopi av: {title}", title=title))]
     if hit.grouped:

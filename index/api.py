@@ -12,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
+from index import gaps as _gaps
 from index import publish as _publish
 from index import report as _report
 from index import snapshot as _snapshot
@@ -84,12 +85,18 @@ def publish(index_dir: str | Path, share: str | Path, *, keep: int = _publish.KE
     return _publish.publish(index_dir, share, keep=keep)
 
 
-def write_report(engine: Engine, out_dir: str | Path, *, today=None) -> list[Path]:
+def write_report(engine: Engine, out_dir: str | Path, *, today=None, gap_files=()) -> list[Path]:
     """Write the cleanup report (CSV files + self-contained HTML) for the engine's snapshot into ``out_dir``.
+    ``gap_files``: exported content-gap files (``index.gaps``) to merge into the report's gap section.
 
     Read-only analysis: the sources and the index are never modified. Returns the files written.
     """
-    return _report.write(engine.report(today=today), out_dir)
+    import dataclasses
+
+    report = engine.report(today=today)
+    if gap_files:
+        report = dataclasses.replace(report, gaps=tuple(_report.closest_var(engine, _gaps.merge(gap_files))))
+    return _report.write(report, out_dir)
 
 
 def published_copy_dir(share: str | Path, cache_root: str | Path | None = None) -> Path:
@@ -212,7 +219,7 @@ class Engine:
         m = self.snapshot.manifest
         return IndexStats(snapshot=self.snapshot.name, built_at=m.get("built_at", ""), documents=len(docs),
                           chunks=0 if vectors is None else len(vectors[1]), by_tier=dict(m.get("by_tier", {})),
-                          by_language=by_lang, stale=sum(d.stale(today) for d in docs),
+                          by_language=by_lang, stale=sum(_report.is_stale(d, today) for d in docs),
                           superseded=sum(d.status == "superseded" for d in docs), model=m.get("model", ""),
                           dim=m.get("dim", 0))
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index import lexical, overlap, snapshot
+from index import decisions, lexical, overlap, snapshot
+from index import progress as _progress
 from index.analysis import ANALYSIS_VERSION, Analyzer, Vocabulary
 from index.buildlock import BuildLock
 from index.errors import (
@@ -100,6 +101,14 @@ def build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | 
                               f"the previous index keeps serving") from exc
 
 
+def _snapshot_folder(index_dir: Path) -> Path | None:
+    """The serving snapshot's folder, for what a full build carries forward (the progress history)."""
+    try:
+        return snapshot.current_dir(index_dir)
+    except (IndexMissingError, IndexCorruptError, OSError):  # none, or damaged: nothing to carry forward
+        return None
+
+
 def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | None, embedder,
            progress: ProgressFn | None, full: bool) -> BuildReport:
     started = time.perf_counter()
@@ -113,6 +122,7 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
     prev_rows = prev.file_rows() if prev else {}
 
     files, problems = discover(sources, manifest)
+    real = {sf.rel: sf.path.resolve() for sf in files}
     skipped: list[tuple[str, str]] = list(problems)
     warnings: list[tuple[str, str]] = []
     report("scan", len(files), len(files))
@@ -157,6 +167,10 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
         else:
             lexical.write_index(tmp / "whoosh", add=procs if reanalyse else new, delete=set(), analyzer=analyzer,
                                 fresh=True)
+        warnings.extend(decisions.write_snapshot(tmp, sources, ((p.doc_id, p.tier) for p, *_ in entries)))
+        _progress.write(tmp, prev.folder if prev is not None else _snapshot_folder(index_dir), _progress.entry(
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            (o.doc_id for o in found.overlaps if o.primary), decisions.load_snapshot(tmp)))
         snapshot.write_docstore(tmp / "docs.sqlite", [(p, rel, h) for p, rel, h, _ in entries], found.overlaps)
         (tmp / "vocab.json").write_text(json.dumps(vocab.to_json(), ensure_ascii=False), encoding="utf-8")
         removed = len(set(prev_rows) - {rel for _, rel, _, _ in entries}) if prev else 0
@@ -168,6 +182,8 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
             "documents": len(entries),
             "by_tier": {t: sum(1 for p, *_ in entries if p.tier == t) for t in TIERS},
             "files": {rel: h for _, rel, h, _ in entries},
+            # the files' real paths, for the cleanup report (the team opens and removes files by them)
+            "source_paths": {rel: str(real[rel]) for _, rel, _, _ in entries if rel in real},
             "skipped": skipped,
             "sizes": snapshot.file_sizes(tmp),
         }

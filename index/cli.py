@@ -18,7 +18,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from index import api
+from index import api, decisions_cli
 from index.errors import IndexCorruptError, IndexMissingError, KildefinnerError, NothingIndexedError
 from index.publish import POINTER
 from index.records import SearchFilters
@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     sy = sub.add_parser("sync", help="copy the published index from a share into a local index folder")
     sy.add_argument("--from", dest="share", required=True, type=Path, metavar="SHARE")
     sy.add_argument("--index", required=True, type=Path, help="local index folder to keep up to date")
+    rp.add_argument("--gaps", nargs="*", type=Path, default=[], metavar="FILE",
+                    help="exported content-gap files (export-gaps) to merge into the report")
+    decisions_cli.add_parser(sub)
+    decisions_cli.add_gap_parser(sub)
     return p
 
 
@@ -218,7 +222,7 @@ def cmd_stats(args) -> int:
 def cmd_report(args) -> int:
     engine = api.Engine(args.index)
     try:
-        paths = api.write_report(engine, args.out)
+        paths = api.write_report(engine, args.out, gap_files=args.gaps)
     except OSError as exc:
         print(f"error: cannot write the report to {args.out}: {exc}", file=sys.stderr)
         return EXIT_FAIL
@@ -266,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return {"build": cmd_build, "search": cmd_search, "stats": cmd_stats, "publish": cmd_publish,
-                "sync": cmd_sync, "report": cmd_report}[args.command](args)
+                "sync": cmd_sync, "report": cmd_report,
+                "decisions": lambda a: decisions_cli.run(a, parse_source_arg),
+                "export-gaps": decisions_cli.run_export_gaps}[args.command](args)
     except BrokenPipeError:  # `... | head` closed the pipe: stop quietly, as other command-line tools do
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not fail again

@@ -52,8 +52,9 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from index.analysis import STOP_WORDS, Analyzer, stem, words
-from index.records import Overlap, Procedure, SectionMatch
+from index.analysis import Analyzer
+from index.overlap_evidence import Evidence, row_of
+from index.records import Overlap, Procedure
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +67,20 @@ _PARENTHESIS = re.compile(r"\([^)]*\)")
 
 @dataclass(frozen=True)
 class OverlapPolicy:
-    """Thresholds, tuned on ``nursing-nb/overlaps-dev.tsv`` only (see bench/overlap.py)."""
+    """Weights and thresholds, chosen by leave-one-topic-out cross-validation on ``nursing-nb/overlaps-dev.tsv``
+    (bench/overlap_cv.py: how, and the validated figures; docs/benchmarks.md)."""
 
-    lexical_weight: float = 0.5
-    full: float = 1.06  # score from which a local document repeats a VAR procedure
-    partial: float = 1.035  # score from which it shares part of the task
+    lexical_weight: float = 0.7
+    full: float = 1.18  # decision value from which a local document repeats a VAR procedure
+    partial: float = 1.1525  # decision value from which it shares part of the task
     # lexical-only snapshots (no embeddings): thresholds on the lexical cosine alone
     full_lexical: float = 0.30
     partial_lexical: float = 0.22
     duplicate_title: float = 0.70  # local pairs with titles this alike ...
     duplicate_score: float = 1.00  # ... and content this alike are copies of one another
+    title_weight: float = 0.3  # weight of the title TF-IDF cosine in the score
+    margin_weight: float = 0.5  # weight of the best VAR procedure's lead over the runner-up in the decision
+    confidence_slope: float = 33.0  # logistic slope of ``confidence`` around ``partial`` (fitted on dev)
     candidates: int = 3  # VAR neighbours looked at per document
     block: int = 2048  # rows per matrix-product block (memory bound)
     refresh: float = 0.05  # share of documents added + removed since the last full computation: refresh IDF
@@ -227,10 +232,7 @@ def _key(policy: OverlapPolicy, hybrid: bool) -> str:
     return json.dumps({**relevant, "hybrid": hybrid}, sort_keys=True)
 
 
-def _row(m: sparse.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
-    """Column indices and values of row ``i``, straight from the CSR arrays (no scipy indexing per pair)."""
-    lo, hi = m.indptr[i], m.indptr[i + 1]
-    return m.indices[lo:hi], m.data[lo:hi]
+_row = row_of
 
 
 def _dot(m: sparse.csr_matrix, a: int, b: int) -> float:
@@ -240,19 +242,16 @@ def _dot(m: sparse.csr_matrix, a: int, b: int) -> float:
 
 
 def _top_k(a_rows: np.ndarray, b_rows: np.ndarray, dense: np.ndarray | None, lex: sparse.csr_matrix,
-           weight: float, k: int, block: int, exclude_self: bool) -> tuple[np.ndarray, np.ndarray]:
-    """For each row in ``a_rows`` the ``k`` best ``b_rows`` by semantic + weight·lexical: (indices, scores)."""
+           weight: float, k: int, block: int, exclude_self: bool, titles: sparse.csr_matrix | None = None,
+           title_weight: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """For each row in ``a_rows`` the ``k`` best ``b_rows`` by the score (``_scores``): (indices, scores)."""
     k = min(k, len(b_rows) - (1 if exclude_self else 0))
     if k <= 0 or not len(a_rows):
         return np.zeros((len(a_rows), 0), int), np.zeros((len(a_rows), 0), np.float32)
-    lex_b = lex[b_rows].T.tocsc()
-    dense_b = dense[b_rows].T if dense is not None else None
     out_i, out_s = [], []
     for start in range(0, len(a_rows), block):
         rows = a_rows[start:start + block]
-        s = weight * (lex[rows] @ lex_b).toarray()
-        if dense_b is not None:
-            s += dense[rows] @ dense_b
+        s = _scores(rows, b_rows, dense=dense, lex=lex, weight=weight, titles=titles, title_weight=title_weight)
         if exclude_self:
             s[rows[:, None] == b_rows[None, :]] = -np.inf
         top = np.argpartition(-s, k - 1, axis=1)[:, :k]
@@ -318,64 +317,62 @@ class _Candidates:
 
 
 def _scores(a_rows: np.ndarray, b_rows: np.ndarray, *, dense: np.ndarray | None, lex: sparse.csr_matrix,
-            weight: float) -> np.ndarray:
-    """semantic + weight·lexical of every (a, b), dense ``len(a_rows) × len(b_rows)``."""
+            weight: float, titles: sparse.csr_matrix | None = None, title_weight: float = 0.0) -> np.ndarray:
+    """semantic + weight·lexical + title_weight·title of every (a, b), dense ``len(a_rows) × len(b_rows)``."""
     s = weight * (lex[a_rows] @ lex[b_rows].T).toarray()
     if dense is not None:
         s += dense[a_rows] @ dense[b_rows].T
+    if titles is not None and title_weight:
+        s += title_weight * (titles[a_rows] @ titles[b_rows].T).toarray()
     return s
-class _Evidence:
-    """Section pairs and shared terms for the pairs worth showing."""
 
-    def __init__(self, procs: Sequence[Procedure], tfidf: sparse.csr_matrix, terms: list[str],
-                 vectors: np.ndarray | None, chunk_table: np.ndarray | None):
-        self.procs, self.tfidf, self.terms = procs, tfidf, terms
-        self.vectors, self.chunk_table = vectors, chunk_table
-        self._surfaces: dict[int, dict[str, str]] = {}
 
-    def shared_terms(self, a: int, b: int, n: int = 8) -> tuple[str, ...]:
-        (ia, va), (ib, vb) = _row(self.tfidf, a), _row(self.tfidf, b)
-        common, pa, pb = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
-        if not len(common):
-            return ()
-        best = common[np.argsort(-(va[pa] * vb[pb]), kind="stable")[:n]]
-        surface = self._surface(a)
-        return tuple(surface.get(self.terms[c], self.terms[c]) for c in best)
+def decision(scores: Sequence[float], margin_weight: float) -> float:
+    """What a document's verdict is decided on: its best VAR procedure's score plus ``margin_weight`` × the
+    lead over the runner-up. A local copy of one procedure stands out from the rest; a document that only shares
+    vocabulary with a few procedures (wound care, hygiene) scores them all alike."""
+    best = scores[0] if len(scores) else -np.inf
+    second = scores[1] if len(scores) > 1 and np.isfinite(scores[1]) else best
+    return float(best + margin_weight * (best - second)) if np.isfinite(best) else -np.inf
 
-    def _surface(self, a: int) -> dict[str, str]:
-        """stem → the first word in document ``a`` that has it, so evidence reads as words, not stems."""
-        if a not in self._surfaces:
-            p = self.procs[a]
-            out: dict[str, str] = {}
-            for w in words(f"{p.title} {p.text}"):
-                if w not in STOP_WORDS:
-                    out.setdefault(stem(w), w)
-            self._surfaces[a] = out
-        return self._surfaces[a]
 
-    def _section_rows(self, d: int) -> tuple[np.ndarray, np.ndarray]:
-        """Chunk rows and section numbers of document ``d``'s sections. Chunks are stored grouped by document
-        in index order (build.py), so a binary search finds them, as in search.py."""
-        if self.chunk_table is None:
-            return np.zeros(0, int), np.zeros(0, int)
-        lo, hi = np.searchsorted(self.chunk_table[:, 0], (d, d + 1))
-        secs = self.chunk_table[lo:hi, 1]
-        keep = secs >= 0
-        return np.arange(lo, hi)[keep], secs[keep]
+def confidence(score: float, policy: OverlapPolicy, *, hybrid: bool = True) -> float:
+    """The 0–1 confidence shown to the team: a logistic of the score around the partial threshold,
+    ``1 / (1 + exp(-slope · (score − partial)))``. 0.5 is the decision threshold itself; the slope is fitted
+    on the dev pairs (bench/overlap_cv.py), so the figure reads as an estimated chance the pair holds."""
+    partial = policy.partial if hybrid else policy.partial_lexical
+    slope = policy.confidence_slope if hybrid else policy.confidence_slope * 2
+    return float(1.0 / (1.0 + np.exp(-slope * (score - partial))))
 
-    def sections(self, a: int, b: int, n: int = 4) -> tuple[SectionMatch, ...]:
-        rows_a, secs_a = self._section_rows(a)
-        rows_b, secs_b = self._section_rows(b)
-        if not len(rows_a) or not len(rows_b):
-            return ()
-        sims = self.vectors[rows_a] @ self.vectors[rows_b].T
-        best = sims.argmax(axis=1)
-        order = np.argsort(-sims.max(axis=1))[:n]
-        pa, pb = self.procs[a].sections, self.procs[b].sections
-        return tuple(SectionMatch(pa[secs_a[i]].heading or pa[secs_a[i]].text[:40],
-                                  pb[secs_b[best[i]]].heading or pb[secs_b[best[i]]].text[:40],
-                                  round(float(sims[i, best[i]]), 3))
-                     for i in order)
+
+def pair_signals(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarray | None,
+                 chunk_table: np.ndarray | None) -> dict[str, np.ndarray]:
+    """The three signals for every (non-VAR, VAR) pair, computed in full: ``semantic``, ``lexical``,
+    ``title`` (matrices ``non-VAR × VAR``), with ``rows``/``cols`` the document indexes. For tuning
+    (bench/overlap_cv.py), so the bench and ``detect`` score pairs from the same signals."""
+    n = len(procs)
+    rows = np.full(n, -1, np.int64)
+    body = _Terms.gather(lambda i: f"{procs[i].title} {' '.join(procs[i].keywords)} {procs[i].text}", rows,
+                         analyzer, None)
+    title = _Terms.gather(lambda i: _clean_title(procs[i].title), rows, analyzer, None)
+    body.refresh_idf()
+    title.refresh_idf()
+    tfidf, titles = body.weighted(), title.weighted()
+    is_var = np.array([p.tier == "var" for p in procs], bool)
+    a, b = np.flatnonzero(~is_var), np.flatnonzero(is_var)
+    doc_vecs = _doc_vectors(n, vectors, chunk_table)
+    return {"rows": a, "cols": b, "lexical": (tfidf[a] @ tfidf[b].T).toarray(),
+            "title": (titles[a] @ titles[b].T).toarray(),
+            "semantic": doc_vecs[a] @ doc_vecs[b].T if doc_vecs is not None else np.zeros((len(a), len(b)))}
+
+
+def _doc_vectors(n: int, vectors: np.ndarray | None, chunk_table: np.ndarray | None) -> np.ndarray | None:
+    if vectors is None or chunk_table is None or not len(chunk_table):
+        return None
+    whole = chunk_table[:, 1] < 0
+    doc_vecs = np.zeros((n, vectors.shape[1]), np.float32)
+    doc_vecs[chunk_table[whole, 0]] = vectors[whole]
+    return doc_vecs
 
 
 def detect(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarray | None = None,
@@ -392,11 +389,7 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
     n = len(procs)
     if n == 0:
         return Detection([], full=True, recomputed=0)
-    doc_vecs = None
-    if vectors is not None and chunk_table is not None and len(chunk_table):
-        whole = chunk_table[:, 1] < 0
-        doc_vecs = np.zeros((n, vectors.shape[1]), np.float32)
-        doc_vecs[chunk_table[whole, 0]] = vectors[whole]
+    doc_vecs = _doc_vectors(n, vectors, chunk_table)
     key = _key(policy, doc_vecs is not None)
     analysis = "|".join(analyzer.terms(_PROBE))
     state = _State.load(previous.folder, previous.documents, analysis) if previous is not None else None
@@ -417,13 +410,14 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
         body.refresh_idf()
         title.refresh_idf()
     tfidf, titles = body.weighted(), title.weighted()
-    ev = _Evidence(procs, tfidf, body.terms, vectors, chunk_table)
+    ev = Evidence(procs, tfidf, body.terms, vectors, chunk_table, analyzer=analyzer, idf=body.idf)
     if doc_vecs is None:
         weight, full, partial = 1.0, policy.full_lexical, policy.partial_lexical
     else:
         weight, full, partial = policy.lexical_weight, policy.full, policy.partial
     is_var = np.array([p.tier == "var" for p in procs], bool)
-    signals = dict(dense=doc_vecs, lex=tfidf, weight=weight)
+    signals = dict(dense=doc_vecs, lex=tfidf, weight=weight, titles=titles,
+                   title_weight=policy.title_weight if doc_vecs is not None else 0.0)
     cand = _Candidates(is_var, policy.candidates, policy.block, signals)
     if incremental:
         redo = cand.update(state.lists, rows, previous.documents)
@@ -435,10 +429,11 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
 
     def pair(a: int, b: int, kind: str, score: float, primary: bool) -> Overlap:
         semantic = float(doc_vecs[a] @ doc_vecs[b]) if doc_vecs is not None else 0.0
+        sections, additions = ev.sections(a, b)
         return Overlap(doc_id=procs[a].doc_id, other_id=procs[b].doc_id, kind=kind, score=round(score, 4),
                        semantic=round(semantic, 4), lexical=round(_dot(tfidf, a, b), 4),
                        title=round(_dot(titles, a, b), 4), primary=primary,
-                       shared_terms=ev.shared_terms(a, b), sections=ev.sections(a, b))
+                       shared_terms=ev.shared_terms(a, b), sections=sections, additions=additions)
 
     def records(a: int) -> list[Overlap]:
         out, verdict = [], None
@@ -448,10 +443,14 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
                     and _older(procs[a], procs[b])):
                 verdict = pair(a, b, "duplicate", s, True)
                 break
-        for b, s in zip(lists["var_i"][a].tolist(), lists["var_s"][a].tolist(), strict=True):
-            if b < 0 or s < partial:
+        var_i, var_s = lists["var_i"][a].tolist(), lists["var_s"][a].tolist()
+        d = decision(var_s, policy.margin_weight if doc_vecs is not None else 0.0)
+        for rank, (b, s) in enumerate(zip(var_i, var_s, strict=True)):
+            if b < 0 or d < partial or (rank and s < partial):
                 break
-            out.append(pair(a, b, "full" if s >= full else "partial", s, primary=verdict is None))
+            # the verdict carries the decision value (its confidence); an alternative its own score
+            value = d if rank == 0 else s
+            out.append(pair(a, b, "full" if value >= full else "partial", value, primary=verdict is None))
             verdict = verdict or out[-1]
         if verdict is not None and verdict.kind == "duplicate":
             out.append(verdict)

@@ -73,6 +73,10 @@ class Hit:
     grouped: bool = False  # placed right under the VAR procedure it overlaps, which is in this result list
     marks: tuple[tuple[int, int], ...] = ()  # [start, end) character spans of the matched words in ``snippet``
     good: bool = True  # a real match (index.ranking.Confidence), not only the closest the index has
+    # The procedure team's decision (index.decisions): "utfases" / "lokalt_tillegg" / "beholdes", "" if none;
+    # a decision naming a VAR procedure also sets overlaps_id/overlaps_title to it (the one-click jump).
+    decision: str = ""
+    decision_last_date: dt.date | None = None
 
     def marked_words(self) -> list[str]:
         return [self.snippet[a:b] for a, b in self.marks]
@@ -150,6 +154,7 @@ class Overlap:
     primary: bool  # this document's verdict (False = an alternative worth a look)
     shared_terms: tuple[str, ...] = ()
     sections: tuple[SectionMatch, ...] = ()
+    additions: tuple[str, ...] = ()  # sections of ``doc_id`` with no counterpart in ``other_id`` (index.overlap)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -158,4 +163,5 @@ class Overlap:
     def from_json(cls, data: dict) -> Overlap:
         sections = tuple(SectionMatch(*s) if isinstance(s, list) else SectionMatch(**s)
                          for s in data.get("sections", ()))
-        return cls(**{**data, "shared_terms": tuple(data.get("shared_terms", ())), "sections": sections})
+        return cls(**{**data, "shared_terms": tuple(data.get("shared_terms", ())), "sections": sections,
+                      "additions": tuple(data.get("additions", ()))})

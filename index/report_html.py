@@ -18,8 +18,11 @@ STATUS_NAMES = {"active": "Aktiv", "stale": "Revisjon forfalt", "superseded": "U
 # Bar colours per group; the same hues as the app's badges so the two read alike.
 COLOURS = {"var": "#1b5e20", "regional": "#0d47a1", "local": "#6a1b9a", "full": "#b71c1c", "partial": "#e65100",
            "duplicate": "#37474f", "local_only": "#2e7d32", "active": "#1b5e20", "stale": "#f9a825",
-           "superseded": "#b71c1c"}
+           "superseded": "#b71c1c", "utfases": "#b71c1c", "lokalt_tillegg": "#0d47a1", "beholdes": "#2e7d32",
+           "not_assessed": "#e65100"}
 DEFAULT_COLOUR = "#455a64"
+DECISION_NAMES = {"utfases": "Utfases", "lokalt_tillegg": "Lokalt tillegg", "beholdes": "Beholdes",
+                  "not_assessed": "Ikke vurdert"}
 
 CSS = """
 body { font-family: system-ui, "Segoe UI", Arial, sans-serif; margin: 2em; color: #1a1a1a; max-width: 75em; }
@@ -44,16 +47,23 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def bar_chart(title: str, data: Sequence[tuple[str, int, str]], *, width: int = 420) -> str:
-    """A horizontal bar chart as inline SVG: ``data`` is (label, value, colour key)."""
-    bar_h, gap, label_w = 22, 6, 190
+LABEL_CHARS = 34  # longer labels are shortened (the full text is in the label's tooltip)
+CHAR_W = 7.2  # an upper bound of a 12px system-font character's width, so no label is clipped
+
+
+def bar_chart(title: str, data: Sequence[tuple[str, int, str]], *, bars: int = 200) -> str:
+    """A horizontal bar chart as inline SVG: ``data`` is (label, value, colour key). The label column is as
+    wide as the longest (shortened) label, so no label is clipped."""
+    bar_h, gap = 22, 6
+    shorts = [label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…" for label, _, _ in data]
+    label_w = int(max((len(t) for t in shorts), default=6) * CHAR_W) + 12
+    width = label_w + bars + 48
     height = max(1, len(data)) * (bar_h + gap) + gap
     top = max((v for _, v, _ in data), default=0) or 1
     parts = [f'<svg width="{width}" height="{height}" role="img" aria-label="{esc(title)}">']
-    for i, (label, value, key) in enumerate(data):
+    for i, ((label, value, key), short) in enumerate(zip(data, shorts, strict=True)):
         y = gap + i * (bar_h + gap)
-        w = int((width - label_w - 40) * value / top)
-        short = label if len(label) <= 28 else label[:27] + "…"
+        w = int(bars * value / top)
         parts.append(f'<text x="{label_w - 6}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" font-size="12">'
                      f'<title>{esc(label)}</title>{esc(short)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{max(w, 1)}" height="{bar_h}" '
@@ -61,6 +71,35 @@ def bar_chart(title: str, data: Sequence[tuple[str, int, str]], *, width: int = 
         parts.append(f'<text x="{label_w + max(w, 1) + 4}" y="{y + bar_h * 0.7:.0f}" font-size="12">{value}</text>')
     if not data:
         parts.append(f'<text x="0" y="16" font-size="12">{esc("(ingen)")}</text>')
+    parts.append("</svg>")
+    return f"<figure><figcaption>{esc(title)}</figcaption>{''.join(parts)}</figure>"
+
+
+def line_chart(title: str, points: Sequence[dict], series: Sequence[tuple[str, str, str]], *,
+               width: int = 560, height: int = 220) -> str:
+    """A line chart as inline SVG: one line per (key, label, colour) over ``points`` (one dict per build)."""
+    left, right, top, bottom = 40, 150, 10, 40
+    if not points:
+        return f"<figure><figcaption>{esc(title)}</figcaption><p>(ingen bygginger ennå)</p></figure>"
+    peak = max(max(int(p.get(k, 0)) for k, _, _ in series) for p in points) or 1
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(1, len(points) - 1)
+
+    def xy(i: int, v: int) -> str:
+        return f"{left + i * step:.1f},{top + plot_h - plot_h * v / peak:.1f}"
+
+    parts = [f'<svg width="{width}" height="{height}" role="img" aria-label="{esc(title)}">',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#999"/>',
+             f'<text x="{left - 4}" y="{top + 10}" text-anchor="end" font-size="11">{peak}</text>',
+             f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="11">0</text>',
+             f'<text x="{left}" y="{height - 8}" font-size="11">{esc(points[0]["built_at"][:10])}</text>',
+             (f'<text x="{left + plot_w}" y="{height - 8}" text-anchor="end" font-size="11">'
+              f'{esc(points[-1]["built_at"][:10])}</text>')]
+    for n, (key, label, colour) in enumerate(series):
+        line = " ".join(xy(i, int(p.get(key, 0))) for i, p in enumerate(points))
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{line}"/>')
+        parts.append(f'<text x="{left + plot_w + 8}" y="{top + 14 + 16 * n}" font-size="12" fill="{colour}">'
+                     f'{esc(label)} ({int(points[-1].get(key, 0))})</text>')
     parts.append("</svg>")
     return f"<figure><figcaption>{esc(title)}</figcaption>{''.join(parts)}</figure>"
 
@@ -90,9 +129,16 @@ def evidence(row: OverlapRow, other_label: str) -> str:
             f'semantisk {o.semantic:.2f} · leksikalsk {o.lexical:.2f}</div>{pairs}')
 
 
-def _kind(kind: str, primary: bool = True) -> str:
-    label = f'<span class="kind kind-{esc(kind)}">{esc(KIND_NAMES.get(kind, kind))}</span>'
-    return label if primary else f'{label}<br/><span class="alt">alternativ</span>'
+def _kind(kind: str) -> str:
+    return f'<span class="kind kind-{esc(kind)}">{esc(KIND_NAMES.get(kind, kind))}</span>'
+
+
+def _alternatives(report: Report, row: OverlapRow) -> str:
+    alts = report.alternatives.get(row.doc.doc_id, ())
+    if not alts:
+        return ""
+    names = ", ".join(f"{esc(a.other.title)} ({esc(a.other.doc_id)})" for a in alts)
+    return f'<br/><span class="alt">Ligner også: {names}</span>'
 
 
 def render(report: Report) -> str:
@@ -108,16 +154,25 @@ def render(report: Report) -> str:
         bar_chart("Overlapp per type", series("overlaps_by_kind", KIND_NAMES)),
         bar_chart("Revisjon forfalt per eier/enhet", series("stale_by_owner_unit")),
     ))
+    progress = "".join((
+        bar_chart("Beslutninger", series("decisions_by_kind", DECISION_NAMES)),
+        bar_chart("Ikke vurdert per eier/enhet", series("not_assessed_by_owner_unit")),
+        line_chart("Fremdrift per bygging", report.progress,
+                   [("candidates", "Kandidater", "#455a64"), ("not_assessed", "Ikke vurdert", "#e65100"),
+                    ("utfases", "Utfases", "#b71c1c"), ("lokalt_tillegg", "Lokalt tillegg", "#0d47a1"),
+                    ("beholdes", "Beholdes", "#2e7d32")]),
+    ))
     owners = table(("Eier / enhet", "Dokumenter", "Revisjon forfalt"),
                    ([esc(g), str(n), str(counts.get(("stale_by_owner_unit", g), 0))]
                     for (m, g), n in counts.items() if m == "documents_by_owner_unit"), numeric={1, 2})
     overlaps = table(("#", "Type", "Sikkerhet", "Lokalt dokument", "VAR-prosedyre", "Bevis"),
-                     ([str(i), _kind(r.kind, r.overlap.primary), f"{r.score:.3f}", doc_cell(r.doc),
-                       doc_cell(r.other), evidence(r, "VAR-seksjon")]
+                     ([str(i), _kind(r.kind), f"{report.confidence(r.overlap):.0%}", doc_cell(r.doc),
+                       doc_cell(r.other) + _alternatives(report, r), evidence(r, "VAR-seksjon")]
                       for i, r in enumerate(report.overlaps, 1)), css="overlaps", numeric={0, 2})
     duplicates = table(("Eldre kopi", "Revidert", "Kopi av (nyere)", "Revidert", "Sikkerhet", "Bevis"),
                        ([doc_cell(r.doc), esc(r.doc.revised or ""), doc_cell(r.other), esc(r.other.revised or ""),
-                         f"{r.score:.3f}", evidence(r, "Seksjon i kopien")] for r in report.duplicates),
+                         f"{report.confidence(r.overlap):.0%}", evidence(r, "Seksjon i kopien")]
+                        for r in report.duplicates),
                        css="duplicates", numeric={4})
     stale = table(("Dokument", "Kilde", "Revisjon forfalt", "Dager over"),
                   ([doc_cell(d), esc(TIER_NAMES.get(d.tier, d.tier)), esc(d.review_due),
@@ -127,10 +182,17 @@ def render(report: Report) -> str:
                          esc(report.title_of(d.replaced_by) or d.replaced_by or "–"),
                          "ja" if report.has(d.replaced_by) else "nei"] for d in report.superseded),
                        css="superseded")
+    additions = table(("Lokalt dokument", "VAR-prosedyre", "Seksjoner VAR ikke dekker"),
+                      ([doc_cell(r.doc), doc_cell(r.other), esc(" · ".join(r.overlap.additions))]
+                       for r in report.overlaps if r.overlap.additions), css="additions")
+    gaps = table(("#", "Søk uten nyttig treff", "Antall", "Sist sett", "Nærmeste VAR-prosedyrer"),
+                 ([str(i), esc(g.query), str(g.count), esc(g.last_week), esc(" · ".join(t for _, t in near)) or "–"]
+                  for i, (g, near) in enumerate(report.gaps, 1)), css="gaps", numeric={0, 2},
+                 empty="Ingen innsamlede søkelogger (kildefinner-index report --gaps FIL …).")
     local_only = table(("Dokument", "Kilde", "Språk", "Neste revisjon"),
                        ([doc_cell(d), esc(TIER_NAMES.get(d.tier, d.tier)), esc(d.language), esc(d.review_due or "")]
                         for d in report.local_only), css="local-only")
-    n_primary = sum(r.overlap.primary for r in report.overlaps)
+    n_overlaps = len(report.overlaps)  # the chart's full + partial bars count the same rows
     return f"""<!DOCTYPE html>
 <html lang="nb"><head><meta charset="utf-8"/>
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -141,17 +203,30 @@ def render(report: Report) -> str:
 <p class="meta">Laget {esc(today)} fra indeksversjon {esc(report.snapshot)} (bygget {esc(report.built_at)}),
 {len(report.documents)} dokumenter. «VAR AS IS»: lokale prosedyrer som dekker samme oppgave som en
 VAR-prosedyre er kandidater for utfasing. Rapporten er bare en analyse; kildene er ikke endret.</p>
-<nav><a href="#sammendrag">Sammendrag</a><a href="#overlapp">Overlapp ({n_primary})</a>
-<a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
+<nav><a href="#sammendrag">Sammendrag</a><a href="#fremdrift">Fremdrift</a><a href="#overlapp">Overlapp ({n_overlaps})</a>
+<a href="#tillegg">Lokale tillegg</a><a href="#hull">Innholdshull ({len(report.gaps)})</a><a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
 <a href="#forfalt">Revisjon forfalt ({len(report.stale)})</a>
 <a href="#utgatt">Utgått ({len(report.superseded)})</a><a href="#behold">Bare lokal ({len(report.local_only)})</a></nav>
 <h2 id="sammendrag">Sammendrag</h2>
 <div class="charts">{charts}</div>
+<h2 id="fremdrift">Beslutninger og fremdrift</h2>
+<p>Teamets beslutninger fra beslutningsfilen ved kildene (gjelder fra bygging), og utviklingen over byggingene.</p>
+<div class="charts">{progress}</div>
 <h3>Per eier og enhet</h3>
 {owners}
 <h2 id="overlapp">Overlapp med VAR – kandidater for utfasing</h2>
-<p>Sortert etter sikkerhet. «Alternativ» er en annen VAR-prosedyre som også ligner, verdt et blikk.</p>
+<p>Én rad per dokument, sortert etter sikkerhet. «Sikkerhet» er 0–100 %: anslått sjanse for at overlappet
+holder (50 % ved beslutningsgrensen; se docs/report.md). «Ligner også» er andre VAR-prosedyrer som ligner,
+verdt et blikk.</p>
 {overlaps}
+<h2 id="tillegg">Hva de lokale prosedyrene tilfører</h2>
+<p>Seksjoner i et overlappende lokalt dokument som ikke har et motstykke i VAR-prosedyren: innholdet et
+«Lokalt tillegg» kan beholde. Alt annet dekker VAR.</p>
+{additions}
+<h2 id="hull">Innholdshull: søk som ikke fant noe nyttig</h2>
+<p>Samlet fra avdelingenes PC-er (bare der IT har slått det på): søk uten treff eller uten åpnet treff, telt
+per søk og uke, uten personopplysninger. Nærmeste VAR-prosedyrer er det et søk etter behovet finner.</p>
+{gaps}
 <h2 id="kopier">Lokale kopier</h2>
 <p>Lokale dokumenter som dekker samme oppgave som hverandre (f.eks. gammel og ny versjon i ulike enheter).</p>
 {duplicates}

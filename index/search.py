@@ -77,6 +77,7 @@ class Evidence:
     """One query's evidence: what was searched and how each document scored, before the ranking policy."""
 
     query: str  # as typed, non-printable characters blanked
+    text: str  # what was searched: the query without its prefixes (corrected when the correction replaced it)
     filters: SearchFilters  # the caller's, plus the query's prefixes
     mode: str  # what actually runs
     concepts: list[Concept]
@@ -147,7 +148,7 @@ class Searcher:
             dense_median = float(np.median(all_best))
             docs, best = top_docs(all_docs, all_best, CANDIDATES)
             dense = dict(zip(docs.tolist(), best.tolist(), strict=True))
-        return Evidence(query=query, filters=filters, mode=mode, concepts=concepts, lexical=lex,
+        return Evidence(query=query, text=text, filters=filters, mode=mode, concepts=concepts, lexical=lex,
                         coverage=coverage, dense=dense, dense_median=dense_median, chunk_scores=chunk_scores, suggestion=correction.text if correction else "",
                         fuzzy=bool(correction and correction.replace), notice=notice)
 
@@ -163,7 +164,7 @@ class Searcher:
         candidates, stale = [], set()
         for idx, (lx, dn, fused) in self.fusion.fuse(ev.lexical, ev.dense, words=len(ev.concepts)).items():
             meta = self.snapshot.docs[idx]
-            if not self._allowed(meta, ev.filters, today):
+            if not self._allowed(meta, ev.filters, today) or self._retired(meta.doc_id, ev.filters, ev.text, today):
                 continue
             if meta.stale(today):
                 stale.add(idx)
@@ -224,6 +225,13 @@ class Searcher:
         owner = f.owner.casefold()
         return not owner or owner in meta.owner.casefold() or owner in meta.unit.casefold()
 
+    def _retired(self, doc_id: str, f: SearchFilters, text: str, today: dt.date) -> bool:
+        """Phased out past its last date: out of the default results, still found with ``utgått:``/``alle:``
+        and by its id (links from the EHR and onboarding sets never break)."""
+        decision = self.snapshot.decisions().get(doc_id)
+        return (decision is not None and decision.retired(today) and not f.include_superseded
+                and text.strip().casefold() != doc_id.casefold())
+
     def _hit(self, c: Candidate, wanted: set[str], chunk_scores, today: dt.date, grouped: bool,
              good: bool) -> Hit:
         """``wanted``: the stems of the query's words and their synonyms (for the best section and snippet)."""
@@ -249,13 +257,17 @@ class Searcher:
                 best, best_score = i, score
         section = sections[best] if sections else _Section.of("", "", self.analyzer)
         snippet, marks = section.snippet(wanted)
+        decision = self.snapshot.decisions().get(meta.doc_id)
+        if decision is not None and decision.var_id in self.snapshot.by_id:
+            other, kind = self.snapshot.docs[self.snapshot.by_id[decision.var_id]], kind or "full"
         return Hit(doc_id=meta.doc_id, title=meta.title, tier=meta.tier, owner=meta.owner, unit=meta.unit,
                    language=meta.language, status=meta.status, stale=meta.stale(today),
                    review_due=meta.review_due, revised=meta.revised, section=section.heading,
                    snippet=snippet, marks=marks, path=meta.path, url=meta.url, lexical=c.lexical,
                    dense=c.dense, fused=c.final, replaced_by=meta.replaced_by,
                    overlaps_id=other.doc_id if other else "", overlaps_title=other.title if other else "",
-                   overlap_kind=kind, grouped=grouped, good=good)
+                   overlap_kind=kind, grouped=grouped, good=good, decision=decision.decision if decision else "",
+                   decision_last_date=decision.last_date if decision else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,6 +196,17 @@ class Snapshot:
                 raise IndexCorruptError(f"{path}: overlap file damaged ({exc})") from exc
         return self._overlaps
 
+    def decisions(self) -> dict:
+        """doc_id → ``index.decisions.Decision`` the build applied ({} for older snapshots)."""
+        if getattr(self, "_decisions", None) is None:
+            from index import decisions
+
+            try:
+                self._decisions = decisions.load_snapshot(self.folder)
+            except decisions.DecisionError as exc:
+                raise IndexCorruptError(str(exc)) from exc
+        return self._decisions
+
     def verdicts(self) -> dict[int, tuple[int, str]]:
         """doc idx → (idx of the document it overlaps, overlap kind), for documents that have a verdict."""
         if self._verdicts is None:

@@ -93,6 +93,21 @@ def test_side_by_side_and_open_in_main_window(qtbot, make_window, demo_index):
     assert local.title in dialog.left.toPlainText() and var.title in dialog.right.toPlainText()
     assert "demo-var-001" in dialog.right_title.text()
     assert not dialog.left.blocked and not dialog.right.blocked  # nothing fetched
+    assert dialog.decide_button.isEnabled() == (view.store is not None)
+    assert dialog.matches.count() > 0  # matching sections on top, also without vectors
+    additions = dialog.row.overlap.additions
+    assert len(dialog.flagged) == len(additions)
+    if additions:
+        assert "Ikke i VAR-prosedyren" in dialog.left.toPlainText()
+    dialog.resize(500, 300)  # short views, so both texts scroll
+    qtbot.waitUntil(lambda: dialog.left.verticalScrollBar().maximum() > 0
+                    and dialog.right.verticalScrollBar().maximum() > 0, timeout=5000)
+    left, right = dialog.left.verticalScrollBar(), dialog.right.verticalScrollBar()
+    left.setValue(left.maximum())
+    assert right.value() == right.maximum()  # scrolled together
+    dialog.sync.setChecked(False)
+    left.setValue(0)
+    assert right.value() == right.maximum()  # switched off: each on its own
     dialog.close()
 
     with qtbot.waitSignal(window.document_shown, timeout=10000) as shown:
@@ -160,3 +175,52 @@ def test_hit_menu_opens_the_var_procedure(qtbot, make_window, demo_index):
     with qtbot.waitSignal(window.document_shown, timeout=10000) as shown:
         action.trigger()
     assert shown.args == ["demo-var-001"]
+
+
+def test_a_decision_outranks_the_detectors_label():
+    phased = hit("l1", "local", overlaps_id="v1", overlaps_title="PVK", overlap_kind="full", decision="utfases")
+    addition = hit("l2", "local", overlaps_id="v1", overlaps_title="PVK", overlap_kind="full",
+                   decision="lokalt_tillegg")
+    assert [f.text for f in hit_flags(phased, {})] == ["Utfases — bruk VAR: PVK"]
+    assert [f.text for f in hit_flags(addition, {})] == ["Lokalt tillegg til: PVK"]
+
+
+def test_bulk_decision_from_rydding_reaches_the_file_beside_the_sources(qtbot, make_window, tmp_path):
+    from index import decisions
+    from index.decisions import Decision
+    from tests.helpers.corpus import DOCS, write_corpus
+
+    sources = write_corpus(tmp_path / "share", DOCS)
+    api.build(tmp_path / "idx", sources, use_model=False)
+    window = make_window(index_dir=tmp_path / "idx")
+    view = open_cleanup(qtbot, window)
+    view.set_filter("all")
+    wanted = {r.doc_id for r in view.visible_rows()[:2]}
+    assert len(wanted) == 2
+    view.table.clearSelection()
+    for r in range(view.proxy.rowCount()):
+        if view.proxy.index(r, 0).data(CleanupModel.RowRole).doc_id in wanted:
+            flags = view.table.selectionModel().SelectionFlag
+            view.table.selectionModel().select(view.proxy.index(r, 0), flags.Select | flags.Rows)
+    rows = view.selected_rows()
+    assert {r.doc_id for r in rows} == wanted and view.decide_button.isEnabled()
+    with qtbot.waitSignal(view.decided, timeout=10000):
+        view.decide(rows, Decision("", "beholdes", reason="trengs på posten"))
+    saved = decisions.read(tmp_path / "share" / decisions.FILE).decisions
+    assert set(saved) == wanted and all(d.reason == "trengs på posten" for d in saved.values())
+
+
+def test_decisions_are_read_only_where_the_sources_cannot_be_written(qtbot, make_window, demo_index, tmp_path):
+    import json
+
+    from index import decisions
+
+    folder = next((demo_index / "snapshots").iterdir())
+    data = json.loads((folder / decisions.SNAPSHOT_FILE).read_text(encoding="utf-8"))
+    assert data["source"]  # the build recorded where the file lives
+    window = make_window(index_dir=demo_index)
+    view = open_cleanup(qtbot, window)
+    view.store = None  # as on a ward PC (share read-only or absent)
+    view.table.selectRow(0)
+    view._update_buttons()
+    assert not view.decide_button.isEnabled()

@@ -87,31 +87,37 @@ def test_deployment_keys_exist_with_safe_defaults():
     config = Config()
     assert config.get("index_dir") == "" and config.get("published_sets_dir") == ""
     assert config.get("model_path") == "" and config.get("language") == "nb" and config.get("tablet_mode") == "auto"
-    assert config.get("query_log") is False  # never on unless IT or the user says so
+    assert config.get("gap_log") is False and config.machine_value("gap_log") is False  # off unless IT says so
     assert config.get("update_check_minutes") == 60
 
 
 def test_it_file_for_a_ward_pc_with_a_locked_share():
     write(machine_config_path(), 'index_dir = "//fil01/kildefinner/publisert"\nupdate_check_minutes = 30\n'
-                                 'published_sets_dir = "//fil01/kildefinner/sett"\nquery_log = true\n'
-                                 'locked = ["index_dir", "query_log"]\n')
-    write(user_config_path(), 'index_dir = "/home/me/idx"\nquery_log = false\nupdate_check_minutes = 5\n')
+                                 'published_sets_dir = "//fil01/kildefinner/sett"\ngap_log = true\n'
+                                 'locked = ["index_dir", "gap_log"]\n')
+    write(user_config_path(), 'index_dir = "/home/me/idx"\ngap_log = false\nupdate_check_minutes = 5\n')
     config = Config(flags={"index_dir": "/tmp/other"})
     assert config.get("index_dir") == "//fil01/kildefinner/publisert"
-    assert config.get("query_log") is True and config.is_locked("query_log")
+    assert config.get("gap_log") is True and config.is_locked("gap_log")
+    assert config.machine_value("gap_log") is True
     assert config.get("update_check_minutes") == 5  # not locked: the user may check more often
     assert config.get("published_sets_dir") == "//fil01/kildefinner/sett"
     assert config.ignored == []
 
 
 def test_bad_deployment_values_fall_back_one_by_one():
-    write(machine_config_path(), 'update_check_minutes = -5\nquery_log = "yes"\npublished_sets_dir = 3\n'
+    write(machine_config_path(), 'update_check_minutes = -5\ngap_log = "yes"\npublished_sets_dir = 3\n'
                                  'index_dir = "/srv/idx"\n')
     config = Config()
-    assert config.get("update_check_minutes") == 60 and config.get("query_log") is False
+    assert config.get("update_check_minutes") == 60 and config.get("gap_log") is False
     assert config.get("published_sets_dir") == "" and config.get("index_dir") == "/srv/idx"
     ignored = {key: reason for _, key, reason in config.ignored}
-    assert set(ignored) == {"update_check_minutes", "query_log", "published_sets_dir"}
-    assert "10080" in ignored["update_check_minutes"] and "bool" in ignored["query_log"]
+    assert set(ignored) == {"update_check_minutes", "gap_log", "published_sets_dir"}
+    assert "10080" in ignored["update_check_minutes"] and "bool" in ignored["gap_log"]
     write(user_config_path(), "update_check_minutes = true\n")
     assert Config().get("update_check_minutes") == 60  # a bool is not a number of minutes
+
+
+def test_a_user_cannot_switch_the_gap_log_on():
+    write(user_config_path(), "gap_log = true\n")
+    assert Config(flags={"gap_log": True}).machine_value("gap_log") is False  # what the app reads

@@ -6,7 +6,6 @@ import shutil
 
 import pytest
 
-from app.querylog import QueryLog
 from app.updates import IndexUpdater, ReusingModelLoader
 from index import api, publish
 from tests.app.conftest import search
@@ -108,13 +107,3 @@ def test_model_is_loaded_once_and_attached_to_later_engines():
     assert second.embedder is None and second.attached is first.embedder
     failing = ReusingModelLoader()
     assert not failing(FakeEngine(loads=False), "/nowhere")
-
-
-def test_query_log_writes_local_tsv(tmp_path):
-    path = tmp_path / "log" / "queries.tsv"
-    qlog = QueryLog(path)
-    qlog.write("PVK\tbarn\n", 3, "a-var-pvk", "lexical")
-    qlog.write("   ", 0, "", "lexical")  # empty searches are not logged
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("time\tquery") and len(lines) == 2
-    assert lines[1].split("\t")[1:] == ["PVK barn", "3", "a-var-pvk", "lexical"]

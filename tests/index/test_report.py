@@ -119,7 +119,7 @@ def test_cli_writes_a_self_contained_report_and_documented_csv_files(demo_engine
     before = {p: p.stat().st_mtime_ns for p in index_dir.rglob("*") if p.is_file()}
     out = tmp_path / "rapport"
     assert cli.main(["report", "--index", str(index_dir), "--out", str(out)]) == 0
-    assert "wrote 7 files" in capsys.readouterr().out
+    assert "wrote 9 files" in capsys.readouterr().out
     assert {p: p.stat().st_mtime_ns for p in index_dir.rglob("*") if p.is_file()} == before  # read-only
 
     documented = DOCS_MD.read_text(encoding="utf-8")
@@ -132,8 +132,24 @@ def test_cli_writes_a_self_contained_report_and_documented_csv_files(demo_engine
             assert re.search(rf"`{column}`", documented), (name, column)
         rows[name] = data[1:]
     assert len(rows["overlaps.csv"]) >= 10 and rows["superseded.csv"][0][0] == "demo-lok-010"
-    scores = [float(r[9]) for r in rows["overlaps.csv"] if r[8] == "verdict"]
-    assert scores == sorted(scores, reverse=True)
+    overlaps = rows["overlaps.csv"]
+    col = {c: i for i, c in enumerate(CSV_COLUMNS["overlaps.csv"])}
+    # one row per document, its verdict a word the team acts on, its confidence on a 0–1 scale
+    assert len({r[col["doc_id"]] for r in overlaps}) == len(overlaps)
+    assert {r[col["verdict"]] for r in overlaps} <= {"phase_out", "review_local_addition"}
+    for kind in ("full", "partial"):
+        conf = [float(r[col["confidence"]]) for r in overlaps if r[col["kind"]] == kind]
+        assert all(0.0 <= c <= 1.0 for c in conf) and conf == sorted(conf, reverse=True)
+    assert all(float(r[col["confidence"]]) >= 0.5 for r in overlaps)  # 0.5 is the decision threshold
+    # the real file behind every row; the unit where metadata or the owner string has one
+    assert all(Path(r[col["path"]]).is_file() for r in overlaps)
+    for r in overlaps:
+        if "," in r[col["owner"]]:
+            assert r[col["unit"]], r
+    # every count from one computation: CSV rows, the summary, the HTML navigation, the CLI stats
+    summary = {(m, g): int(n) for m, g, n in rows["summary.csv"]}
+    assert summary[("overlaps_by_kind", "full")] + summary[("overlaps_by_kind", "partial")] == len(overlaps)
+    assert summary.get(("documents_by_status", "stale"), 0) == len(rows["stale.csv"]) == demo_engine.stats().stale
 
     page = (out / HTML_FILE).read_text(encoding="utf-8")
     soup = BeautifulSoup(page, "html.parser")
@@ -148,6 +164,12 @@ def test_cli_writes_a_self_contained_report_and_documented_csv_files(demo_engine
         table = soup.find("table", class_=css)
         assert table is not None, css
         assert len(table.find("tbody").find_all("tr", recursive=False)) == len(rows[name]), css
+    nav = soup.find("nav").get_text()
+    assert f"Overlapp ({len(overlaps)})" in nav and f"Revisjon forfalt ({len(rows['stale.csv'])})" in nav
+    for svg in soup.find_all("svg"):  # no label runs off the left edge of its chart
+        for text in svg.find_all("text", attrs={"text-anchor": "end"}):
+            label = text.get_text().replace(text.title.get_text(), "") if text.title else text.get_text()
+            assert len(label) * 7.2 <= float(text["x"]), label
     first = soup.find("table", class_="overlaps").find("tbody").find("tr")
     assert "Felles nøkkelord" in first.get_text() and "Tittellikhet" in first.get_text()
 
