@@ -38,10 +38,13 @@ from index.synonyms import Concept
 
 log = logging.getLogger(__name__)
 
-# Field weights, chosen over nursing-nb dev, NorQuAD dev and LiveQA-Med together (bench/tune.py --grid fields):
-# plain BM25F's equal weights beat every title/keyword boost on every set. Title 4.0 and keywords 2.5 fitted
-# nursing-nb's short title-like queries (lexical nDCG@10 0.876) and cost real questions 0.14 (NorQuAD dev
-# 0.763); all 1.0 gives 0.907 and 0.905. A title is still found: its words are in the body's first lines.
+# Field weights, chosen over nursing-nb dev, NorQuAD dev and LiveQA-Med (bench/tune.py --grid fields; the
+# objective is the mean lexical nDCG@10 of the three sets). The title 4.0 / keywords 2.5 that fitted nursing-nb's
+# short title-like queries cost real questions 0.14 on NorQuAD dev (0.763 against plain BM25F's 0.912); equal
+# weights give nursing-nb 0.903, NorQuAD 0.908, LiveQA-Med 0.504 (docs/benchmarks.md, 2026-12-03). The grid's
+# best (keywords 0.5, parts 0.25: 0.910 / 0.913 / 0.509) is not shipped until its hybrid figures are measured.
+# A higher title weight helps LiveQA-Med (its titles are the questions the passages answer: 0.529 at 2.0) and
+# costs NorQuAD as much (0.857).
 FIELD_BOOSTS = {"title": 1.0, "keywords": 1.0, "headings": 1.0, "body": 1.0, "parts": 0.5}
 SYNONYM_WEIGHT = 0.8
 PARTS_WEIGHT = 0.6

@@ -65,7 +65,7 @@ def vector_engine(tmp_path_factory, embedder):
 
 def test_var_first_with_its_local_variant_right_under_it(vector_engine, demo_engine):
     for engine, query, var_id, local_id in ((vector_engine, "innleggelse av PVK", "t-var-pvk", "t-lok-pvk"),
-                                            (demo_engine, "PVK", "demo-var-001", "demo-lok-001")):
+                                            (demo_engine, "PVK innleggelse", "demo-var-001", "demo-lok-001")):
         hits = engine.search(query).hits
         ids = [h.doc_id for h in hits]
         assert ids[0] == var_id and ids[1] == local_id, ids
