@@ -93,7 +93,7 @@ def main() -> None:
             f = Fusion(short_lexical_weight=sw, long_lexical_weight=lw, dense_floor_rank=floor)
             grid.append((f"lex {sw}/{lw} floor {floor}", {**base, "fusion": f}))
     elif args.grid == "policy":
-        for bonus, ratio in itertools.product((0.1, 0.15, 0.2, 0.3), (0.5, 0.7)):
+        for bonus, ratio in itertools.product((0.1, 0.15, 0.2, 0.25, 0.3), (0.7,)):
             p = SourcePriority(bonus={"var": bonus, "regional": bonus * 0.4, "local": 0.0})
             grid.append((f"bonus {bonus} ratio {ratio}", {**base, "policy": p,
                                                           "grouping": VariantGrouping(partial_ratio=ratio)}))
