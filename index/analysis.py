@@ -1,8 +1,8 @@
 """Norwegian text analysis: folding, tokens, stop words, stemming and compound splitting.
 
 One ``Analyzer`` turns text into index terms, the same way at index and at query time. Terms are Snowball
-Norwegian stems of the bokmål form of each word (``index.nynorsk`` maps nynorsk forms first). Compound words are split against the corpus
-vocabulary (``Vocabulary``) so ``trykksår`` finds ``trykksårforebygging`` and ``måling blodtrykk`` finds
+Norwegian stems of the bokmål form of each word (``index.nynorsk`` maps nynorsk forms first). Compound words
+are split against the corpus vocabulary (``Vocabulary``) so ``trykksår`` finds ``trykksårforebygging`` and ``måling blodtrykk`` finds
 ``blodtrykksmåling``; the parts go to their own field so a whole-word match still counts more.
 """
 

@@ -85,10 +85,10 @@ class Confidence:
     the median one. Lexical evidence is the IDF-weighted share of the query's searched concepts a document
     matches (its rare words count, a shared common word hardly). The two add up, one a substitute for the
     other; without the dense side (lexical mode), the concepts alone decide. Calibrated on nursing-nb dev
-    against bench/data/no-match-queries.txt (bench/quality.py prints both rates): at this threshold 3 % of
-    dev queries and 78 % of no-match queries get no good hit; no threshold on these two signals reaches
-    both the 2 % and the 90 % the issue asks for, and a real query wrongly told "no good match" costs more
-    (its hits are still listed, marked as the closest suggestions).
+    against bench/data/no-match-queries.txt; bench/quality.py prints both rates (2026-12-03, hybrid: 5 % of
+    nursing-nb dev queries and 97 % of the no-match queries get no good hit; on NorQuAD's Wikipedia passages
+    only 22 % of the no-match queries do, so the margin does not yet carry across corpora). A real query
+    wrongly told "no good match" costs more than a nonsense one shown its closest suggestions.
     """
 
     threshold: float = 0.048  # margin + coverage_weight × coverage a good hit reaches
@@ -107,9 +107,10 @@ class VariantGrouping:
 
     "VAR AS IS": when a local routine covers the task of a VAR procedure, the VAR procedure is suggested first
     and the local variant stays in reach right below it: the tier bonus never buries it under VAR hits less
-    relevant than itself (only VAR hits more relevant than the variant stay between it and its procedure). A variant groups only when its VAR procedure is about
-    this query too: at least ``link_floor`` of the variant's relevance (fused score), or — for a partial
-    variant (a children's version, one shared section) — ``partial_ratio`` of it. Below that the link says
+    relevant than itself (only VAR hits more relevant than the variant stay between it and its procedure). A
+    variant groups only when its VAR procedure is about this query too: at least ``link_floor`` of the
+    variant's relevance (fused score), or — for a partial variant (a children's version, one shared section)
+    — ``partial_ratio`` of it. Below that the link says
     nothing about this query (a link to the wrong procedure, or a need only the variant covers), and the
     variant's own relevance decides. A stale variant groups whenever its VAR procedure is in the list: an
     overdue local copy never outranks the current procedure it repeats.
@@ -174,7 +175,3 @@ def top_docs(docs: np.ndarray, best: np.ndarray, k: int) -> tuple[np.ndarray, np
     top = top[np.argsort(-best[top])]
     return docs[top], best[top]
 
-
-def top_docs_from_chunks(scores: np.ndarray, chunk_docs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Best chunk score per document (chunks grouped by document), then the k best documents."""
-    return top_docs(*best_per_doc(scores, chunk_docs), k)

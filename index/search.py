@@ -149,7 +149,8 @@ class Searcher:
             docs, best = top_docs(all_docs, all_best, CANDIDATES)
             dense = dict(zip(docs.tolist(), best.tolist(), strict=True))
         return Evidence(query=query, text=text, filters=filters, mode=mode, concepts=concepts, lexical=lex,
-                        coverage=coverage, dense=dense, dense_median=dense_median, chunk_scores=chunk_scores, suggestion=correction.text if correction else "",
+                        coverage=coverage, dense=dense, dense_median=dense_median, chunk_scores=chunk_scores,
+                        suggestion=correction.text if correction else "",
                         fuzzy=bool(correction and correction.replace), notice=notice)
 
     def is_good(self, ev: Evidence, idx: int) -> bool:
@@ -164,7 +165,8 @@ class Searcher:
         candidates, stale = [], set()
         for idx, (lx, dn, fused) in self.fusion.fuse(ev.lexical, ev.dense, words=len(ev.concepts)).items():
             meta = self.snapshot.docs[idx]
-            if not self._allowed(meta, ev.filters, today) or self._retired(meta.doc_id, ev.filters, ev.text, today):
+            if (not self._allowed(meta, ev.filters, today)
+                    or self._retired(meta.doc_id, ev.filters, ev.text, today)):
                 continue
             if meta.stale(today):
                 stale.add(idx)
@@ -281,10 +283,7 @@ class _Section:
     # Not a frozenset per token: at ~220 bytes each, a few hundred cached documents took tens of MB.
     stems: tuple[str | tuple[str, ...], ...]
     terms: frozenset[str]  # all stems of heading and body
-
-    @property
-    def is_reference(self) -> bool:
-        return bool(_REFERENCE_RE.match(fold(self.heading).strip()))
+    is_reference: bool  # a reference list or bibliography, by its heading
 
     @classmethod
     def of(cls, heading: str, body: str, analyzer: Analyzer) -> _Section:
@@ -300,7 +299,8 @@ class _Section:
             else:
                 terms.update(st)
         terms.discard("")
-        return cls(heading, tuple(tokens), stems, frozenset(terms))
+        return cls(heading, tuple(tokens), stems, frozenset(terms),
+                   bool(_REFERENCE_RE.match(fold(heading).strip())))
 
     def snippet(self, wanted: set[str], size: int = SNIPPET_WORDS) -> tuple[str, tuple[tuple[int, int], ...]]:
         """A window of ``size`` words around the first matched word, and the character spans of the matched
