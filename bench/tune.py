@@ -18,14 +18,44 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import hashlib
 import importlib.util
 import itertools
+import json
+import pickle
 import time
 
-from bench.common import EVAL, OUT, machine, require_shared, table
+import numpy as np
+
+from bench.common import EVAL, OUT, REPO, machine, require_shared, table
 from bench.quality import _dataset
 from index import api, lexical, search
 from index.ranking import Fusion, SourcePriority, VariantGrouping
+
+# The modules whose code decides a query's evidence (a change to any of them invalidates the cache).
+EVIDENCE_CODE = ("search.py", "lexical.py", "analysis.py", "synonyms.py", "spelling.py", "nynorsk.py", "model.py")
+
+
+class _QueryVectors:
+    """The model's query vectors, kept on disk by text: a change to the ranking code re-runs the evidence
+    without embedding every question again (the model and its files are part of the key)."""
+
+    def __init__(self, embedder):
+        self.embedder = embedder
+        key = hashlib.sha256(str(embedder.path).encode())
+        for f in sorted(embedder.path.glob("*.safetensors")):
+            key.update(f"{f.name}{f.stat().st_size}{f.stat().st_mtime_ns}".encode())
+        self.file = OUT / f"query-vectors-{key.hexdigest()[:12]}.pkl"
+        self.vectors = pickle.loads(self.file.read_bytes()) if self.file.exists() else {}
+
+    def encode_queries(self, texts: list[str]):
+        missing = [t for t in texts if t not in self.vectors]
+        if missing:
+            self.vectors.update(zip(missing, self.embedder.encode_queries(missing), strict=True))
+        return np.stack([self.vectors[t] for t in texts])
+
+    def save(self) -> None:
+        self.file.write_bytes(pickle.dumps(self.vectors))
 
 
 def _scorer():
@@ -48,11 +78,30 @@ class Set:
         if mode != "lexical":
             self.engine.load_model()
         self.searcher = self.engine._searcher
+        if self.searcher.embedder is not None:
+            self.searcher.embedder = _QueryVectors(self.searcher.embedder)
         self.queries = queries
         self.qrels = scorer.load_qrels(qrels)
         self.tiers = scorer.tiers(docs_dir)
         self.today = dt.date(2026, 12, 3)
-        self.evidence = {q: self.searcher.evidence(t, mode=mode) for q, t, _ in queries}
+        self.evidence = self._evidence(folder)
+
+    def _evidence(self, folder) -> dict:
+        """Each query's evidence, cached under bench/out per snapshot, mode and the code that computes it."""
+        h = hashlib.sha256(json.dumps(self.searcher.snapshot.manifest, sort_keys=True).encode())
+        for module in EVIDENCE_CODE:
+            h.update((REPO / "index" / module).read_bytes())
+        h.update(self.mode.encode())
+        cache = OUT / f"evidence-{self.name}-{h.hexdigest()[:16]}.pkl"
+        if cache.exists():
+            return pickle.loads(cache.read_bytes())
+        evidence = {q: self.searcher.evidence(t, mode=self.mode) for q, t, _ in self.queries}
+        if isinstance(self.searcher.embedder, _QueryVectors):
+            self.searcher.embedder.save()
+        for old in OUT.glob(f"evidence-{self.name}-*.pkl"):
+            old.unlink()
+        cache.write_bytes(pickle.dumps(evidence))
+        return evidence
 
     def relex(self) -> None:
         """Recompute the lexical side after a change of field weights (the dense side stays)."""
@@ -79,7 +128,7 @@ def main() -> None:
     require_shared()
     ap = argparse.ArgumentParser()
     ap.add_argument("--datasets", default="nursing-nb,norquad,liveqa-sub")
-    ap.add_argument("--grid", default="fusion", choices=("fusion", "policy", "fields"))
+    ap.add_argument("--grid", default="fusion", choices=("fusion", "lexfloor", "policy", "fields"))
     ap.add_argument("--mode", default="hybrid", choices=("lexical", "hybrid"))
     args = ap.parse_args()
     scorer = _scorer()
@@ -92,6 +141,12 @@ def main() -> None:
         for sw, lw, floor in itertools.product((0.4, 0.5, 0.6), (0.3, 0.4, 0.5), (8, 12, 20, 40)):
             f = Fusion(short_lexical_weight=sw, long_lexical_weight=lw, dense_floor_rank=floor)
             grid.append((f"lex {sw}/{lw} floor {floor}", {**base, "fusion": f}))
+    elif args.grid == "lexfloor":
+        for lfloor, sw, lw, floor in itertools.product((None, 20), (0.5, 0.55, 0.6, 0.65, 0.7),
+                                                       (0.5, 0.55, 0.6, 0.65, 0.7), (8, 12, 16)):
+            f = Fusion(short_lexical_weight=sw, long_lexical_weight=lw, dense_floor_rank=floor,
+                       lexical_floor_rank=lfloor)
+            grid.append((f"lexfloor {lfloor} lex {sw}/{lw} floor {floor}", {**base, "fusion": f}))
     elif args.grid == "policy":
         for bonus, ratio in itertools.product((0.1, 0.15, 0.2, 0.25, 0.3), (0.7,)):
             p = SourcePriority(bonus={"var": bonus, "regional": bonus * 0.4, "local": 0.0})

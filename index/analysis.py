@@ -1,9 +1,13 @@
-"""Norwegian text analysis: folding, tokens, stop words, stemming and compound splitting.
+"""Text analysis: folding, tokens, stop words, stemming and compound splitting.
 
-One ``Analyzer`` turns text into index terms, the same way at index and at query time. Terms are Snowball
-Norwegian stems of the bokmål form of each word (``index.nynorsk`` maps nynorsk forms first). Compound words
-are split against the corpus vocabulary (``Vocabulary``) so ``trykksår`` finds ``trykksårforebygging`` and ``måling blodtrykk`` finds
-``blodtrykksmåling``; the parts go to their own field so a whole-word match still counts more.
+One ``Analyzer`` turns text into index terms, the same way at index and at query time. A document is analysed
+in its language: Norwegian (bokmål and nynorsk) as Snowball Norwegian stems of the bokmål form of each word
+(``index.nynorsk`` maps nynorsk forms first), English (VAR Healthcare and much of the literature exist in
+English) as Snowball English stems without English stop words. Compound words in Norwegian text are split against
+the corpus vocabulary (``Vocabulary``) so ``trykksår`` finds ``trykksårforebygging`` and ``måling blodtrykk``
+finds ``blodtrykksmåling``; the parts go to their own field so a whole-word match still counts more. English
+writes its compounds apart, so English text has no parts. A query's language is not known: when the index holds
+English documents, each query word is also looked up by its English stem (``index.synonyms.Concept.forms``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from index.nynorsk import WORDS as _NYNORSK
 from index.nynorsk import to_bokmal
 
 # Bump when the terms a text analyses to change: an index built with another version is re-analysed in full.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _KEEP = set("æøå")
@@ -32,6 +36,8 @@ STOP_WORDS = frozenset(stopwords_for_language("no")) | frozenset(
 )
 # A nynorsk word whose bokmål form is a stop word is one too (``frå`` as ``fra``).
 STOP_WORDS |= frozenset(nn for nn, nb in _NYNORSK.items() if nb in STOP_WORDS)
+ENGLISH_STOP_WORDS = frozenset(stopwords_for_language("en")) | frozenset(
+    ["what", "how", "does", "do", "which", "who", "should", "would", "could", "i", "me", "my", "get", "much"])
 # Linking letters Norwegian puts between compound parts (blodtrykk-s-måling, sykepleie-e-...).
 _LINKERS = ("s", "e")
 MIN_PART = 3
@@ -80,6 +86,7 @@ def folded_words(folded: str) -> list[str]:
 
 
 _snowball = stemmer_for_language("no")
+_snowball_en = stemmer_for_language("en")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -93,6 +100,18 @@ def stem(word: str) -> str:
     while cur != prev and len(cur) > 3:
         prev, cur = cur, _snowball(cur)
     return cur
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem_en(word: str) -> str:
+    """Snowball English (Porter 2) of a word in English text."""
+    if word.isdigit() or len(word) <= 3:
+        return word
+    return _snowball_en(word)
+
+
+def is_english(language: str) -> bool:
+    return language == "en"
 
 
 class Vocabulary:
@@ -163,14 +182,18 @@ class Analyzer:
     def __init__(self, vocabulary: Vocabulary | None = None):
         self.vocabulary = vocabulary or Vocabulary()
 
-    def terms(self, text: str) -> list[str]:
+    def terms(self, text: str, language: str = "nb") -> list[str]:
+        if is_english(language):
+            return [stem_en(w) for w in words(text) if w not in ENGLISH_STOP_WORDS]
         return [stem(w) for w in words(text) if w not in STOP_WORDS]
 
     def term_set(self, text: str) -> set[str]:
         """``set(terms(text))``, stemming each distinct word once."""
         return {stem(w) for w in set(words(text)).difference(STOP_WORDS)}
 
-    def part_terms(self, text: str) -> list[str]:
+    def part_terms(self, text: str, language: str = "nb") -> list[str]:
+        if is_english(language):
+            return []
         out = []
         for w in words(text):
             if w in STOP_WORDS:
@@ -178,8 +201,8 @@ class Analyzer:
             out.extend(stem(p) for p in self.vocabulary.split(w) if p not in STOP_WORDS)
         return out
 
-    def all_terms(self, text: str) -> tuple[list[str], list[str]]:
-        return self.terms(text), self.part_terms(text)
+    def all_terms(self, text: str, language: str = "nb") -> tuple[list[str], list[str]]:
+        return self.terms(text, language), self.part_terms(text, language)
 
 
 def join_terms(terms: Iterable[str]) -> str:

@@ -68,13 +68,14 @@ def document_fields(p: Procedure, analyzer: Analyzer) -> dict[str, str]:
     title, keywords = p.title, " ".join(p.keywords)
     headings = " ".join(s.heading for s in p.sections)
     body = "\n".join(s.text for s in p.sections)
-    parts = analyzer.part_terms(" ".join((title, keywords, headings, body)))
+    lang = p.language
+    parts = analyzer.part_terms(" ".join((title, keywords, headings, body)), lang)
     return {
         "doc_id": p.doc_id,
-        "title": join_terms(analyzer.terms(title)),
-        "keywords": join_terms(analyzer.terms(keywords)),
-        "headings": join_terms(analyzer.terms(headings)),
-        "body": join_terms(analyzer.terms(body)),
+        "title": join_terms(analyzer.terms(title, lang)),
+        "keywords": join_terms(analyzer.terms(keywords, lang)),
+        "headings": join_terms(analyzer.terms(headings, lang)),
+        "body": join_terms(analyzer.terms(body, lang)),
         "parts": join_terms(parts),
     }
 
@@ -100,9 +101,10 @@ def write_index(folder: Path, *, add: list[Procedure], delete: set[str], analyze
 
 
 def phrasings(c: Concept, analyzer: Analyzer) -> list[tuple[tuple[str, ...], float]]:
-    """A concept's phrasings with their weights: as typed, its synonyms, and — for a single word — its compound
-    parts (a compound the corpus knows only in parts: "blodtrykksmåling" vs "måling av blodtrykk")."""
-    out = [(c.original, 1.0)] + [(a, SYNONYM_WEIGHT) for a in c.alternatives]
+    """A concept's phrasings with their weights: as typed (in each language's stems), its synonyms, and — for a
+    single word — its compound parts (a compound the corpus knows only in parts: "blodtrykksmåling" vs "måling av
+    blodtrykk")."""
+    out = [(f, 1.0) for f in (c.original, *c.forms)] + [(a, SYNONYM_WEIGHT) for a in c.alternatives]
     parts = tuple(dict.fromkeys(analyzer.part_terms(c.surface)))
     if parts and len(c.original) == 1:
         out.append((parts, PARTS_WEIGHT))

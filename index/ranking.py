@@ -7,6 +7,7 @@ variant, while a clearly more relevant local-only routine (larger lead than the 
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +36,7 @@ class Fusion:
     short: int = 3
     long: int = 4
     dense_floor_rank: int = 12  # dense scores are rescaled between this rank's score and the best
+    lexical_floor_rank: int | None = None  # the same for lexical scores; None: divided by the best
 
     def lexical_weight(self, words: int) -> float:
         t = min(1.0, max(0.0, (words - self.short) / (self.long - self.short)))
@@ -43,6 +45,11 @@ class Fusion:
     def fuse(self, lexical: dict[int, float], dense: dict[int, float], *,
              words: int = 1) -> dict[int, tuple[float, float, float]]:
         lex_max = max(lexical.values(), default=0.0) or 1.0
+        lex_lo = 0.0
+        if self.lexical_floor_rank is not None and lexical:
+            l_sorted = sorted(lexical.values(), reverse=True)
+            lex_lo = l_sorted[min(self.lexical_floor_rank, len(l_sorted) - 1)]
+        lex_span = (lex_max - lex_lo) or 1.0
         d_sorted = sorted(dense.values(), reverse=True)
         d_hi = d_sorted[0] if d_sorted else 1.0
         d_lo = d_sorted[min(self.dense_floor_rank, len(d_sorted) - 1)] if d_sorted else 0.0
@@ -54,7 +61,7 @@ class Fusion:
             lx = lexical.get(idx, 0.0)
             dn = dense.get(idx)
             dn_norm = max(0.0, (dn - d_lo) / span) if dn is not None else 0.0
-            out[idx] = (lx, dn or 0.0, lw * lx / lex_max + dw * dn_norm)
+            out[idx] = (lx, dn or 0.0, lw * max(0.0, lx - lex_lo) / lex_span + dw * dn_norm)
         return out
 
 
@@ -94,11 +101,23 @@ class Confidence:
     threshold: float = 0.048  # margin + coverage_weight × coverage a good hit reaches
     coverage_weight: float = 0.05  # what matching every searched concept is worth, in cosine margin
     lexical_coverage: float = 0.5  # lexical mode: the IDF-weighted share of the concepts a good hit matches
+    agreement_threshold: float = 0.048  # the threshold for a document both searches put among their best
+    agreement_rank: int = 3  # "among their best": within this many of each search's top
 
-    def good(self, coverage: float, margin: float | None) -> bool:
+    def good(self, coverage: float, margin: float | None, agree: bool = False) -> bool:
         if margin is None:
             return coverage >= self.lexical_coverage
-        return margin + self.coverage_weight * coverage >= self.threshold
+        bar = self.agreement_threshold if agree else self.threshold
+        return margin + self.coverage_weight * coverage >= bar
+
+    def agreeing(self, lexical: dict[int, float], dense: dict[int, float]) -> set[int]:
+        """The documents within ``agreement_rank`` of the top of both the lexical and the dense search: two
+        independent kinds of evidence pointing at the same document."""
+        if not lexical or not dense:
+            return set()
+        k = self.agreement_rank
+        return set(heapq.nlargest(k, lexical, key=lexical.__getitem__)) & set(
+            heapq.nlargest(k, dense, key=dense.__getitem__))
 
 
 @dataclass(frozen=True)

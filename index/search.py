@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.analysis import STOP_WORDS, Analyzer, fold, folded_words, stem
+from index.analysis import STOP_WORDS, Analyzer, fold, folded_words, is_english, stem
 from index.lexical import LexicalIndex
 from index.ranking import (
     Candidate,
@@ -27,7 +27,7 @@ from index.ranking import (
 from index.records import Hit, SearchFilters, SearchResult
 from index.snapshot import DOC_CHUNK_SECTION, Snapshot
 from index.spelling import Speller
-from index.synonyms import Concept, SynonymTable
+from index.synonyms import Concept, SynonymTable, with_english
 
 MAX_QUERY_CHARS = 500
 CANDIDATES = 100
@@ -111,7 +111,9 @@ class Searcher:
         today = self.today or dt.date.today()
         ranked, grouped = self.rank(ev, today)
         wanted = {s for con in ev.concepts for phrase in (con.original, *con.alternatives) for s in phrase}
-        hits = tuple(self._hit(c, wanted, ev.chunk_scores, today, c.idx in grouped, self.is_good(ev, c.idx))
+        agree = self.confidence.agreeing(ev.lexical, ev.dense)
+        hits = tuple(self._hit(c, wanted, ev.chunk_scores, today, c.idx in grouped,
+                               self.is_good(ev, c.idx, c.idx in agree))
                      for c in ranked[:top])
         return SearchResult(query=ev.query, hits=hits, mode=ev.mode, suggestion=ev.suggestion, fuzzy=ev.fuzzy,
                             notice=ev.notice)
@@ -120,7 +122,7 @@ class Searcher:
         """What the index says about the query, before any ranking policy: lexical and dense scores."""
         query = "".join(ch if ch.isprintable() else " " for ch in query[:MAX_QUERY_CHARS])
         text, filters = parse_prefixes(query, filters)
-        concepts = self.synonyms.concepts(text)
+        concepts = self._concepts(text)
         dense_ok = self.embedder is not None and self.snapshot.vectors() is not None
         if mode == "dense" and not dense_ok:
             mode = "lexical"
@@ -133,7 +135,7 @@ class Searcher:
         # offered as "did you mean" (index.spelling).
         correction = self.speller.correct(text, self.lexical) if text else None
         if correction and correction.replace:
-            text, concepts = correction.text, self.synonyms.concepts(correction.text)
+            text, concepts = correction.text, self._concepts(correction.text)
         # The query embedding (torch, GIL released) runs beside the lexical search (Python): on two cores
         # hybrid latency is max(lexical, embedding) rather than their sum.
         embedding = (_EMBED_POOL.submit(self.embedder.encode_queries, [text])
@@ -153,11 +155,12 @@ class Searcher:
                         suggestion=correction.text if correction else "",
                         fuzzy=bool(correction and correction.replace), notice=notice)
 
-    def is_good(self, ev: Evidence, idx: int) -> bool:
+    def is_good(self, ev: Evidence, idx: int, agree: bool = False) -> bool:
+        """``agree``: the document is among the best of both the lexical and the dense search."""
         margin = None
         if ev.chunk_scores is not None:
             margin = ev.dense.get(idx, ev.dense_median) - ev.dense_median
-        return self.confidence.good(ev.coverage.get(idx, 0.0), margin)
+        return self.confidence.good(ev.coverage.get(idx, 0.0), margin, agree)
 
     def rank(self, ev: Evidence, today: dt.date) -> tuple[list[Candidate], set[int]]:
         """The evidence through fusion, the filters, the source policy and variant grouping: (ranked candidates,
@@ -182,6 +185,27 @@ class Searcher:
     def _load_sections(self, idx: int) -> list[_Section]:
         return [_Section.of(heading, body, self.analyzer) for heading, body in self.snapshot.sections(idx)]
 
+    def _concepts(self, text: str) -> list[Concept]:
+        """The query's concepts, each once ("drug-drug interactions" asks about drugs once: a repeated word is
+        not a more important one)."""
+        concepts = self.synonyms.concepts(text)
+        if self._has_english:
+            concepts = with_english(concepts)
+        once: dict[tuple[str, ...], Concept] = {}
+        for c in concepts:
+            once.setdefault(c.original, c)
+        return list(once.values())
+
+    @functools.cached_property
+    def _has_english(self) -> bool:
+        return any(is_english(m.language) for m in self.snapshot.docs)
+
+    def _frequency(self, c: Concept, word=min) -> int:
+        """How many documents have the concept's ``word`` (its rarest, or with ``max`` its most common) as typed,
+        in the language of the index where that is most common."""
+        return max(word((self.lexical.doc_frequency(st) for st in form), default=0)
+                   for form in (c.original, *c.forms))
+
     @functools.cached_property
     def _parents(self) -> dict[int, tuple[int, str]]:
         """doc idx → (VAR doc idx, overlap kind) for documents whose verdict is a VAR overlap."""
@@ -194,8 +218,7 @@ class Searcher:
         by_id = self.snapshot.by_id
         searched = self._selective(concepts)
         n = max(1, len(self.snapshot.docs))
-        weights = [math.log(1 + n / max(0.5, min((self.lexical.doc_frequency(st) for st in c.original),
-                                                 default=0))) for c in searched]
+        weights = [math.log(1 + n / max(0.5, self._frequency(c))) for c in searched]
         hits = self.lexical.search_matched(searched, self.analyzer, CANDIDATES, weights)
         scores = {by_id[d]: s for d, s, _ in hits if d in by_id}
         total = sum(weights) or 1.0
@@ -209,7 +232,7 @@ class Searcher:
         if len(concepts) <= MAX_LEXICAL_CONCEPTS:
             return concepts
         n = max(1, len(self.snapshot.docs))
-        df = [max((self.lexical.doc_frequency(st) for st in c.original), default=0) / n for c in concepts]
+        df = [self._frequency(c, max) / n for c in concepts]
         keep = [i for i, f in enumerate(df) if f <= COMMON_DF] or list(range(len(concepts)))
         keep = sorted(keep, key=lambda i: df[i])[:MAX_LEXICAL_CONCEPTS]
         return [concepts[i] for i in sorted(keep)]

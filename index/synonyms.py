@@ -7,10 +7,10 @@ Matching is on stems, so inflected query words (``venekateteret``) still find th
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from index.analysis import STOP_WORDS, stem, words
+from index.analysis import ENGLISH_STOP_WORDS, STOP_WORDS, stem, stem_en, words
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,21 @@ class Concept:
     original: tuple[str, ...]  # stems of what the user typed
     surface: str  # the words as typed (folded)
     alternatives: tuple[tuple[str, ...], ...] = ()
+    forms: tuple[tuple[str, ...], ...] = ()  # the words as typed under another language's stemmer
+
+
+def with_english(concepts: list[Concept]) -> list[Concept]:
+    """The concepts for an index that holds English documents: English stop words go, and each concept is also
+    looked up by the English stems of its words (a query's language is not known; a Norwegian word's English
+    stem is usually itself or a form no Norwegian document is indexed under)."""
+    out = []
+    for c in concepts:
+        surface = c.surface.split()
+        if all(w in ENGLISH_STOP_WORDS for w in surface):
+            continue
+        en = tuple(stem_en(w) for w in surface if w not in ENGLISH_STOP_WORDS)
+        out.append(replace(c, forms=(en,)) if en and en != c.original else c)
+    return out
 
 
 def _stems(phrase: str) -> tuple[str, ...]:
