@@ -31,8 +31,8 @@ import io
 import json
 import os
 import time
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.errors import KildefinnerError
@@ -69,6 +69,9 @@ class Decision:
     reason: str = ""
     decided_by: str = ""
     decided_on: dt.date | None = None
+    # Not a column: set by the build for «Lokalt tillegg» — the section numbers of the document that ``var_id``
+    # does not cover (index.overlap_evidence), so search shows those first without matching sections per query.
+    uncovered: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
@@ -87,8 +90,8 @@ class Decision:
 
     @classmethod
     def from_json(cls, data: Mapping[str, str]) -> Decision:
-        return cls(**{f.name: _date(data.get(f.name, "")) if f.name in ("last_date", "decided_on")
-                      else data.get(f.name, "") for f in fields(cls)})
+        return cls(**{c: _date(data.get(c, "")) if c in ("last_date", "decided_on") else data.get(c, "")
+                      for c in COLUMNS})
 
 
 @dataclass(frozen=True)
@@ -272,14 +275,22 @@ def _what(d: Decision | None) -> tuple:
 SNAPSHOT_FILE = "decisions.json"  # in each snapshot: the valid decisions the build applied, and the problems
 
 
-def write_snapshot(folder: Path, sources: Iterable[tuple[str, Path]], docs: Iterable[tuple[str, str]]) -> list:
+def write_snapshot(folder: Path, sources: Iterable[tuple[str, Path]], docs: Iterable[tuple[str, str]], *,
+                   uncovered: Callable[[str, str], tuple[int, ...]] | None = None) -> list:
     """At build time: read the decisions file of ``sources``, validated against ``docs`` ((doc_id, tier)), and
-    store the valid rows in the snapshot ``folder``. Returns ``(where, message)`` per invalid line."""
+    store the valid rows in the snapshot ``folder``; a «Lokalt tillegg» row also gets ``uncovered(doc_id,
+    var_id)``, the sections VAR does not cover (``index.overlap.Detection.uncovered``). Returns ``(where,
+    message)`` per invalid line."""
     docs = list(docs)
     path = decisions_path(list(sources))
     loaded = read(path, known={d for d, _ in docs}, var_ids={d for d, t in docs if t == "var"})
-    data = {"source": str(path), "decisions": [d.to_json() for d in loaded.decisions.values()],
-            "problems": loaded.problems}
+    rows = []
+    for d in loaded.decisions.values():
+        row = d.to_json()
+        if d.decision == "lokalt_tillegg" and uncovered is not None:
+            row["uncovered"] = list(uncovered(d.doc_id, d.var_id))
+        rows.append(row)
+    data = {"source": str(path), "decisions": rows, "problems": loaded.problems}
     (Path(folder) / SNAPSHOT_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return [(f"{path.name}:{line}", message) for line, message in loaded.problems]
 
@@ -292,7 +303,8 @@ def load_snapshot(folder: Path) -> dict[str, Decision]:
         return {}
     except (OSError, ValueError) as exc:
         raise DecisionError(f"{folder / SNAPSHOT_FILE}: damaged ({exc})") from exc
-    return {r["doc_id"]: Decision.from_json(r) for r in data.get("decisions", ())}
+    return {r["doc_id"]: replace(Decision.from_json(r), uncovered=tuple(r.get("uncovered", ())))
+            for r in data.get("decisions", ())}
 
 
 __all__ = ["COLUMNS", "DECISIONS", "FILE", "HISTORY", "Decision", "DecisionConflictError", "DecisionError",

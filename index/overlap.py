@@ -137,11 +137,20 @@ class Detection:
     full: bool
     recomputed: int  # non-VAR documents whose records were computed (the others' kept from the previous one)
     state: _State | None = field(default=None, repr=False)
+    evidence: Evidence | None = field(default=None, repr=False)
 
     def save(self, folder: Path) -> None:
         """Write the state for the next update into the snapshot folder being built."""
         if self.state is not None:
             self.state.save(folder)
+
+    def uncovered(self, doc_id: str, var_id: str) -> tuple[int, ...]:
+        """The section numbers of ``doc_id`` with no counterpart in ``var_id`` — the same matching as
+        ``Overlap.additions``, for any pair (a «Lokalt tillegg» decision may name a VAR procedure the detector
+        did not pair it with). () when either document is unknown."""
+        if self.evidence is None:
+            return ()
+        return self.evidence.uncovered(doc_id, var_id)
 
 
 def _key(policy: OverlapPolicy, hybrid: bool) -> str:
@@ -263,7 +272,7 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
         log.info("overlaps: %d pairs among %d documents (full computation)", len(out), n)
     new_state = _State(body, title, lists, key, state.base if incremental else n,
                        state.drift + changes if incremental else 0, analysis)
-    return Detection(out, full=not incremental, recomputed=recomputed, state=new_state)
+    return Detection(out, full=not incremental, recomputed=recomputed, state=new_state, evidence=ev)
 
 
 def _older(a: Procedure, b: Procedure) -> bool:
