@@ -52,7 +52,9 @@ def writable_store(engine) -> decisions.DecisionStore | None:
     store = decisions.DecisionStore(path)
     if not store.writable:
         return None
-    store.load()  # what this user sees; a save detects whatever others change after this
+    snap = engine.snapshot
+    # what this user sees (a save detects whatever others change after this), and the lines the build skips
+    store.load(known=set(snap.by_id), var_ids={m.doc_id for m in snap.docs if m.tier == "var"})
     return store
 
 

@@ -55,6 +55,30 @@ def test_save_is_atomic_and_keeps_a_history(tmp_path):
     assert [r["decision"] for r in history] == ["utfases", "beholdes"]  # append-only
 
 
+def test_a_save_keeps_the_lines_it_cannot_read_and_never_writes_over_a_broken_header(tmp_path):
+    path = tmp_path / decisions.FILE
+    path.write_text("doc_id,decision,var_id,last_date\n"
+                    "a,Utfase,v1,\n"  # a typo made in a spreadsheet
+                    "b,utfases,v1,31.01.2027\n"  # a date the way Norwegians write it
+                    "c,utfases,v1,\n", encoding="utf-8")
+    store = DecisionStore(path, user="kari")
+    store.load()
+    store.save({"d": Decision("d", "beholdes")}, today=TODAY)
+    after = decisions.read(path)
+    assert set(after.decisions) == {"c", "d"}
+    assert [r["doc_id"] for r in after.rejected] == ["a", "b"]  # kept as written, still reported
+    assert "a,Utfase,v1," in path.read_text(encoding="utf-8") and len(after.problems) == 2
+    store.save({"a": Decision("a", "utfases", "v1")}, today=TODAY)  # deciding it anew replaces the bad line
+    after = decisions.read(path)
+    assert [r["doc_id"] for r in after.rejected] == ["b"] and after.decisions["a"].decision == "utfases"
+
+    path.write_text("dokument;beslutning\nx;utfases\n", encoding="utf-8")  # saved with ';' by a spreadsheet
+    store.load()
+    with pytest.raises(decisions.DecisionError, match="missing column"):
+        store.save({"d": Decision("d", "beholdes")}, today=TODAY)
+    assert path.read_text(encoding="utf-8") == "dokument;beslutning\nx;utfases\n"
+
+
 def test_two_users_editing_at_once_lose_nothing(tmp_path):
     path = tmp_path / decisions.FILE
     kari, ola = DecisionStore(path, user="kari"), DecisionStore(path, user="ola")
