@@ -74,6 +74,7 @@ CLEANUP_CATALOGUE: dict[str, dict[str, str]] = {
         "{file}: {n} linje(r) kan ikke brukes og hoppes over ved bygging:":
             "{file}: {n} linje(r) kan ikkje brukast og blir hoppa over ved bygging:",
         "linje {line}: {message}": "linje {line}: {message}",
+        "{label} (siste dag {date})": "{label} (siste dag {date})",
         "Lokalt tillegg til: {title}": "Lokalt tillegg til: {title}",
         "Lokal variant av: {title}": "Lokal variant av: {title}",
     },
@@ -145,6 +146,7 @@ CLEANUP_CATALOGUE: dict[str, dict[str, str]] = {
         "{file}: {n} linje(r) kan ikke brukes og hoppes over ved bygging:":
             "{file}: {n} line(s) cannot be used and are skipped by the build:",
         "linje {line}: {message}": "line {line}: {message}",
+        "{label} (siste dag {date})": "{label} (last day {date})",
         "Lokalt tillegg til: {title}": "Local addition to: {title}",
         "Lokal variant av: {title}": "Local variant of: {title}",
     },

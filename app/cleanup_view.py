@@ -86,7 +86,7 @@ class CleanupView(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((150, 80, 300, 220, 280)):
+        for col, width in enumerate((150, 80, 300, 220, 280, 170)):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.on_compare())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
@@ -138,7 +138,9 @@ class CleanupView(QDialog):
         report, self.store = result
         self.report = report
         self._show_problems()
-        self.model.set_rows(rows_from_report(report))
+        # the file as it is now where it can be read (the team's PC), else what the last build applied
+        decided = self.store.base if self.store is not None else report.decisions
+        self.model.set_rows(rows_from_report(report), decided)
         self.table.sortByColumn(SCORE, Qt.SortOrder.DescendingOrder)
         if self.proxy.rowCount():
             self.table.selectRow(0)
@@ -214,6 +216,7 @@ class CleanupView(QDialog):
         def done(_after) -> None:
             self.count_label.setText(tr("Lagret {n} beslutninger i {file}; de gjelder fra neste bygging.",
                                         n=len(changes), file=str(store.path)))
+            self.model.set_decisions(changes)
             self.decided.emit(changes)
 
         self.session.runner.run(lambda _t: store.save(changes), owner=self, name="cleanup-decide",

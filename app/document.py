@@ -259,7 +259,7 @@ class DocumentPane(QWidget):
         if decided is not None and decided.var_id and decided.decision in ("utfases", "lokalt_tillegg"):
             text = (tr("Utfases — bruk VAR: {title}", title=self._var_title) if decided.decision == "utfases"
                     else tr("Lokalt tillegg til: {title}", title=self._var_title))
-            row(tr("Beslutning"), text, chip="overlap", link=f"doc:{decided.var_id}")
+            row(tr("Beslutning"), text, link=f"doc:{decided.var_id}")  # a link on a dark chip is unreadable
         if p.keywords:
             row(tr("Nøkkelord"), ", ".join(p.keywords))
         row(tr("ID"), p.doc_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.cleanup_decisions import DecisionDialog
+from app.cleanup_model import DECISION, CleanupModel
 from app.qt import QApplication, QTimer
 from app.results import hit_flags
 from index import api, decisions
@@ -57,6 +58,9 @@ def test_decision_from_rydding_reaches_a_ward_pc_through_build_and_publish(qtbot
     _answer_dialog("utfases", last_date=LAST_DAY.isoformat(), reason="VAR dekker")
     with qtbot.waitSignal(view.decided, timeout=10000):
         view.decide_rows([row])
+    shown = {view.proxy.index(r, 0).data(CleanupModel.RowRole).doc_id: view.proxy.index(r, DECISION).data()
+             for r in range(view.proxy.rowCount())}
+    assert shown["t-lok-pvk"] == f"Utfases (siste dag {LAST_DAY.isoformat()})"  # the table says so at once
     colleague.save({"t-lok-munnstell": Decision("t-lok-munnstell", "beholdes", reason="sjukeheimen")})
     saved = decisions.read(path).decisions
     assert saved["t-lok-pvk"] == Decision("t-lok-pvk", "utfases", "t-var-pvk", LAST_DAY, "VAR dekker",
