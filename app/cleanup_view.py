@@ -86,7 +86,7 @@ class CleanupView(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((150, 80, 300, 220, 280, 170)):
+        for col, width in enumerate((150, 80, 300, 220, 280, 230)):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.on_compare())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
