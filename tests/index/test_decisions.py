@@ -153,6 +153,26 @@ def test_build_applies_valid_decisions_reports_the_rest_and_cli_round_trips(tmp_
     assert set(now) == {"t-lok-pvk", "t-lok-ror", "t-finnes-ikke"} and now["t-lok-ror"].decided_by == "ola"
 
 
+def test_cli_check_reports_bad_lines_and_with_an_index_unknown_ids(tmp_path, capsys):
+    root = tmp_path / "share"
+    sources = write_corpus(root, DOCS)
+    api.build(tmp_path / "idx", sources, use_model=False)
+    path = root / decisions.FILE
+    path.write_text("doc_id,decision,var_id,last_date\n"
+                    "t-lok-pvk,utfases,t-var-pvk,2027-01-31\n"
+                    "t-finnes-ikke,beholdes,,\n"
+                    "t-lok-rorpost,lokalt_tillegg,t-lok-pvk,\n"
+                    "t-lok-munnstell,utfases,,31.01.2027\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["decisions", "check", "--file", str(path)]) == 1  # the format alone: the bad date
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{path}:5: t-lok-munnstell: bad date")
+    assert cli.main(["decisions", "check", "--file", str(path), "--index", str(tmp_path / "idx")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert [e.split(": ", 1)[0] for e in err] == [f"{path}:{n}" for n in (3, 4, 5)]
+    assert "unknown document id 't-finnes-ikke'" in err[0] and "is not a VAR procedure" in err[1]
+
+
 def test_round_trip_through_publish_to_a_second_machines_search(tmp_path):
     """Decided on the team's share → build → publish → a ward PC syncs: the badge shows, and after the last
     date the document leaves the default results but stays reachable by ``utgått:`` and by its id."""
