@@ -70,6 +70,11 @@ CLEANUP_CATALOGUE: dict[str, dict[str, str]] = {
         "Overlapper VAR: {title}": "Overlappar VAR: {title}",
         "Kopi av: {title}": "Kopi av: {title}",
         "Utfases — bruk VAR: {title}": "Blir fasa ut — bruk VAR: {title}",
+        "Utgått — bruk VAR: {title}": "Utgått — bruk VAR: {title}",
+        "{file}: {n} linje(r) kan ikke brukes og hoppes over ved bygging:":
+            "{file}: {n} linje(r) kan ikkje brukast og blir hoppa over ved bygging:",
+        "linje {line}: {message}": "linje {line}: {message}",
+        "{label} (siste dag {date})": "{label} (siste dag {date})",
         "Lokalt tillegg til: {title}": "Lokalt tillegg til: {title}",
         "Lokal variant av: {title}": "Lokal variant av: {title}",
     },
@@ -137,6 +142,11 @@ CLEANUP_CATALOGUE: dict[str, dict[str, str]] = {
         "Overlapper VAR: {title}": "Overlaps VAR: {title}",
         "Kopi av: {title}": "Copy of: {title}",
         "Utfases — bruk VAR: {title}": "Being phased out — use VAR: {title}",
+        "Utgått — bruk VAR: {title}": "Phased out — use VAR: {title}",
+        "{file}: {n} linje(r) kan ikke brukes og hoppes over ved bygging:":
+            "{file}: {n} line(s) cannot be used and are skipped by the build:",
+        "linje {line}: {message}": "line {line}: {message}",
+        "{label} (siste dag {date})": "{label} (last day {date})",
         "Lokalt tillegg til: {title}": "Local addition to: {title}",
         "Lokal variant av: {title}": "Local variant of: {title}",
     },

@@ -34,6 +34,17 @@ def decisions_file(engine) -> Path | None:
     return Path(data["source"]) if data.get("source") else None
 
 
+def shown_decision(engine, doc_id: str) -> tuple[Decision | None, str]:
+    """The decision the open index applies to ``doc_id`` and the title of the VAR procedure it names, for the
+    reader (a «Lokalt tillegg» marks the sections VAR does not cover; both link to the VAR procedure)."""
+    snap = engine.snapshot if engine is not None else None
+    decided = snap.decisions().get(doc_id) if snap is not None else None
+    if decided is None or not decided.decision:
+        return None, ""
+    var = snap.by_id.get(decided.var_id)
+    return decided, snap.docs[var].title if var is not None else decided.var_id
+
+
 def writable_store(engine) -> decisions.DecisionStore | None:
     path = decisions_file(engine)
     if path is None:
@@ -41,7 +52,9 @@ def writable_store(engine) -> decisions.DecisionStore | None:
     store = decisions.DecisionStore(path)
     if not store.writable:
         return None
-    store.load()  # what this user sees; a save detects whatever others change after this
+    snap = engine.snapshot
+    # what this user sees (a save detects whatever others change after this), and the lines the build skips
+    store.load(known=set(snap.by_id), var_ids={m.doc_id for m in snap.docs if m.tier == "var"})
     return store
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from app.i18n import N_, tr
 from app.qt import QAbstractTableModel, QSortFilterProxyModel, Qt
+from index.decisions import LABELS, Decision
 from index.records import Overlap
 from index.report import Report, owner_unit
 
@@ -29,8 +30,8 @@ FILTERS = {
     **{key: (label, {key}) for key, label in CATEGORIES.items()},
 }
 COLUMNS = (N_("Type"), N_("Sikkerhet"), N_("Lokalt dokument"), N_("Eier / enhet"), N_("VAR / annet dokument"),
-           N_("Bevis"))
-KIND, SCORE, DOC, OWNER, OTHER, EVIDENCE = range(len(COLUMNS))
+           N_("Beslutning"), N_("Bevis"))
+KIND, SCORE, DOC, OWNER, OTHER, DECISION, EVIDENCE = range(len(COLUMNS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +78,28 @@ class CleanupModel(QAbstractTableModel):
     def __init__(self, *, parent=None):
         super().__init__(parent)
         self._rows: list[CleanupRow] = []
+        self.decisions: dict[str, Decision] = {}  # doc_id → the team's decision, as the decisions file has it
 
-    def set_rows(self, rows: list[CleanupRow]) -> None:
+    def set_rows(self, rows: list[CleanupRow], decisions: dict[str, Decision] | None = None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self.decisions = dict(decisions or {})
         self.endResetModel()
+
+    def set_decisions(self, changed: dict[str, Decision]) -> None:
+        """Show decisions just saved (the table says what is decided without waiting for a build)."""
+        self.decisions.update(changed)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, DECISION), self.index(len(self._rows) - 1, DECISION))
+
+    def decision_text(self, r: CleanupRow) -> str:
+        d = self.decisions.get(r.doc_id)
+        if d is None or not d.decision:
+            return ""
+        label = tr(LABELS[d.decision])
+        if d.decision == "utfases" and d.last_date:
+            return tr("{label} (siste dag {date})", label=label, date=d.last_date.isoformat())
+        return label
 
     def row(self, row: int) -> CleanupRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -113,9 +131,11 @@ class CleanupModel(QAbstractTableModel):
         if role == self.RowRole:
             return r
         if role == self.SortRole:
+            if col == DECISION:
+                return self.decision_text(r).casefold()
             return r.score if col == SCORE else (self._text(r, col) or "").casefold()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._text(r, col)
+            return self.decision_text(r) if col == DECISION else self._text(r, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == SCORE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -163,7 +183,8 @@ class CleanupFilter(QSortFilterProxyModel):
             return False
         if not self._text:
             return True
-        haystack = f"{r.doc_id} {r.title} {r.owner} {r.other_id} {r.other_title} {r.evidence}".casefold()
+        decided = self.sourceModel().decision_text(r)
+        haystack = f"{r.doc_id} {r.title} {r.owner} {r.other_id} {r.other_title} {r.evidence} {decided}".casefold()
         return all(word in haystack for word in self._text.split())
 
     def lessThan(self, left, right) -> bool:

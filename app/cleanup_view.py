@@ -63,6 +63,12 @@ class CleanupView(QDialog):
         self.search_field.textChanged.connect(self.proxy.set_text)
         self.search_field.textChanged.connect(self._count)
         self.count_label = QLabel()
+        # Lines of the decisions file that cannot be applied (unknown id, wrong value, duplicate …): the build
+        # skips them, so the team must see them where it decides.
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems_label.hide()
         top = QHBoxLayout()
         top.addWidget(self.filter_label)
         top.addWidget(self.filter)
@@ -80,7 +86,7 @@ class CleanupView(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((150, 80, 300, 220, 280)):
+        for col, width in enumerate((150, 80, 300, 220, 280, 230)):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.on_compare())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
@@ -106,6 +112,7 @@ class CleanupView(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.problems_label)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
@@ -130,13 +137,25 @@ class CleanupView(QDialog):
     def on_report(self, result) -> None:
         report, self.store = result
         self.report = report
-        self.model.set_rows(rows_from_report(report))
+        self._show_problems()
+        # the file as it is now where it can be read (the team's PC), else what the last build applied
+        decided = self.store.base if self.store is not None else report.decisions
+        self.model.set_rows(rows_from_report(report), decided)
         self.table.sortByColumn(SCORE, Qt.SortOrder.DescendingOrder)
         if self.proxy.rowCount():
             self.table.selectRow(0)
         self._count()
         self._update_buttons()
         self.loaded.emit()
+
+    def _show_problems(self) -> None:
+        problems = self.store.problems if self.store is not None else []
+        if problems:
+            lines = [tr("{file}: {n} linje(r) kan ikke brukes og hoppes over ved bygging:",
+                        file=self.store.path.name, n=len(problems))]
+            lines += [tr("linje {line}: {message}", line=line, message=message) for line, message in problems]
+            self.problems_label.setText("\n".join(lines))
+        self.problems_label.setVisible(bool(problems))
 
     # -- filtering ----------------------------------------------------------------------------------------
     def on_filter(self, index: int) -> None:
@@ -197,6 +216,7 @@ class CleanupView(QDialog):
         def done(_after) -> None:
             self.count_label.setText(tr("Lagret {n} beslutninger i {file}; de gjelder fra neste bygging.",
                                         n=len(changes), file=str(store.path)))
+            self.model.set_decisions(changes)
             self.decided.emit(changes)
 
         self.session.runner.run(lambda _t: store.save(changes), owner=self, name="cleanup-decide",
@@ -261,3 +281,4 @@ class CleanupView(QDialog):
         self.close_button.setText(tr("Lukk"))
         self.model.retranslate()
         self._count()
+        self._show_problems()

@@ -38,6 +38,7 @@ from app.qt import (
     Signal,
 )
 from app.results import badge_text, chip_colours
+from index.decisions import Decision
 from index.records import Procedure
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ class DocumentPane(QWidget):
         self.current_section = -1
         self._terms: list[str] = []
         self._replaced_title = ""
+        self._decision: Decision | None = None
+        self._var_title = ""
         self._zoom = 0
 
         self.back_button = QPushButton()
@@ -155,15 +158,26 @@ class DocumentPane(QWidget):
 
     # -- showing ------------------------------------------------------------------------------------------
     def show_procedure(self, proc: Procedure, *, section: str = "", terms: list[str] = (),
-                       replaced_title: str = "") -> None:
+                       replaced_title: str = "", decision: Decision | None = None, var_title: str = "") -> None:
+        """``decision``: the procedure team's (index.decisions), with ``var_title`` the VAR procedure it names; a
+        «Lokalt tillegg» marks the sections VAR does not cover in the section list."""
         self.procedure, self._terms, self._replaced_title = proc, list(terms), replaced_title
+        self._decision, self._var_title = decision, var_title
         self._set_enabled(True)
         self.side.show()
         self._render()
         self.sections.clear()
+        added = set(decision.uncovered) if decision is not None and decision.decision == "lokalt_tillegg" else set()
         for i, s in enumerate(proc.sections):
-            item = QListWidgetItem(s.heading or tr("(innledning)"))
+            heading = s.heading or tr("(innledning)")
+            item = QListWidgetItem(f"＋ {heading}" if i in added else heading)
             item.setData(Qt.ItemDataRole.UserRole, i)
+            if i in added:  # what this local addition keeps: VAR has no counterpart
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+                item.setToolTip(tr("Ikke i VAR-prosedyren"))
+                item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, tr("Ikke i VAR-prosedyren"))
             self.sections.addItem(item)
         self._fill_meta()
         target = max(dochtml.section_index(proc, section), 0)
@@ -241,6 +255,11 @@ class DocumentPane(QWidget):
                     link=f"doc:{p.replaced_by}")
             else:
                 row(tr("Status"), tr("Utgått"), chip="superseded")
+        decided = self._decision
+        if decided is not None and decided.var_id and decided.decision in ("utfases", "lokalt_tillegg"):
+            text = (tr("Utfases — bruk VAR: {title}", title=self._var_title) if decided.decision == "utfases"
+                    else tr("Lokalt tillegg til: {title}", title=self._var_title))
+            row(tr("Beslutning"), text, link=f"doc:{decided.var_id}")  # a link on a dark chip is unreadable
         if p.keywords:
             row(tr("Nøkkelord"), ", ".join(p.keywords))
         row(tr("ID"), p.doc_id)
@@ -313,7 +332,8 @@ class DocumentPane(QWidget):
             self._show_placeholder()
         else:
             current = self.current_section
-            self.show_procedure(self.procedure, terms=self._terms, replaced_title=self._replaced_title)
+            self.show_procedure(self.procedure, terms=self._terms, replaced_title=self._replaced_title,
+                                decision=self._decision, var_title=self._var_title)
             self.jump_to_section(current)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from app import dochtml, tablet
+from app.cleanup_decisions import shown_decision
 from app.config import Config
 from app.document import DocumentPane
 from app.errors import show_error
@@ -449,8 +450,10 @@ class MainWindow(QMainWindow):
 
         def ready(proc: Procedure) -> None:
             titles = self.results.model.titles
+            decision, var_title = shown_decision(self.session.engine, proc.doc_id)
             self.document.show_procedure(proc, section=place.section, terms=list(place.terms),
-                                         replaced_title=titles.get(proc.replaced_by, ""))
+                                         replaced_title=titles.get(proc.replaced_by, ""), decision=decision,
+                                         var_title=var_title)
             if self.tablet:
                 self.pages.setCurrentWidget(self.document)
                 self.document.jump_to_section(self.document.current_section)  # laid out anew when shown

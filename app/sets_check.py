@@ -1,8 +1,12 @@
 """How the items of a set stand in the open index: present, gone, superseded (with its replacement) or stale.
 
 Runs after every (re)index and whenever a set is shown, on the task runner's serial lane because it reads the
-engine. Plain Python: it only needs a ``lookup(doc_id) -> Procedure | None``. An item is never dropped for
-being gone; it keeps its title snapshot and is shown as gone, so an educator sees what changed.
+engine. Plain Python: it only needs a ``lookup(doc_id) -> Procedure | None`` and, for the procedure team's
+decisions, a ``decision(doc_id) -> Decision | None``. An item is never dropped for being gone; it keeps its
+title snapshot and is shown as gone, so an educator sees what changed. A document the team decided to phase
+out («Utfases», ``index.decisions``) is flagged like a superseded one, its VAR procedure as the replacement:
+the item keeps working (search finds it by id even after its last date) and «Bytt til erstatningen» moves it
+to the VAR procedure.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from app.i18n import tr
 from app.sets_records import SetItem
+from index.decisions import Decision
 from index.errors import KildefinnerError
 from index.records import Procedure
 
@@ -30,6 +36,9 @@ class ItemState:
     review_due: str = ""
     replaced_by: str = ""  # doc id the metadata names as replacement
     replacement_title: str = ""  # "" when the replacement is not in this index either
+    # Phased out by the procedure team's decision (replaced_by is then its VAR procedure): "utfases" while it is
+    # still shown in search, "utgått" after its last date; "" for a document superseded by its metadata.
+    phase_out: str = ""
 
     @property
     def can_replace(self) -> bool:
@@ -46,7 +55,13 @@ def engine_lookup(engine) -> Callable[[str], Procedure | None]:
     return lookup
 
 
+def engine_decision(engine) -> Callable[[str], Decision | None]:
+    """The decision the open index's build applied to a document (none for older snapshots)."""
+    return lambda doc_id: engine.snapshot.decisions().get(doc_id)
+
+
 def check(doc_ids: Iterable[str], lookup: Callable[[str], Procedure | None], *,
+          decision: Callable[[str], Decision | None] | None = None,
           today: dt.date | None = None) -> dict[str, ItemState]:
     today = today or dt.date.today()
     states: dict[str, ItemState] = {}
@@ -55,19 +70,35 @@ def check(doc_ids: Iterable[str], lookup: Callable[[str], Procedure | None], *,
         if proc is None:
             states[doc_id] = ItemState(MISSING)
             continue
-        replacement = lookup(proc.replaced_by) if proc.replaced_by else None
+        decided = decision(doc_id) if decision is not None else None
+        replaced_by, phase_out = proc.replaced_by, ""
         if proc.status == "superseded":
             state = SUPERSEDED
+        elif decided is not None and decided.decision == "utfases":
+            state, replaced_by = SUPERSEDED, decided.var_id
+            phase_out = "utgått" if decided.retired(today) else "utfases"
         elif proc.review_due is not None and proc.review_due < today:
             state = STALE
         else:
             state = OK
+        replacement = lookup(replaced_by) if replaced_by else None
         states[doc_id] = ItemState(
             state=state, title=proc.title, tier=proc.tier, owner=proc.owner,
             revised=proc.revised.isoformat() if proc.revised else "",
             review_due=proc.review_due.isoformat() if proc.review_due else "",
-            replaced_by=proc.replaced_by, replacement_title=replacement.title if replacement else "")
+            replaced_by=replaced_by, replacement_title=replacement.title if replacement else "",
+            phase_out=phase_out)
     return states
+
+
+def warning(state: ItemState) -> str:
+    """The flag of a superseded item (shown in the list, the walk-through and the PDF checklist)."""
+    target = state.replacement_title or state.replaced_by
+    if state.phase_out == "utfases":
+        return tr("Utfases — bruk VAR: {title}", title=target)
+    if state.phase_out:
+        return tr("Utgått — bruk VAR: {title}", title=target)
+    return tr("Utgått – erstattet av {title}", title=target) if target else tr("Utgått")
 
 
 def snapshot_of(doc) -> dict[str, str]:

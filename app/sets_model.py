@@ -15,7 +15,7 @@ import logging
 from app.i18n import tr
 from app.qt import QAbstractListModel, QFont, QMimeData, QModelIndex, Qt, Signal
 from app.results import badge_text
-from app.sets_check import MISSING, STALE, SUPERSEDED, ItemState, current
+from app.sets_check import MISSING, STALE, SUPERSEDED, ItemState, current, warning
 from app.sets_records import BOOKMARKS, PUBLISHED, OnboardingSet, SetItem, SetsError
 from app.sets_store import SetStore
 
@@ -193,8 +193,7 @@ class SetItemsModel(QAbstractListModel):
         if state is not None and state.state == MISSING:
             out.append(("superseded", tr("Finnes ikke lenger i indeksen")))
         elif state is not None and state.state == SUPERSEDED:
-            target = state.replacement_title or state.replaced_by
-            out.append(("superseded", tr("Utgått – erstattet av {title}", title=target) if target else tr("Utgått")))
+            out.append(("superseded", warning(state)))
         elif state is not None and state.state == STALE:
             out.append(("stale", tr("Revisjon forfalt {date}", date=state.review_due)))
         meta = " · ".join(p for p in (now["owner"], tr("revidert {date}", date=now["revised"])

@@ -30,7 +30,7 @@ from app.qt import (
     QTextDocument,
 )
 from app.results import badge_text
-from app.sets_check import MISSING, STALE, SUPERSEDED, ItemState, current
+from app.sets_check import MISSING, STALE, SUPERSEDED, ItemState, current, warning
 from app.sets_model import set_display_name
 from app.sets_records import OnboardingSet, SetsError
 
@@ -87,8 +87,7 @@ def _warning(state: ItemState | None) -> str:
     if state.state == MISSING:
         return tr("Finnes ikke lenger i indeksen")
     if state.state == SUPERSEDED:
-        target = state.replacement_title or state.replaced_by
-        return tr("Utgått – erstattet av {title}", title=target) if target else tr("Utgått")
+        return warning(state)
     if state.state == STALE:
         return tr("Revisjon forfalt {date}", date=state.review_due)
     return ""

@@ -208,7 +208,8 @@ class SetsPane(SetEditing, QWidget):
         ids = [i.doc_id for i in data.procedures]
         self._check_seq += 1
         seq = self._check_seq
-        self.session.runner.run(lambda _t: sets_check.check(ids, sets_check.engine_lookup(engine)), serial=True,
+        lookup, decision = sets_check.engine_lookup(engine), sets_check.engine_decision(engine)
+        self.session.runner.run(lambda _t: sets_check.check(ids, lookup, decision=decision), serial=True,
                                 owner=self, name="check-set", on_success=lambda s: self._on_states(seq, s))
 
     def _on_states(self, seq: int, states: dict) -> None:

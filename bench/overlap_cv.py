@@ -6,7 +6,7 @@ Why: thresholds tuned on all dev pairs scored F1 0.977 on them and 0.81–0.84 o
 fitted the pairs they were shown. Here every choice is made on some pairs and scored on others.
 
 - **Signals** per (local, VAR) pair: semantic (document-embedding cosine), lexical (TF-IDF cosine over
-  stems), title (TF-IDF cosine of titles), from ``index.overlap.pair_signals`` — the ones ``detect`` uses.
+  stems), title (TF-IDF cosine of titles), from ``index.overlap_signals.pair_signals`` — the ones ``detect`` uses.
   Score = semantic + w_lex·lexical + w_title·title; a document's verdict is its best VAR procedure if the
   score reaches ``partial``.
 - **Positives**: the dev VAR pairs (a duplicate pair is decided by the copy rule, not by these weights).
@@ -28,7 +28,7 @@ import itertools
 import numpy as np
 
 from bench.common import NURSING, OUT, machine, read_tsv, require_shared, table
-from index import api, overlap
+from index import api, overlap, overlap_signals
 
 W_LEX = (0.0, 0.3, 0.5, 0.7, 1.0, 1.5)
 W_TITLE = (0.0, 0.1, 0.2, 0.3, 0.5)
@@ -41,7 +41,7 @@ def _signals():
     snap = engine.snapshot
     procs = [snap.procedure(i) for i in range(len(snap.docs))]
     matrix, chunk_table = snap.vectors()
-    sig = overlap.pair_signals(procs, analyzer=engine._searcher.analyzer, vectors=matrix.astype(np.float32),
+    sig = overlap_signals.pair_signals(procs, analyzer=engine._searcher.analyzer, vectors=matrix.astype(np.float32),
                                chunk_table=chunk_table)
     ids = [p.doc_id for p in procs]
     engine.close()

@@ -167,7 +167,8 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
         else:
             lexical.write_index(tmp / "whoosh", add=procs if reanalyse else new, delete=set(), analyzer=analyzer,
                                 fresh=True)
-        warnings.extend(decisions.write_snapshot(tmp, sources, ((p.doc_id, p.tier) for p, *_ in entries)))
+        warnings.extend(decisions.write_snapshot(tmp, sources, ((p.doc_id, p.tier) for p, *_ in entries),
+                                                 uncovered=found.uncovered))
         _progress.write(tmp, prev.folder if prev is not None else _snapshot_folder(index_dir), _progress.entry(
             dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             (o.doc_id for o in found.overlaps if o.primary), decisions.load_snapshot(tmp)))

@@ -31,8 +31,8 @@ import io
 import json
 import os
 import time
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.errors import KildefinnerError
@@ -69,6 +69,9 @@ class Decision:
     reason: str = ""
     decided_by: str = ""
     decided_on: dt.date | None = None
+    # Not a column: set by the build for «Lokalt tillegg» — the section numbers of the document that ``var_id``
+    # does not cover (index.overlap_evidence), so search shows those first without matching sections per query.
+    uncovered: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
@@ -87,8 +90,8 @@ class Decision:
 
     @classmethod
     def from_json(cls, data: Mapping[str, str]) -> Decision:
-        return cls(**{f.name: _date(data.get(f.name, "")) if f.name in ("last_date", "decided_on")
-                      else data.get(f.name, "") for f in fields(cls)})
+        return cls(**{c: _date(data.get(c, "")) if c in ("last_date", "decided_on") else data.get(c, "")
+                      for c in COLUMNS})
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,10 @@ class Loaded:
     decisions: dict[str, Decision]
     problems: list[tuple[int, str]]  # (line number, message); line 1 is the header
     stamp: str  # content hash of what was read ("" when there is no file)
+    # The invalid lines as written (column → cell), so a save keeps them for the team to fix instead of
+    # dropping them; ``usable`` is False when the header itself is wrong (then nothing may be written over it).
+    rejected: tuple[dict[str, str], ...] = ()
+    usable: bool = True
 
 
 def decisions_path(sources: Iterable[tuple[str, Path]]) -> Path:
@@ -127,11 +134,13 @@ def parse(text: str, *, path: Path | str = FILE, known: Collection[str] | None =
     missing = [c for c in ("doc_id", "decision") if c not in header]
     if missing:
         return Loaded({}, [(1, f"{path}: missing column(s) {', '.join(missing)} (expected {', '.join(COLUMNS)})")],
-                      stamp)
+                      stamp, usable=False)
+    rejected: list[dict[str, str]] = []
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         data = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        before = len(problems)
         doc_id, value = data.get("doc_id", ""), data.get("decision", "").casefold().replace(" ", "_")
         value = {"lokalt-tillegg": "lokalt_tillegg", "ikke_vurdert": ""}.get(value, value)
         if not doc_id:
@@ -152,7 +161,9 @@ def parse(text: str, *, path: Path | str = FILE, known: Collection[str] | None =
                 decisions[doc_id] = replace(Decision.from_json(data), decision=value)
             except ValueError as exc:
                 problems.append((line, f"{doc_id}: bad date ({exc}); dates are YYYY-MM-DD"))
-    return Loaded(decisions, problems, stamp)
+        if len(problems) > before:
+            rejected.append(data)
+    return Loaded(decisions, problems, stamp, tuple(rejected))
 
 
 def read(path: Path, **kwargs) -> Loaded:
@@ -166,11 +177,14 @@ def read(path: Path, **kwargs) -> Loaded:
     return parse(text, path=path, **kwargs)
 
 
-def render(decisions: Iterable[Decision]) -> str:
+def render(decisions: Iterable[Decision], rejected: Iterable[Mapping[str, str]] = ()) -> str:
+    """The file's text: the decisions by id, then ``rejected`` lines as they were written (still invalid: the
+    build keeps reporting them until someone fixes them)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     writer.writerows(d.row() for d in sorted(decisions, key=lambda d: d.doc_id) if d.decision or d.reason)
+    writer.writerows([r.get(c, "") for c in COLUMNS] for r in rejected)
     return out.getvalue()
 
 
@@ -221,9 +235,14 @@ class DecisionStore:
         target = self.path if self.path.exists() else folder
         return folder.is_dir() and os.access(target, os.W_OK)
 
-    def load(self) -> dict[str, Decision]:
+    def load(self, *, known: Collection[str] | None = None,
+             var_ids: Collection[str] | None = None) -> dict[str, Decision]:
+        """Every row of the file (a row naming an unknown id is kept: a save never drops it); ``problems`` lists
+        the lines the build would skip, validated against ``known``/``var_ids`` when given (see ``parse``)."""
         loaded = read(self.path)
         self.base, self.stamp, self.problems = dict(loaded.decisions), loaded.stamp, loaded.problems
+        if known is not None or var_ids is not None:
+            self.problems = read(self.path, known=known, var_ids=var_ids).problems
         return dict(self.base)
 
     def save(self, changes: Mapping[str, Decision], *, today: dt.date | None = None) -> dict[str, Decision]:
@@ -235,6 +254,8 @@ class DecisionStore:
                    for k, d in changes.items()}
         with _Lock(self.path):
             current = read(self.path)
+            if not current.usable:  # writing now would drop every row of it
+                raise DecisionError(f"{current.problems[0][1]}; nothing was saved — fix the header first")
             if current.stamp != self.stamp:  # someone else saved since we loaded: merge, refuse on a clash
                 clash = [k for k, d in stamped.items()
                          if current.decisions.get(k) != self.base.get(k)
@@ -242,7 +263,8 @@ class DecisionStore:
                 if clash:
                     raise DecisionConflictError(self.path, clash)
             merged = {**current.decisions, **stamped}
-            text = render(merged.values())
+            # invalid lines stay as written, unless this save decides their document anew
+            text = render(merged.values(), (r for r in current.rejected if r.get("doc_id", "") not in stamped))
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             with open(tmp, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
@@ -272,14 +294,22 @@ def _what(d: Decision | None) -> tuple:
 SNAPSHOT_FILE = "decisions.json"  # in each snapshot: the valid decisions the build applied, and the problems
 
 
-def write_snapshot(folder: Path, sources: Iterable[tuple[str, Path]], docs: Iterable[tuple[str, str]]) -> list:
+def write_snapshot(folder: Path, sources: Iterable[tuple[str, Path]], docs: Iterable[tuple[str, str]], *,
+                   uncovered: Callable[[str, str], tuple[int, ...]] | None = None) -> list:
     """At build time: read the decisions file of ``sources``, validated against ``docs`` ((doc_id, tier)), and
-    store the valid rows in the snapshot ``folder``. Returns ``(where, message)`` per invalid line."""
+    store the valid rows in the snapshot ``folder``; a «Lokalt tillegg» row also gets ``uncovered(doc_id,
+    var_id)``, the sections VAR does not cover (``index.overlap.Detection.uncovered``). Returns ``(where,
+    message)`` per invalid line."""
     docs = list(docs)
     path = decisions_path(list(sources))
     loaded = read(path, known={d for d, _ in docs}, var_ids={d for d, t in docs if t == "var"})
-    data = {"source": str(path), "decisions": [d.to_json() for d in loaded.decisions.values()],
-            "problems": loaded.problems}
+    rows = []
+    for d in loaded.decisions.values():
+        row = d.to_json()
+        if d.decision == "lokalt_tillegg" and uncovered is not None:
+            row["uncovered"] = list(uncovered(d.doc_id, d.var_id))
+        rows.append(row)
+    data = {"source": str(path), "decisions": rows, "problems": loaded.problems}
     (Path(folder) / SNAPSHOT_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return [(f"{path.name}:{line}", message) for line, message in loaded.problems]
 
@@ -292,7 +322,8 @@ def load_snapshot(folder: Path) -> dict[str, Decision]:
         return {}
     except (OSError, ValueError) as exc:
         raise DecisionError(f"{folder / SNAPSHOT_FILE}: damaged ({exc})") from exc
-    return {r["doc_id"]: Decision.from_json(r) for r in data.get("decisions", ())}
+    return {r["doc_id"]: replace(Decision.from_json(r), uncovered=tuple(r.get("uncovered", ())))
+            for r in data.get("decisions", ())}
 
 
 __all__ = ["COLUMNS", "DECISIONS", "FILE", "HISTORY", "Decision", "DecisionConflictError", "DecisionError",

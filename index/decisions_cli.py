@@ -2,7 +2,8 @@
 
 The file is found from the source folders (``--source``, as for ``build``) or given with ``--file``.
 ``import`` validates the incoming file line by line, reports bad lines as ``FILE:LINE: message`` and merges the
-rest through ``DecisionStore`` (atomic, concurrent changes detected). Exit codes: 0 ok, 1 some lines were
+rest through ``DecisionStore`` (atomic, concurrent changes detected). ``check`` validates the file's format and
+values, and with ``--index`` also its ids, as the build does. Exit codes: 0 ok, 1 some lines were
 rejected or the file could not be written, 2 bad arguments.
 """
 
@@ -24,6 +25,7 @@ def add_parser(sub) -> None:
     d.add_argument("--file", type=Path, help="the decisions file itself (instead of --source)")
     d.add_argument("--out", type=Path, help="where export writes (default: standard output)")
     d.add_argument("--user", default="", help="who decided (import; default: the login name)")
+    d.add_argument("--index", type=Path, help="check: also check the ids against this index, as the build does")
 
 
 def add_gap_parser(sub) -> None:
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace, parse_source_arg) -> int:
             sys.stdout.write(text)
         return 0
     if args.action == "check":
-        return _report(path, decisions.read(path))
+        return _report(path, decisions.read(path, **_ids(args.index)))
     if args.incoming is None:
         print("error: import needs the CSV file to import", file=sys.stderr)
         return 2
@@ -68,6 +70,20 @@ def run(args: argparse.Namespace, parse_source_arg) -> int:
     after = store.save(incoming.decisions)
     print(f"imported {len(incoming.decisions)} decisions into {path} ({len(after)} in all)")
     return _report(args.incoming, incoming)
+
+
+def _ids(index: Path | None) -> dict:
+    """The document and VAR ids of ``index`` for ``decisions.read`` (none without an index: format only)."""
+    if index is None:
+        return {}
+    from index import api
+
+    engine = api.Engine(index)
+    try:
+        docs = engine.snapshot.docs
+        return {"known": {m.doc_id for m in docs}, "var_ids": {m.doc_id for m in docs if m.tier == "var"}}
+    finally:
+        engine.close()
 
 
 def _report(path: Path, loaded: decisions.Loaded) -> int:

@@ -2,18 +2,13 @@
 
 "VAR AS IS" means a local procedure that repeats a VAR procedure is a candidate for phase-out. At build time
 every non-VAR document is compared with every VAR document (and with the other non-VAR documents, for local
-duplicates) using two signals that complement each other:
-
-- **semantic**: cosine of the whole-document embeddings (language-independent: a nynorsk routine finds its
-  bokmål VAR procedure);
-- **lexical**: TF-IDF cosine over Norwegian stems (shared clinical vocabulary, robust where embeddings of long
-  documents blur).
-
-``score = semantic + LEXICAL_WEIGHT * lexical``. Candidates come from blockwise matrix products with a top-k per
-row (no all-pairs Python loops). Evidence (section pairs, shared terms, title similarity) is computed only for
-the pairs kept. Each document gets one verdict — its primary overlap, or none ("local only — keep") — and the
-runner-up VAR procedures above the partial threshold are kept as alternatives. Without vectors (lexical-only
-snapshot) the lexical signal alone is used, with its own thresholds.
+duplicates) on semantic, lexical and title similarity (``index.overlap_signals``: the signals and the
+candidate search). This module is the decision model on top: the policy (weights and thresholds), the verdict
+per document, its 0–1 confidence, and what an update may reuse. Evidence (section pairs, shared terms, the
+sections VAR does not cover: ``index.overlap_evidence``) is computed only for the pairs kept. Each document gets
+one verdict — its primary overlap, or none ("local only — keep") — and the runner-up VAR procedures above the
+partial threshold are kept as alternatives. Without vectors (lexical-only snapshot) the lexical signal alone is
+used, with its own thresholds.
 
 **Updates.** A full computation at 17 000 documents takes about a minute (the all-pairs products), so each
 snapshot also stores what the next build reuses (``CACHE``): every document's stem counts (text and title),
@@ -42,18 +37,17 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import zipfile
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from index.analysis import Analyzer
-from index.overlap_evidence import Evidence, row_of
+from index.overlap_evidence import Evidence
+from index.overlap_signals import Candidates, Terms, clean_title, doc_vectors, dot
 from index.records import Overlap, Procedure
 
 log = logging.getLogger(__name__)
@@ -62,7 +56,6 @@ CACHE = "overlap-cache.npz"  # in each snapshot: what the next update reuses
 _CACHE_FORMAT = 1  # bump when the cache layout changes
 # Analysed when the cache is written and when it is read: if the analysis has changed, counts are not reused.
 _PROBE = "Kateteret skiftes hjå pasientar (NEWS2 ≥ 5) før trykksårforebygging – hvordan gjøre det?"
-_PARENTHESIS = re.compile(r"\([^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -96,88 +89,12 @@ class Previous:
     documents: int  # documents in that snapshot
 
 
-def _clean_title(title: str) -> str:
-    return _PARENTHESIS.sub(" ", title)
-
-
-class _Terms:
-    """Stem counts per document (CSR) over a vocabulary, and one IDF per stem."""
-
-    def __init__(self, counts: sparse.csr_matrix, terms: list[str], idf: np.ndarray | None = None):
-        self.counts, self.terms, self.idf = counts, terms, idf
-
-    @classmethod
-    def gather(cls, text: Callable[[int], str], rows: np.ndarray, analyzer: Analyzer,
-               prev: _Terms | None) -> _Terms:
-        """Counts of every document: from ``prev`` for unchanged ones (``rows[i]`` is their row there),
-        analysed for the rest. New stems are appended, so ``prev``'s columns keep their meaning."""
-        n = len(rows)
-        terms = list(prev.terms) if prev is not None else []
-        vocab = {t: c for c, t in enumerate(terms)}
-        todo = np.flatnonzero(rows < 0) if prev is not None else np.arange(n)
-        r, c, v = [], [], []
-        for j, i in enumerate(todo):
-            counts = Counter(vocab.setdefault(t, len(vocab)) for t in analyzer.terms(text(i)))
-            r.extend([j] * len(counts))
-            c.extend(counts)
-            v.extend(counts.values())
-        width = max(1, len(vocab), prev.counts.shape[1] if prev is not None else 0)
-        counts = sparse.csr_matrix((np.asarray(v, np.float32), (r, c)), shape=(len(todo), width))
-        if prev is not None:
-            kept = np.flatnonzero(rows >= 0)
-            old = prev.counts[rows[kept]]
-            old.resize(len(kept), width)
-            order = np.empty(n, np.int64)
-            order[np.concatenate([kept, todo])] = np.arange(n)
-            counts = sparse.vstack([old, counts], format="csr")[order]
-        counts.sort_indices()
-        return cls(counts, list(vocab))
-
-    def refresh_idf(self) -> None:
-        """Smooth IDF over the documents now; stems no document has any more are dropped."""
-        df = np.bincount(self.counts.indices, minlength=self.counts.shape[1])
-        keep = np.flatnonzero(df[:len(self.terms)] > 0)
-        if 0 < len(keep) < self.counts.shape[1]:
-            self.counts = self.counts[:, keep].tocsr()
-            self.counts.sort_indices()
-            self.terms, df = [self.terms[c] for c in keep], df[keep]
-        self.idf = np.log((1 + self.counts.shape[0]) / (1 + df)).astype(np.float32)
-
-    def extend_idf(self, prev: _Terms, base: int) -> None:
-        """``prev``'s IDF for the stems it knows; a new stem gets the one it would have had among ``base``."""
-        df = np.bincount(self.counts.indices, minlength=self.counts.shape[1])
-        self.idf = np.log((1 + base) / (1 + df)).astype(np.float32)
-        self.idf[:len(prev.terms)] = prev.idf[:len(prev.terms)]
-
-    def weighted(self) -> sparse.csr_matrix:
-        """L2-normalised TF-IDF rows (sublinear tf)."""
-        m = self.counts.copy()
-        m.data = (1.0 + np.log(m.data)) * self.idf[m.indices]
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-        return (sparse.diags(1.0 / np.maximum(norms, 1e-9)).astype(np.float32) @ m).tocsr()
-
-    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        c = self.counts
-        small = not c.nnz or c.data.max() < 2**16
-        return {f"{prefix}_indptr": c.indptr, f"{prefix}_indices": c.indices,
-                f"{prefix}_shape": np.array(c.shape), f"{prefix}_idf": self.idf,
-                f"{prefix}_counts": c.data.astype(np.uint16) if small else c.data,
-                f"{prefix}_terms": np.frombuffer("\n".join(self.terms).encode(), np.uint8)}
-
-    @classmethod
-    def from_arrays(cls, z, prefix: str) -> _Terms:
-        counts = sparse.csr_matrix((z[f"{prefix}_counts"].astype(np.float32), z[f"{prefix}_indices"],
-                                    z[f"{prefix}_indptr"]), shape=tuple(z[f"{prefix}_shape"]))
-        text = z[f"{prefix}_terms"].tobytes().decode()
-        return cls(counts, text.split("\n") if text else [], z[f"{prefix}_idf"])
-
-
 @dataclass
 class _State:
     """One detection's reusable work (see the module docstring), saved as ``CACHE`` in its snapshot."""
 
-    body: _Terms
-    title: _Terms
+    body: Terms
+    title: Terms
     lists: dict[str, np.ndarray]  # var_i, var_s, dup_i, dup_s: candidates (doc idx, -1 = none) and scores
     key: str  # what the lists depend on: policy and signals
     base: int  # documents at the last full computation
@@ -200,7 +117,7 @@ class _State:
                 meta = json.loads(z["meta"].tobytes())
                 if meta.get("format") != _CACHE_FORMAT or meta.get("analysis") != analysis:
                     return None
-                state = cls(_Terms.from_arrays(z, "body"), _Terms.from_arrays(z, "title"),
+                state = cls(Terms.from_arrays(z, "body"), Terms.from_arrays(z, "title"),
                             {k: z[k] for k in ("var_i", "var_s", "dup_i", "dup_s")},
                             meta["key"], int(meta["base"]), int(meta["drift"]), analysis)
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
@@ -220,111 +137,25 @@ class Detection:
     full: bool
     recomputed: int  # non-VAR documents whose records were computed (the others' kept from the previous one)
     state: _State | None = field(default=None, repr=False)
+    evidence: Evidence | None = field(default=None, repr=False)
 
     def save(self, folder: Path) -> None:
         """Write the state for the next update into the snapshot folder being built."""
         if self.state is not None:
             self.state.save(folder)
 
+    def uncovered(self, doc_id: str, var_id: str) -> tuple[int, ...]:
+        """The section numbers of ``doc_id`` with no counterpart in ``var_id`` — the same matching as
+        ``Overlap.additions``, for any pair (a «Lokalt tillegg» decision may name a VAR procedure the detector
+        did not pair it with). () when either document is unknown."""
+        if self.evidence is None:
+            return ()
+        return self.evidence.uncovered(doc_id, var_id)
+
 
 def _key(policy: OverlapPolicy, hybrid: bool) -> str:
     relevant = {f.name: getattr(policy, f.name) for f in fields(policy) if f.name not in ("block", "refresh")}
     return json.dumps({**relevant, "hybrid": hybrid}, sort_keys=True)
-
-
-_row = row_of
-
-
-def _dot(m: sparse.csr_matrix, a: int, b: int) -> float:
-    (ia, va), (ib, vb) = _row(m, a), _row(m, b)
-    _, pa, pb = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
-    return float(va[pa] @ vb[pb])
-
-
-def _top_k(a_rows: np.ndarray, b_rows: np.ndarray, dense: np.ndarray | None, lex: sparse.csr_matrix,
-           weight: float, k: int, block: int, exclude_self: bool, titles: sparse.csr_matrix | None = None,
-           title_weight: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """For each row in ``a_rows`` the ``k`` best ``b_rows`` by the score (``_scores``): (indices, scores)."""
-    k = min(k, len(b_rows) - (1 if exclude_self else 0))
-    if k <= 0 or not len(a_rows):
-        return np.zeros((len(a_rows), 0), int), np.zeros((len(a_rows), 0), np.float32)
-    out_i, out_s = [], []
-    for start in range(0, len(a_rows), block):
-        rows = a_rows[start:start + block]
-        s = _scores(rows, b_rows, dense=dense, lex=lex, weight=weight, titles=titles, title_weight=title_weight)
-        if exclude_self:
-            s[rows[:, None] == b_rows[None, :]] = -np.inf
-        top = np.argpartition(-s, k - 1, axis=1)[:, :k]
-        part = np.take_along_axis(s, top, axis=1)
-        order = np.argsort(-part, axis=1)
-        out_i.append(b_rows[np.take_along_axis(top, order, axis=1)])
-        out_s.append(np.take_along_axis(part, order, axis=1))
-    return np.vstack(out_i), np.vstack(out_s)
-
-
-class _Candidates:
-    """Every document's ``k`` best VAR procedures (``var``) and other non-VAR documents (``dup``), as index
-    and score arrays; -1 (score -inf) pads a list and fills the rows of VAR documents."""
-
-    def __init__(self, is_var: np.ndarray, k: int, block: int, signals: dict):
-        n = len(is_var)
-        self.is_var, self.k, self.block, self.signals = is_var, k, block, signals
-        self.lists = {"var_i": np.full((n, k), -1, np.int32), "var_s": np.full((n, k), -np.inf, np.float32),
-                      "dup_i": np.full((n, k), -1, np.int32), "dup_s": np.full((n, k), -np.inf, np.float32)}
-
-    def search(self, rows: np.ndarray) -> None:
-        """Compute the lists of ``rows`` against the whole corpus."""
-        for kind, b_rows in (("var", np.flatnonzero(self.is_var)), ("dup", np.flatnonzero(~self.is_var))):
-            i, s = _top_k(rows, b_rows, k=self.k, block=self.block, exclude_self=kind == "dup",
-                          **self.signals)
-            self.lists[f"{kind}_i"][rows] = -1
-            self.lists[f"{kind}_s"][rows] = -np.inf
-            self.lists[f"{kind}_i"][rows, :i.shape[1]] = i
-            self.lists[f"{kind}_s"][rows, :s.shape[1]] = s
-
-    def update(self, prev: dict[str, np.ndarray], rows: np.ndarray, documents: int) -> np.ndarray:
-        """The lists after an update (see the module docstring), from ``prev``, the lists of the previous
-        snapshot (``documents`` long; ``rows``: each document's index there, -1 if new or changed). True for
-        the documents whose lists were computed or changed."""
-        fresh = rows < 0
-        kept = np.flatnonzero(~fresh)
-        now = np.full(documents, -1, np.int64)
-        now[rows[kept]] = kept
-        lost = np.zeros(len(rows), bool)
-        for kind in ("var", "dup"):
-            old = prev[f"{kind}_i"][rows[kept]]
-            mapped = np.where(old >= 0, now[np.maximum(old, 0)], -1)
-            lost[kept] |= ((old >= 0) & (mapped < 0)).any(axis=1)
-            self.lists[f"{kind}_i"][kept] = mapped
-            self.lists[f"{kind}_s"][kept] = prev[f"{kind}_s"][rows[kept]]
-        again = ~self.is_var & (fresh | lost)  # no next best known: search again
-        self.search(np.flatnonzero(again))
-        rest = np.flatnonzero(~self.is_var & ~again)
-        for kind, cols in (("var", np.flatnonzero(fresh & self.is_var)),
-                           ("dup", np.flatnonzero(fresh & ~self.is_var))):
-            if not len(rest) or not len(cols):
-                continue
-            s = np.hstack([_scores(cols[i:i + self.block], rest, **self.signals).T
-                           for i in range(0, len(cols), self.block)])
-            ids = np.hstack([self.lists[f"{kind}_i"][rest], np.broadcast_to(cols, s.shape)])
-            s = np.hstack([self.lists[f"{kind}_s"][rest], s])
-            order = np.argsort(-s, axis=1, kind="stable")[:, :self.k]  # stable: a tie keeps the old candidate
-            best = np.take_along_axis(ids, order, axis=1)
-            again[rest[(best != self.lists[f"{kind}_i"][rest]).any(axis=1)]] = True
-            self.lists[f"{kind}_i"][rest] = best
-            self.lists[f"{kind}_s"][rest] = np.take_along_axis(s, order, axis=1)
-        return again
-
-
-def _scores(a_rows: np.ndarray, b_rows: np.ndarray, *, dense: np.ndarray | None, lex: sparse.csr_matrix,
-            weight: float, titles: sparse.csr_matrix | None = None, title_weight: float = 0.0) -> np.ndarray:
-    """semantic + weight·lexical + title_weight·title of every (a, b), dense ``len(a_rows) × len(b_rows)``."""
-    s = weight * (lex[a_rows] @ lex[b_rows].T).toarray()
-    if dense is not None:
-        s += dense[a_rows] @ dense[b_rows].T
-    if titles is not None and title_weight:
-        s += title_weight * (titles[a_rows] @ titles[b_rows].T).toarray()
-    return s
 
 
 def decision(scores: Sequence[float], margin_weight: float) -> float:
@@ -345,36 +176,6 @@ def confidence(score: float, policy: OverlapPolicy, *, hybrid: bool = True) -> f
     return float(1.0 / (1.0 + np.exp(-slope * (score - partial))))
 
 
-def pair_signals(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarray | None,
-                 chunk_table: np.ndarray | None) -> dict[str, np.ndarray]:
-    """The three signals for every (non-VAR, VAR) pair, computed in full: ``semantic``, ``lexical``,
-    ``title`` (matrices ``non-VAR × VAR``), with ``rows``/``cols`` the document indexes. For tuning
-    (bench/overlap_cv.py), so the bench and ``detect`` score pairs from the same signals."""
-    n = len(procs)
-    rows = np.full(n, -1, np.int64)
-    body = _Terms.gather(lambda i: f"{procs[i].title} {' '.join(procs[i].keywords)} {procs[i].text}", rows,
-                         analyzer, None)
-    title = _Terms.gather(lambda i: _clean_title(procs[i].title), rows, analyzer, None)
-    body.refresh_idf()
-    title.refresh_idf()
-    tfidf, titles = body.weighted(), title.weighted()
-    is_var = np.array([p.tier == "var" for p in procs], bool)
-    a, b = np.flatnonzero(~is_var), np.flatnonzero(is_var)
-    doc_vecs = _doc_vectors(n, vectors, chunk_table)
-    return {"rows": a, "cols": b, "lexical": (tfidf[a] @ tfidf[b].T).toarray(),
-            "title": (titles[a] @ titles[b].T).toarray(),
-            "semantic": doc_vecs[a] @ doc_vecs[b].T if doc_vecs is not None else np.zeros((len(a), len(b)))}
-
-
-def _doc_vectors(n: int, vectors: np.ndarray | None, chunk_table: np.ndarray | None) -> np.ndarray | None:
-    if vectors is None or chunk_table is None or not len(chunk_table):
-        return None
-    whole = chunk_table[:, 1] < 0
-    doc_vecs = np.zeros((n, vectors.shape[1]), np.float32)
-    doc_vecs[chunk_table[whole, 0]] = vectors[whole]
-    return doc_vecs
-
-
 def detect(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarray | None = None,
            chunk_table: np.ndarray | None = None, policy: OverlapPolicy = OverlapPolicy()) -> list[Overlap]:
     """All overlaps among ``procs``, computed in full (indexed like the snapshot: chunk_table rows hold
@@ -389,7 +190,7 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
     n = len(procs)
     if n == 0:
         return Detection([], full=True, recomputed=0)
-    doc_vecs = _doc_vectors(n, vectors, chunk_table)
+    doc_vecs = doc_vectors(n, vectors, chunk_table)
     key = _key(policy, doc_vecs is not None)
     analysis = "|".join(analyzer.terms(_PROBE))
     state = _State.load(previous.folder, previous.documents, analysis) if previous is not None else None
@@ -398,9 +199,9 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
     if state is not None:
         rows = np.array([-1 if r is None else r for r in previous.rows], np.int64)
         changes = int((rows < 0).sum()) + previous.documents - int((rows >= 0).sum())
-    body = _Terms.gather(lambda i: f"{procs[i].title} {' '.join(procs[i].keywords)} {procs[i].text}", rows,
+    body = Terms.gather(lambda i: f"{procs[i].title} {' '.join(procs[i].keywords)} {procs[i].text}", rows,
                          analyzer, state and state.body)
-    title = _Terms.gather(lambda i: _clean_title(procs[i].title), rows, analyzer, state and state.title)
+    title = Terms.gather(lambda i: clean_title(procs[i].title), rows, analyzer, state and state.title)
     incremental = (state is not None and state.key == key
                    and state.drift + changes <= policy.refresh * state.base)
     if incremental:
@@ -418,7 +219,7 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
     is_var = np.array([p.tier == "var" for p in procs], bool)
     signals = dict(dense=doc_vecs, lex=tfidf, weight=weight, titles=titles,
                    title_weight=policy.title_weight if doc_vecs is not None else 0.0)
-    cand = _Candidates(is_var, policy.candidates, policy.block, signals)
+    cand = Candidates(is_var, policy.candidates, policy.block, signals)
     if incremental:
         redo = cand.update(state.lists, rows, previous.documents)
     else:
@@ -431,15 +232,15 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
         semantic = float(doc_vecs[a] @ doc_vecs[b]) if doc_vecs is not None else 0.0
         sections, additions = ev.sections(a, b)
         return Overlap(doc_id=procs[a].doc_id, other_id=procs[b].doc_id, kind=kind, score=round(score, 4),
-                       semantic=round(semantic, 4), lexical=round(_dot(tfidf, a, b), 4),
-                       title=round(_dot(titles, a, b), 4), primary=primary,
+                       semantic=round(semantic, 4), lexical=round(dot(tfidf, a, b), 4),
+                       title=round(dot(titles, a, b), 4), primary=primary,
                        shared_terms=ev.shared_terms(a, b), sections=sections, additions=additions)
 
     def records(a: int) -> list[Overlap]:
         out, verdict = [], None
         for b, s in zip(lists["dup_i"][a].tolist(), lists["dup_s"][a].tolist(), strict=True):
             # Of two copies, the superseded or older one is the duplicate of the other.
-            if (b >= 0 and s >= dup_floor and _dot(titles, a, b) >= policy.duplicate_title
+            if (b >= 0 and s >= dup_floor and dot(titles, a, b) >= policy.duplicate_title
                     and _older(procs[a], procs[b])):
                 verdict = pair(a, b, "duplicate", s, True)
                 break
@@ -471,7 +272,7 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
         log.info("overlaps: %d pairs among %d documents (full computation)", len(out), n)
     new_state = _State(body, title, lists, key, state.base if incremental else n,
                        state.drift + changes if incremental else 0, analysis)
-    return Detection(out, full=not incremental, recomputed=recomputed, state=new_state)
+    return Detection(out, full=not incremental, recomputed=recomputed, state=new_state, evidence=ev)
 
 
 def _older(a: Procedure, b: Procedure) -> bool:

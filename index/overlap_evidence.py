@@ -33,6 +33,7 @@ class Evidence:
         self.analyzer, self.idf = analyzer, idf
         self.vectors, self.chunk_table = vectors, chunk_table
         self._surfaces: dict[int, dict[str, str]] = {}
+        self._ids: dict[str, int] | None = None
 
     def shared_terms(self, a: int, b: int, n: int = 8) -> tuple[str, ...]:
         (ia, va), (ib, vb) = row_of(self.tfidf, a), row_of(self.tfidf, b)
@@ -110,7 +111,17 @@ class Evidence:
 
         matches = tuple(SectionMatch(name(pa, secs_a[i]), name(pb, secs_b[best[i]]), round(float(top[i]), 3))
                         for i in order)
+        return matches, tuple(name(pa, i) for i in self._uncovered(a, b))
+
+    def _uncovered(self, a: int, b: int) -> list[int]:
+        """Section numbers of ``a`` whose best counterpart in ``b`` is under ``ADDITION_LEXICAL`` (see
+        ``sections``)."""
         lex, lex_a, _ = self.compare(a, b, lexical=True)
-        additions = tuple(name(pa, lex_a[i]) for i in range(len(lex_a))
-                          if lex.size and lex[i].max() < ADDITION_LEXICAL)
-        return matches, additions
+        return [lex_a[i] for i in range(len(lex_a)) if lex.size and lex[i].max() < ADDITION_LEXICAL]
+
+    def uncovered(self, doc_id: str, var_id: str) -> tuple[int, ...]:
+        """``_uncovered`` by document id, for a pair named by the procedure team (() if either is unknown)."""
+        if self._ids is None:
+            self._ids = {p.doc_id: i for i, p in enumerate(self.procs)}
+        a, b = self._ids.get(doc_id), self._ids.get(var_id)
+        return () if a is None or b is None else tuple(self._uncovered(a, b))

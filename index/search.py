@@ -208,8 +208,15 @@ class Searcher:
 
     @functools.cached_property
     def _parents(self) -> dict[int, tuple[int, str]]:
-        """doc idx → (VAR doc idx, overlap kind) for documents whose verdict is a VAR overlap."""
-        return {idx: v for idx, v in self.snapshot.verdicts().items() if v[1] != "duplicate"}
+        """doc idx → (VAR doc idx, overlap kind) for documents whose verdict is a VAR overlap. A «Lokalt
+        tillegg» decision links its document to the VAR procedure the team named instead, as a partial variant
+        (it keeps only what VAR lacks)."""
+        parents = {idx: v for idx, v in self.snapshot.verdicts().items() if v[1] != "duplicate"}
+        by_id = self.snapshot.by_id
+        for doc_id, d in self.snapshot.decisions().items():
+            if d.decision == "lokalt_tillegg" and doc_id in by_id and d.var_id in by_id:
+                parents[by_id[doc_id]] = (by_id[d.var_id], "partial")
+        return parents
 
     def _lexical(self, concepts: list[Concept]) -> tuple[dict[int, float], dict[int, float]]:
         """(doc idx → BM25F, doc idx → the share of the searched concepts it matches, each concept weighted by
@@ -272,8 +279,12 @@ class Searcher:
             for s, v in zip(table[lo:hi, 1].tolist(), chunk_scores[lo:hi].tolist(), strict=True):
                 if s != DOC_CHUNK_SECTION and v > sec_dense.get(s, -1.0):  # a long section has several windows
                     sec_dense[s] = v
-        best, best_score = 0, -1.0
-        for i, sec in enumerate(sections):
+        decision = self.snapshot.decisions().get(meta.doc_id)
+        # A «Lokalt tillegg» opens on what it adds: the best of the sections its VAR procedure does not cover.
+        shown = [i for i in decision.uncovered if i < len(sections)] if decision is not None else []
+        best, best_score = (shown or [0])[0], -1.0
+        for i in shown or range(len(sections)):
+            sec = sections[i]
             overlap = len(wanted.intersection(sec.terms)) / (1 + len(wanted))
             # A reference list names the topic in every title it cites; the procedure text is what a nurse
             # wants to land on, so a reference section is chosen only when nothing else matches.
@@ -282,9 +293,9 @@ class Searcher:
                 best, best_score = i, score
         section = sections[best] if sections else _Section.of("", "", self.analyzer)
         snippet, marks = section.snippet(wanted)
-        decision = self.snapshot.decisions().get(meta.doc_id)
         if decision is not None and decision.var_id in self.snapshot.by_id:
-            other, kind = self.snapshot.docs[self.snapshot.by_id[decision.var_id]], kind or "full"
+            other = self.snapshot.docs[self.snapshot.by_id[decision.var_id]]
+            kind = "partial" if decision.decision == "lokalt_tillegg" else kind or "full"
         return Hit(doc_id=meta.doc_id, title=meta.title, tier=meta.tier, owner=meta.owner, unit=meta.unit,
                    language=meta.language, status=meta.status, stale=meta.stale(today),
                    review_due=meta.review_due, revised=meta.revised, section=section.heading,

@@ -55,6 +55,30 @@ def test_save_is_atomic_and_keeps_a_history(tmp_path):
     assert [r["decision"] for r in history] == ["utfases", "beholdes"]  # append-only
 
 
+def test_a_save_keeps_the_lines_it_cannot_read_and_never_writes_over_a_broken_header(tmp_path):
+    path = tmp_path / decisions.FILE
+    path.write_text("doc_id,decision,var_id,last_date\n"
+                    "a,Utfase,v1,\n"  # a typo made in a spreadsheet
+                    "b,utfases,v1,31.01.2027\n"  # a date the way Norwegians write it
+                    "c,utfases,v1,\n", encoding="utf-8")
+    store = DecisionStore(path, user="kari")
+    store.load()
+    store.save({"d": Decision("d", "beholdes")}, today=TODAY)
+    after = decisions.read(path)
+    assert set(after.decisions) == {"c", "d"}
+    assert [r["doc_id"] for r in after.rejected] == ["a", "b"]  # kept as written, still reported
+    assert "a,Utfase,v1," in path.read_text(encoding="utf-8") and len(after.problems) == 2
+    store.save({"a": Decision("a", "utfases", "v1")}, today=TODAY)  # deciding it anew replaces the bad line
+    after = decisions.read(path)
+    assert [r["doc_id"] for r in after.rejected] == ["b"] and after.decisions["a"].decision == "utfases"
+
+    path.write_text("dokument;beslutning\nx;utfases\n", encoding="utf-8")  # saved with ';' by a spreadsheet
+    store.load()
+    with pytest.raises(decisions.DecisionError, match="missing column"):
+        store.save({"d": Decision("d", "beholdes")}, today=TODAY)
+    assert path.read_text(encoding="utf-8") == "dokument;beslutning\nx;utfases\n"
+
+
 def test_two_users_editing_at_once_lose_nothing(tmp_path):
     path = tmp_path / decisions.FILE
     kari, ola = DecisionStore(path, user="kari"), DecisionStore(path, user="ola")
@@ -127,6 +151,26 @@ def test_build_applies_valid_decisions_reports_the_rest_and_cli_round_trips(tmp_
     now = decisions.read(root / decisions.FILE).decisions
     # the row the build rejected stays in the file (the team fixes it); nothing is dropped on a write
     assert set(now) == {"t-lok-pvk", "t-lok-ror", "t-finnes-ikke"} and now["t-lok-ror"].decided_by == "ola"
+
+
+def test_cli_check_reports_bad_lines_and_with_an_index_unknown_ids(tmp_path, capsys):
+    root = tmp_path / "share"
+    sources = write_corpus(root, DOCS)
+    api.build(tmp_path / "idx", sources, use_model=False)
+    path = root / decisions.FILE
+    path.write_text("doc_id,decision,var_id,last_date\n"
+                    "t-lok-pvk,utfases,t-var-pvk,2027-01-31\n"
+                    "t-finnes-ikke,beholdes,,\n"
+                    "t-lok-rorpost,lokalt_tillegg,t-lok-pvk,\n"
+                    "t-lok-munnstell,utfases,,31.01.2027\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["decisions", "check", "--file", str(path)]) == 1  # the format alone: the bad date
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{path}:5: t-lok-munnstell: bad date")
+    assert cli.main(["decisions", "check", "--file", str(path), "--index", str(tmp_path / "idx")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert [e.split(": ", 1)[0] for e in err] == [f"{path}:{n}" for n in (3, 4, 5)]
+    assert "unknown document id 't-finnes-ikke'" in err[0] and "is not a VAR procedure" in err[1]
 
 
 def test_round_trip_through_publish_to_a_second_machines_search(tmp_path):
