@@ -128,7 +128,7 @@ def main() -> None:
     require_shared()
     ap = argparse.ArgumentParser()
     ap.add_argument("--datasets", default="nursing-nb,norquad,liveqa-sub")
-    ap.add_argument("--grid", default="fusion", choices=("fusion", "lexfloor", "policy", "fields"))
+    ap.add_argument("--grid", default="fusion", choices=("fusion", "policy", "fields"))
     ap.add_argument("--mode", default="hybrid", choices=("lexical", "hybrid"))
     args = ap.parse_args()
     scorer = _scorer()
@@ -138,15 +138,9 @@ def main() -> None:
     base = dict(fusion=Fusion(), policy=SourcePriority(), grouping=VariantGrouping())
     grid: list[tuple[str, dict]] = [("shipped", base)]
     if args.grid == "fusion":
-        for sw, lw, floor in itertools.product((0.4, 0.5, 0.6), (0.3, 0.4, 0.5), (8, 12, 20, 40)):
-            f = Fusion(short_lexical_weight=sw, long_lexical_weight=lw, dense_floor_rank=floor)
-            grid.append((f"lex {sw}/{lw} floor {floor}", {**base, "fusion": f}))
-    elif args.grid == "lexfloor":
-        for lfloor, sw, lw, floor in itertools.product((None, 20), (0.5, 0.55, 0.6, 0.65, 0.7),
-                                                       (0.5, 0.55, 0.6, 0.65, 0.7), (8, 12, 16)):
-            f = Fusion(short_lexical_weight=sw, long_lexical_weight=lw, dense_floor_rank=floor,
-                       lexical_floor_rank=lfloor)
-            grid.append((f"lexfloor {lfloor} lex {sw}/{lw} floor {floor}", {**base, "fusion": f}))
+        for lw, floor in itertools.product((0.4, 0.5, 0.55, 0.6, 0.65, 0.7), (8, 12, 16, 20)):
+            f = Fusion(lexical_weight=lw, dense_floor_rank=floor)
+            grid.append((f"lex {lw} floor {floor}", {**base, "fusion": f}))
     elif args.grid == "policy":
         for bonus, ratio in itertools.product((0.1, 0.15, 0.2, 0.25, 0.3), (0.7,)):
             p = SourcePriority(bonus={"var": bonus, "regional": bonus * 0.4, "local": 0.0})
@@ -156,7 +150,7 @@ def main() -> None:
     if args.grid == "fields":
         shipped = dict(lexical.FIELD_BOOSTS)
         shipped_max = search.MAX_LEXICAL_CONCEPTS
-        for title, kw, parts, most in itertools.product((0.5, 1.0, 2.0), (0.5, 1.0, 2.5), (0.25, 0.5, 1.0), (6, 12)):
+        for title, kw, parts, most in itertools.product((1.0,), (0.5, 1.0), (0.25, 0.5), (6,)):
             lexical.FIELD_BOOSTS.update(title=title, keywords=kw, parts=parts)
             search.MAX_LEXICAL_CONCEPTS = most
             for s in sets:

@@ -15,18 +15,19 @@ def order(cands, parents=None, grouping=VariantGrouping()):
     return [c.idx for c in out], grouped
 
 
-def test_lexical_share_falls_with_query_length():
-    f = Fusion()
-    assert f.lexical_weight(1) == f.short_lexical_weight
-    assert f.lexical_weight(12) == f.long_lexical_weight
-    assert f.lexical_weight(1) > f.lexical_weight(12)
-
-
 def test_fusion_normalises_and_uses_one_signal_alone():
-    fused = Fusion().fuse({1: 10.0, 2: 5.0}, {}, words=2)
+    fused = Fusion().fuse({1: 10.0, 2: 5.0}, {})
     assert fused[1][2] == 1.0 and fused[2][2] == 0.5
-    both = Fusion().fuse({1: 10.0}, {1: 0.9, 2: 0.8}, words=2)
+    both = Fusion().fuse({1: 10.0}, {1: 0.9, 2: 0.8})
     assert both[1][2] > both[2][2]
+
+
+def test_fusion_weighs_lexical_and_dense_by_the_one_share():
+    f = Fusion(lexical_weight=0.6, dense_floor_rank=2)
+    fused = f.fuse({1: 8.0, 2: 4.0}, {1: 0.80, 2: 0.90, 3: 0.70})
+    assert fused[1][2] == 0.6 * 1.0 + 0.4 * 0.5  # best lexical, dense half way between floor and best
+    assert fused[2][2] == 0.6 * 0.5 + 0.4 * 1.0
+    assert fused[3][2] == 0.0  # at the dense floor, no lexical match
 
 
 def test_var_wins_within_the_band_but_a_clearly_better_local_wins():
@@ -113,3 +114,16 @@ def test_confidence_needs_more_than_similarity():
     assert c.good(1.0, c.threshold - c.coverage_weight)  # the query's words make up for a smaller margin
     assert not c.good(0.2, 0.02)  # a shared common word and a little meaning are not enough
     assert c.good(0.5, None) and not c.good(0.2, None)  # lexical mode: the concepts decide
+
+
+def test_both_searches_agreeing_lower_the_bar_a_little():
+    from index.ranking import Confidence
+
+    c = Confidence()
+    margin = (c.agreement_threshold + c.threshold) / 2
+    assert not c.good(0.0, margin) and c.good(0.0, margin, agree=True)
+    assert not c.good(0.0, c.agreement_threshold / 2, agree=True)  # agreement alone is not enough
+    lexical = {1: 9.0, 2: 8.0, 3: 7.0, 4: 6.0}
+    dense = {4: 0.9, 3: 0.8, 5: 0.7, 1: 0.6}
+    assert c.agreeing(lexical, dense) == {3}  # among the three best of both: only document 3
+    assert c.agreeing(lexical, {}) == set()  # one search alone never agrees with itself
