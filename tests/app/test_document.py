@@ -87,7 +87,7 @@ def test_document_view_loads_no_remote_resources(qtbot, make_window, http_trap):
 
 def test_open_original_hands_the_source_file_over_on_click(qtbot, make_window, app_sources, monkeypatch):
     opened = []
-    monkeypatch.setattr("app.mainwindow.open_url", lambda url: opened.append(url) or True)
+    monkeypatch.setattr("app.window_documents.open_url", lambda url: opened.append(url) or True)
     folders = {f"sources_{tier}": [str(folder)] for tier, folder in app_sources}
     window = make_window(**folders)
     doc = open_first(qtbot, window, "munnstell")
