@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from app import tablet
-from app.config import Config
+from app.config import LAYERS, Config, shown
 from app.document import DocumentPane
 from app.history import History
 from app.i18n import set_language, tr
@@ -251,7 +251,8 @@ class MainWindow(WindowSearch, WindowDocuments, WindowMenus, QMainWindow):
         if not self.config.ignored or getattr(self, "_banner_dismissed", False):
             return
         lines = [tr("Noen innstillinger ble ignorert, standardverdier brukes i stedet:")]
-        lines += [f"• {key} ({layer}): {reason}" for layer, key, reason in self.config.ignored]
+        lines += ["• " + tr("{key} fra {layer}: {reason}", key=key, layer=tr(LAYERS.get(layer, layer)),
+                            reason=shown(reason)) for layer, key, reason in self.config.ignored]
         self.banner.setText("\n".join(lines))
         self.banner_box.show()
 
