@@ -120,6 +120,16 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
             'Søkjeprefiks',
         'Hurtigtaster':
             'Snarvegstastar',
+        "sett":
+            "sett",
+        "avkrysset":
+            "avkryssa",
+        "Lagre sjekkliste med avkrysninger som PDF":
+            "Lagre sjekkliste med avkryssingar som PDF",
+        "Lagre sjekkliste med avkrysninger som PDF …":
+            "Lagre sjekkliste med avkryssingar som PDF …",
+        "Med dine avkrysninger og datoene de ble gjort, f.eks. til veilederen":
+            "Med avkryssingane dine og datoane dei vart gjorde, t.d. til rettleiaren",
     },
     "en": {
         "Den nye indeksen er tatt i bruk: {new} nye eller endrede, {kept} uendrede, {skipped} hoppet over.":
@@ -239,5 +249,15 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
             'Search prefixes',
         'Hurtigtaster':
             'Keyboard shortcuts',
+        "sett":
+            "set",
+        "avkrysset":
+            "ticked",
+        "Lagre sjekkliste med avkrysninger som PDF":
+            "Save checklist with ticks as PDF",
+        "Lagre sjekkliste med avkrysninger som PDF …":
+            "Save checklist with ticks as PDF …",
+        "Med dine avkrysninger og datoene de ble gjort, f.eks. til veilederen":
+            "With your ticks and the dates they were made, e.g. for your supervisor",
     },
 }
