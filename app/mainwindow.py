@@ -224,6 +224,7 @@ class MainWindow(WindowSearch, WindowDocuments, WindowMenus, QMainWindow):
         self.setStyleSheet(tablet.stylesheet(target) if self.tablet else "")
         self.document.back_button.setVisible(self.tablet)
         self.results.set_touch(target=target)
+        self.search_bar.set_touch(target=target)
         self.sets.set_touch(target=target)
         self.status.set_compact(self.tablet)
         tablet.touch_scrolling([self.results.view, self.document.browser, self.document.sections], self.tablet)

@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 from app.i18n import N_, tr
-from app.qt import QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar
+from app.qt import QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar, Qt
 from app.session import LOADING, READY
 from index.records import IndexStats
 
@@ -21,11 +21,42 @@ def snapshot_date(stats: IndexStats) -> str:
         return stats.built_at or stats.snapshot
 
 
+class ElidedLabel(QLabel):
+    """One line that shows as much of its text as fits and ends in "…" rather than being cut mid-word; the whole
+    text stays in ``text()`` and the accessible name (large text on a tablet)."""
+
+    def __init__(self, *, parent=None):
+        super().__init__(parent)
+        self._full = ""
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setAccessibleName(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        hint.setWidth(self.fontMetrics().horizontalAdvance("…") * 4)
+        return hint
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width(), 1))
+        if shown != super().text():
+            super().setText(shown)
+
+
 class StatusBar(QStatusBar):
     def __init__(self, *, parent=None):
         super().__init__(parent)
-        self.index_label = QLabel()
-        # The index summary gives way (full text in its tooltip) so a narrow tablet window is not held wide.
+        self.index_label = ElidedLabel()
+        # The index summary gives way (elided, full text in its tooltip) so a narrow window is not held wide.
         self.index_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.compact = False
         self.semantic_label = QLabel()
