@@ -13,6 +13,7 @@ import logging
 
 from app import dochtml
 from app.findbar import FindBar
+from app.flowlayout import FlowLayout
 from app.i18n import tr
 from app.qt import (
     QFormLayout,
@@ -96,14 +97,16 @@ class DocumentPane(QWidget):
         title_row = QHBoxLayout()
         title_row.addWidget(self.back_button)
         title_row.addWidget(self.title_label, 1)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
+        actions = FlowLayout()  # wraps at large text instead of holding the window wider than the screen
         for b in (self.star_button, self.open_button, self.copy_link_button, self.copy_title_button,
                   self.zoom_out_button, self.zoom_in_button):
             actions.addWidget(b)
         self.title_label.setMinimumWidth(100)
 
         self.sections = QListWidget()
+        self.sections.setWordWrap(True)  # long headings wrap in the narrow column (large text) rather than scroll
+        self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sections.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.sections.itemClicked.connect(self.on_section_clicked)
         self.sections.itemActivated.connect(self.on_section_clicked)
         self.sections_label = QLabel()

@@ -62,6 +62,7 @@ from PySide6.QtGui import (
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QCheckBox,
@@ -76,6 +77,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QListView,
     QListWidget,
@@ -96,6 +98,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTabBar,
     QTableView,
     QTabWidget,
     QTextBrowser,
@@ -126,6 +129,7 @@ def _immortalise_singletons() -> None:
 _immortalise_singletons()
 
 __all__ = [
+    "QAbstractButton",
     "QAbstractItemView",
     "QAbstractListModel",
     "QAbstractTableModel",
@@ -158,6 +162,7 @@ __all__ = [
     "QInputDevice",
     "QKeySequence",
     "QLabel",
+    "QLayout",
     "QLineEdit",
     "QListView",
     "QListWidget",
@@ -202,6 +207,7 @@ __all__ = [
     "QStyle",
     "QStyleOptionViewItem",
     "QStyledItemDelegate",
+    "QTabBar",
     "QTabWidget",
     "QTableView",
     "QTextBrowser",

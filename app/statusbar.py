@@ -59,6 +59,7 @@ class StatusBar(QStatusBar):
         # The index summary gives way (elided, full text in its tooltip) so a narrow window is not held wide.
         self.index_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.compact = False
+        self._narrow = False  # too narrow for the long texts (large text on a laptop): short ones, as on a tablet
         self.semantic_label = QLabel()
         self.offline_label = QLabel()
         self.progress = QProgressBar()
@@ -201,11 +202,29 @@ class StatusBar(QStatusBar):
         self.compact = compact
         self.retranslate()
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit()
+
+    def _fit(self) -> None:
+        """Short texts when the long ones would leave the index summary less than ~40 characters."""
+        metrics = self.fontMetrics()
+        full = metrics.horizontalAdvance(tr("Frakoblet modus: ingen nettverk brukes") + self.semantic_label.text())
+        narrow = self.width() < full + metrics.averageCharWidth() * 40
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self.retranslate()
+
     def retranslate(self) -> None:
         self.cancel_button.setText(tr("Avbryt bygging"))
         self.cancel_button.setAccessibleName(tr("Avbryt byggingen av indeksen"))
         full = tr("Frakoblet modus: ingen nettverk brukes")
-        self.offline_label.setText(tr("Frakoblet") if self.compact else full)
+        self.offline_label.setText(tr("Frakoblet") if self.compact or self._narrow else full)
         self.offline_label.setAccessibleName(full)
         self.offline_label.setToolTip(full + ". " + tr("Kildefinner søker bare i den lokale indeksen og kontakter "
                                                        "ingen tjenester på nettet."))
