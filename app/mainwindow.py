@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from app import tablet
+from app import contrast, tablet
 from app.config import LAYERS, Config, shown
 from app.document import DocumentPane
 from app.history import History
@@ -64,6 +64,8 @@ class MainWindow(WindowSearch, WindowDocuments, WindowMenus, QMainWindow):
         from app import qt_strings
 
         qt_strings.install()  # Qt's own buttons and file dialogs in the UI language
+        # WCAG AA text contrast whatever the platform theme (e.g. Fusion's selection blue is 3.7:1 with white)
+        QApplication.setPalette(contrast.accessible_palette(QApplication.palette()))
         self.config = config
         self.session = session
         self.history = History()
