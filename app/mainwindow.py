@@ -8,6 +8,7 @@ hit) and ``app.window_menus`` (menus, actions and the dialogs they open).
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 from app import contrast, tablet
@@ -142,6 +143,7 @@ class MainWindow(WindowSearch, WindowDocuments, WindowMenus, QMainWindow):
         self.document_shown.connect(self.sets.walk.on_document_shown)
 
         self._make_actions()
+        self._set_tab_order()
         self._connect_session()
         self.apply_config()
         self.fit_to_screen()
@@ -159,6 +161,24 @@ class MainWindow(WindowSearch, WindowDocuments, WindowMenus, QMainWindow):
         for signal in (s.engine_changed, s.stats_changed, s.semantic_changed, s.index_progress):
             signal.connect(self._update_index_state)
         self._no_index = ""
+
+    def _set_tab_order(self) -> None:
+        """Tab follows the screen, top left to bottom right: the tabs, the search field and filters, the hits (or
+        the start page's examples, then «Legg inn egne prosedyrer»), then the reader: a set's walk bar, the
+        document's buttons, its sections, «Fra starten», the text and the find bar. Hidden or disabled widgets
+        are skipped by Qt; the facts panel is read with the text, not a stop of its own."""
+        bar, res, doc, walk = self.search_bar, self.results, self.document, self.sets.walk
+        self.document.meta_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        chain = [self.left.tabBar(), self.banner_close, bar.field, bar.filter_button, *bar.tier_boxes.values(),
+                 *bar.language_boxes.values(), bar.stale_box, bar.superseded_box, bar.owner_field, bar.reset_button,
+                 res.suggestion_button, res.newer_button, res.view, *res.example_buttons, res.build_button,
+                 res.reset_button, res.none_build_button, walk.prev_button, walk.next_button, walk.done_box,
+                 walk.close_button, doc.back_button, doc.star_button, doc.open_button, doc.copy_link_button,
+                 doc.copy_title_button, doc.zoom_out_button, doc.zoom_in_button, doc.sections, doc.start_button,
+                 doc.browser, doc.find_bar.field, doc.find_bar.prev_button, doc.find_bar.next_button,
+                 doc.find_bar.close_button]
+        for first, then in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, then)
 
     def fit_to_screen(self) -> None:
         """1200×800 where it fits; on a 768- or 800-pixel-high screen the window (title bar and status bar
