@@ -40,6 +40,7 @@ from app.results import badge_text, chip_colours
 from index.records import Procedure
 
 log = logging.getLogger(__name__)
+SHORT_INTRO = 200  # characters: an introduction this short above the hit's section needs no "from the start"
 
 
 class SafeBrowser(QTextBrowser):
@@ -218,7 +219,10 @@ class DocumentPane(QWidget):
             self.start_bar.hide()  # the start is in view: nothing to offer
 
     def _update_start_bar(self) -> None:
-        away = self.current_section > 0 and self.browser.verticalScrollBar().value() > 0
+        # Not for the first section under a short introduction: then there is little above to miss.
+        index = self.current_section
+        above = sum(len(s.text) for s in self.procedure.sections[:index]) if self.procedure else 0
+        away = index > 0 and (index > 1 or above > SHORT_INTRO) and self.browser.verticalScrollBar().value() > 0
         if away:
             heading = self.procedure.sections[self.current_section].heading or tr("(innledning)")
             self.start_label.setText(tr("Viser avsnittet «{section}».", section=heading))

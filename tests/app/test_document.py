@@ -119,3 +119,20 @@ def test_opened_at_the_hit_the_start_stays_one_step_away(qtbot, make_window):
     with qtbot.waitSignal(window.document_shown, timeout=10000):
         window.results.open_current()
     assert not doc.start_bar.isVisible()
+
+
+def test_no_start_bar_for_the_first_section_under_a_short_introduction(qtbot, make_window):
+    from index.records import Procedure, Section
+
+    window = make_window()
+    window.resize(1000, 400)
+    doc = window.document
+    steps = "\n".join(f"{i}. Trinn {i}: kontroller og dokumenter." for i in range(60))
+    proc = Procedure(doc_id="x", title="Kort innledning", tier="var", path="x.md",
+                     sections=(Section(heading="", text="Fiktiv prosedyre."), Section(heading="Hensikt", text=steps),
+                               Section(heading="Framgangsmåte", text=steps)))
+    doc.show_procedure(proc, section="Hensikt")
+    qtbot.wait(50)
+    assert doc.current_section == 1 and not doc.start_bar.isVisible()
+    doc.show_procedure(proc, section="Framgangsmåte")
+    qtbot.waitUntil(doc.start_bar.isVisible, timeout=2000)
