@@ -143,9 +143,9 @@ class MainWindow(WindowSearch, WindowDocuments, WindowMenus, QMainWindow):
         self.document_shown.connect(self.sets.walk.on_document_shown)
 
         self._make_actions()
-        self._set_tab_order()
         self._connect_session()
         self.apply_config()
+        self._set_tab_order()  # once every pane is in the window; a later layout switch keeps the order
         self.fit_to_screen()
 
     def _connect_session(self) -> None:
@@ -240,6 +240,8 @@ class MainWindow(WindowSearch, WindowDocuments, WindowMenus, QMainWindow):
         else:
             self.splitter.addWidget(self.results_box)
             self.splitter.addWidget(self.document)
+            for pane in (self.results_box, self.document):
+                pane.show()  # the stack hid the page not in front; a splitter keeps a hidden child hidden
             self.splitter.setStretchFactor(0, 2)
             self.splitter.setStretchFactor(1, 3)
             self.central.setCurrentWidget(self.splitter)

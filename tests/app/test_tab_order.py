@@ -25,8 +25,11 @@ def label(widget) -> str:
     return widget.accessibleName() or (widget.text() if hasattr(widget, "text") else "") or type(widget).__name__
 
 
-def test_tab_order_on_the_start_page(qtbot, make_window):
+def test_tab_order_on_the_start_page(qtbot, make_window, qtlog):
     window = make_window()
+    window.act_tablet.trigger()  # both layouts set the order without Qt complaining
+    window.act_tablet.trigger()
+    assert not [r for r in qtlog.records if "setTabOrder" in r.message]
     window.resize(1366, 768)
     names = [label(w) for w in stops(qtbot, window.search_bar.field)]
     assert names == ["Søk i prosedyrer", "Vis eller skjul filtre", "PVK", "venflon", "trykksår", "blodtrykksmåling",

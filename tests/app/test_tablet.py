@@ -37,6 +37,8 @@ def test_switching_modes_keeps_the_panes(qtbot, make_window):
     assert window.config.get("tablet_mode") == "on"
     window.act_tablet.trigger()
     assert not window.tablet and window.splitter.count() == 2
+    assert window.results_box.isVisible() and window.document.isVisible()  # not a blank window
+    assert window.search_bar.field.isVisible()
     assert not window.document.back_button.isVisible()
 
 
