@@ -148,3 +148,32 @@ def test_clear_buttons_are_finger_sized_in_tablet_mode(qtbot, make_window):
     assert bar.owner_clear.isVisible() and bar.owner_clear.height() >= 44
     window.act_tablet.trigger()  # desktop: Qt's own small button inside the field
     assert not button.isVisible() and field.isClearButtonEnabled()
+
+
+def small_targets(window) -> list[str]:
+    from app.qt import QAbstractButton, QLineEdit
+
+    return [f"{type(w).__name__} «{w.accessibleName() or w.text()}» {w.width()}×{w.height()}"
+            for w in window.findChildren(QAbstractButton) + window.findChildren(QLineEdit)
+            if w.isVisible() and (w.width() < 44 or w.height() < 44)]
+
+
+def test_every_visible_button_and_field_is_a_touch_target(qtbot, make_window):
+    window = make_window(tablet_mode="on", font_scale=1.5)
+    window.resize(1280, 800)
+    search(qtbot, window, "PVK")
+    window.search_bar.filter_button.click()
+    QApplication.processEvents()
+    assert small_targets(window) == []  # search field, ✕, filters and the filter panel, hits page
+    data = window.sets.create_set("Nyansatt", "")
+    window.sets_actions.add_to(data.uid, window.results.current_hit())
+    window.sets.refresh(select=data.uid)
+    window.show_sets()
+    QApplication.processEvents()
+    assert small_targets(window) == []  # the sets pane
+    window.sets.start_walk()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.document, timeout=10000)
+    window.on_find()
+    QApplication.processEvents()
+    assert window.document.find_bar.isVisible() and window.sets.walk.isVisible()
+    assert small_targets(window) == []  # the reader with the walk bar and the find bar
