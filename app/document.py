@@ -98,7 +98,7 @@ class DocumentPane(QWidget):
         title_row = QHBoxLayout()
         title_row.addWidget(self.back_button)
         title_row.addWidget(self.title_label, 1)
-        actions = FlowLayout()  # wraps at large text instead of holding the window wider than the screen
+        actions = FlowLayout(right=True)  # wraps at large text instead of holding the window wider than the screen
         for b in (self.star_button, self.open_button, self.copy_link_button, self.copy_title_button,
                   self.zoom_out_button, self.zoom_in_button):
             actions.addWidget(b)

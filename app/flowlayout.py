@@ -1,7 +1,8 @@
 """A layout that puts its widgets in a row and wraps them onto the next line when the row is too narrow.
 
 The document's action buttons use it: at 200 % text they would otherwise hold the window wider than a 1366-px
-screen. Lines are right-aligned like the row they replace. (Qt ships this only as an example, not a class.)
+screen, and the filter panel's check boxes. Lines are left-aligned, or right-aligned (``right=True``) like the
+document's button row they replace. (Qt ships this only as an example, not a class.)
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from app.qt import QLayout, QRect, QSize, Qt
 
 
 class FlowLayout(QLayout):
-    def __init__(self, parent=None, *, spacing: int = 6):
+    def __init__(self, parent=None, *, spacing: int = 6, right: bool = False):
         super().__init__(parent)
         self._items = []
+        self._right = right
         self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
@@ -82,7 +84,7 @@ class FlowLayout(QLayout):
             height = max(i.sizeHint().height() for i in line)
             if apply:
                 total = sum(min(i.sizeHint().width(), area.width()) for i in line) + space * (len(line) - 1)
-                x = area.x() + max(area.width() - total, 0)  # right-aligned
+                x = area.x() + (max(area.width() - total, 0) if self._right else 0)
                 for item in line:
                     width = min(item.sizeHint().width(), area.width())
                     item.setGeometry(QRect(x, y, width, height))

@@ -6,6 +6,7 @@ prefixes typed into the field (``var:``, ``lokal:``) are left in the text: the e
 
 from __future__ import annotations
 
+from app.flowlayout import FlowLayout
 from app.i18n import tr
 from app.qt import (
     QCheckBox,
@@ -24,6 +25,14 @@ from index.records import SearchFilters
 
 TIER_KEYS = ("var", "regional", "local")
 LANGUAGE_KEYS = ("nb", "nn")
+
+
+def _flow(widgets) -> QWidget:
+    box = QWidget()
+    row = FlowLayout(box)
+    for w in widgets:
+        row.addWidget(w)
+    return box
 
 
 class SearchBar(QWidget):
@@ -65,14 +74,12 @@ class SearchBar(QWidget):
         self.reset_button = QPushButton()
         self.reset_button.clicked.connect(self.reset_filters)
         grid.addWidget(self.source_label, 0, 0)
-        for col, t in enumerate(TIER_KEYS, start=1):
-            grid.addWidget(self.tier_boxes[t], 0, col)
+        grid.addWidget(_flow(self.tier_boxes.values()), 0, 1, 1, 4)  # wraps at large text in a narrow column
         grid.addWidget(self.language_label, 1, 0)
-        for col, lang in enumerate(LANGUAGE_KEYS, start=1):
-            grid.addWidget(self.language_boxes[lang], 1, col)
+        grid.addWidget(_flow(self.language_boxes.values()), 1, 1, 1, 4)
         # One option per row, so opening the panel never widens the results column (and squeezes the reader).
-        grid.addWidget(self.stale_box, 2, 1, 1, 4)
-        grid.addWidget(self.superseded_box, 3, 1, 1, 4)
+        grid.addWidget(self.stale_box, 2, 0, 1, 5)  # the whole width: a check box text cannot wrap
+        grid.addWidget(self.superseded_box, 3, 0, 1, 5)
         grid.addWidget(self.owner_label, 4, 0)
         grid.addLayout(owner_row, 4, 1, 1, 4)
         grid.addWidget(self.reset_button, 5, 1, 1, 2)

@@ -66,3 +66,20 @@ def test_status_bar_goes_short_rather_than_off_the_edge(qtbot, make_window):
     QApplication.processEvents()
     assert status.offline_label.text() == "Frakoblet modus: ingen nettverk brukes"
     assert cut_off(window) == []
+
+
+def test_200_percent_text_sets_pane_and_filters_fit(qtbot, make_window):
+    window = make_window(tablet_mode="off", font_scale=2.0)
+    window.resize(1366, 768)
+    pane = window.sets
+    data = pane.create_set("Nyansatt sykepleier – kirurgisk sengepost, uke 1–4", "Prosedyrer før første vakt")
+    window.sets_actions.add_to(data.uid, search(qtbot, window, "PVK")[0])
+    window.search_bar.filter_button.click()
+    QApplication.processEvents()
+    assert cut_off(window) == []  # the filter panel
+    pane.refresh(select=data.uid)
+    window.show_sets()
+    window.resize(1366, 768)
+    QApplication.processEvents()
+    assert window.width() <= 1366
+    assert cut_off(window) == []
