@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,12 +33,44 @@ from typing import Any
 
 import platformdirs
 
+from app.i18n import N_, tr, tr_in
+
 log = logging.getLogger(__name__)
 
 APP_NAME = "kildefinner"
 FILE_NAME = "kildefinner.toml"
 MAX_FILE_BYTES = 64 * 1024  # a real file is under 2 KB; a bigger one is a mistake or hostile
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+class Reason(str):
+    """Why a value or file was ignored. As a string it is English (the log, IT); ``shown()`` is the same reason
+    in the UI language, for the banner. ``template`` is a bokmål source string (``N_``) with ``{names}``; a
+    value that is itself a ``Reason`` is translated too."""
+
+    def __new__(cls, template: str, /, **values):
+        english = tr_in("en", template, **{k: str(v) for k, v in values.items()})
+        made = super().__new__(cls, english)
+        made.template, made.values = template, values
+        return made
+
+    def shown(self) -> str:
+        return tr(self.template, **{k: v.shown() if isinstance(v, Reason) else v for k, v in self.values.items()})
+
+
+def shown(reason: str) -> str:
+    """A reason in the UI language (plain strings are shown as they are)."""
+    return reason.shown() if isinstance(reason, Reason) else reason
+
+
+LAYERS = {"machine": N_("IT-oppsettet"), "user": N_("ditt oppsett"), "command line": N_("kommandolinjen")}
+TYPE_NAMES = {str: N_("tekst"), int: N_("heltall"), float: N_("tall"), bool: N_("true eller false"),
+              list: N_("liste"), dict: N_("tabell")}
+
+
+def _type_name(kind: type) -> str:
+    return Reason(TYPE_NAMES[kind]) if kind in TYPE_NAMES else Reason(N_("dato eller klokkeslett")) \
+        if kind.__module__ == "datetime" else kind.__name__
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +84,15 @@ class Option:
 
 
 def _scale(value: float) -> str:
-    return "" if 0.5 <= value <= 3.0 else "must be between 0.5 and 3.0"
+    return "" if 0.5 <= value <= 3.0 else Reason(N_("må være mellom 0,5 og 3,0"))
 
 
 def _minutes(value: int) -> str:
-    return "" if 0 <= value <= 10080 else "must be between 0 and 10080 minutes (one week)"
+    return "" if 0 <= value <= 10080 else Reason(N_("må være mellom 0 og 10080 minutter (én uke)"))
 
 
 def _folders(value: list) -> str:
-    return "" if all(isinstance(v, str) for v in value) else "must be a list of folder paths"
+    return "" if all(isinstance(v, str) for v in value) else Reason(N_("må være en liste med mappestier"))
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -102,11 +135,12 @@ def coerce(option: Option, value: Any) -> tuple[Any, str]:
     if option.type is str and isinstance(value, Path):
         value = str(value)
     if _has_surrogate(value):  # a path decoded with surrogateescape: TOML cannot store it, so it would not read back
-        return None, "contains characters that cannot be saved (not valid Unicode)"
+        return None, Reason(N_("inneholder tegn som ikke kan lagres (ikke gyldig Unicode)"))
     if not isinstance(value, option.type) or (option.type is not bool and isinstance(value, bool)):
-        return None, f"expected {option.type.__name__}, got {type(value).__name__}"
+        return None, Reason(N_("ventet {expected}, fikk {got}"), expected=_type_name(option.type),
+                            got=_type_name(type(value)))
     if option.choices and value not in option.choices:
-        return None, f"must be one of {', '.join(option.choices)}"
+        return None, Reason(N_("må være en av {choices}"), choices=", ".join(option.choices))
     reason = option.check(value) if option.check else ""
     return (None, reason) if reason else (value, "")
 
@@ -155,7 +189,7 @@ class Config:
     def set_user(self, key: str, value: Any) -> str:
         """Set a user value; returns a reason if it was refused (locked or invalid), else ""."""
         if key in self.locked:
-            return "locked by the IT configuration"
+            return Reason(N_("låst av IT-oppsettet"))
         value, reason = coerce(BY_KEY[key], value)
         if reason:
             return reason
@@ -180,9 +214,11 @@ class Config:
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            return self._ignore_file(layer, path, f"file not readable: {exc.strerror or exc}")
+            return self._ignore_file(layer, path, Reason(N_("filen kan ikke leses: {error}"),
+                                                                    error=exc.strerror or exc))
         if len(raw) > MAX_FILE_BYTES:
-            return self._ignore_file(layer, path, f"file larger than {MAX_FILE_BYTES // 1024} KB")
+            return self._ignore_file(layer, path, Reason(N_("filen er større enn {n} KB"),
+                                                                    n=MAX_FILE_BYTES // 1024))
         text, problem = decode_config(raw)
         if text is None:
             return self._ignore_file(layer, path, problem)
@@ -192,9 +228,12 @@ class Config:
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            return self._ignore_file(layer, path, f"not valid TOML: {exc}")
+            where = re.search(r"at line (\d+), column (\d+)", str(exc))
+            return self._ignore_file(layer, path, Reason(N_("ikke gyldig TOML (linje {line}, kolonne {column})"),
+                                                         line=where[1], column=where[2]) if where else
+                                     Reason(N_("ikke gyldig TOML: {detail}"), detail=exc))
         except RecursionError:
-            return self._ignore_file(layer, path, "not valid TOML: nested too deeply")
+            return self._ignore_file(layer, path, Reason(N_("ikke gyldig TOML: for dypt nøstet")))
 
     def _ignore_file(self, layer: str, path: Path, reason: str) -> dict:
         self.ignored.append((layer, str(path), reason))
@@ -206,7 +245,7 @@ class Config:
         for key, value in raw.items():
             option = BY_KEY.get(key)
             if option is None:
-                self.ignored.append((layer, key, "unknown setting"))
+                self.ignored.append((layer, key, Reason(N_("ukjent innstilling"))))
                 continue
             value, reason = coerce(option, value)
             if reason:
@@ -226,14 +265,14 @@ class Config:
         elif isinstance(locked_raw, list):
             names = [n for n in locked_raw if isinstance(n, str)]
         else:
-            self.ignored.append(("machine", "locked", "must be a list of keys or a table"))
+            self.ignored.append(("machine", "locked", Reason(N_("må være en liste med nøkler eller en tabell"))))
         values = self._read_layer("machine", values_raw)
         locked = set()
         for name in names:
             if name not in BY_KEY:
                 continue  # already reported as unknown, or a stray name in the list
             if name not in values:
-                self.ignored.append(("machine", name, "locked without a valid value"))
+                self.ignored.append(("machine", name, Reason(N_("låst uten en gyldig verdi"))))
             else:
                 locked.add(name)
         return values, frozenset(locked)
@@ -249,10 +288,10 @@ def decode_config(raw: bytes) -> tuple[str | None, str]:
     try:
         text = raw[len(bom):].decode(encoding)
     except UnicodeDecodeError as exc:
-        return None, (f"not UTF-8 text (byte {exc.start}; saved as Windows-1252/ANSI?): file ignored, "
-                      "save it as UTF-8")
+        return None, Reason(N_("ikke UTF-8-tekst (byte {n}; lagret som Windows-1252/ANSI?): filen er "
+                                 "ignorert, lagre den som UTF-8"), n=exc.start)
     if encoding.startswith("utf-16"):
-        return text, "saved as UTF-16; read, but please save it as UTF-8"
+        return text, Reason(N_("lagret som UTF-16; lest, men lagre den som UTF-8"))
     return text, ""
 
 

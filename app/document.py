@@ -12,25 +12,24 @@ import html
 import logging
 
 from app import dochtml
+from app.findbar import FindBar
+from app.flowlayout import FlowLayout
 from app.i18n import tr
 from app.qt import (
-    QColor,
-    QEvent,
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QKeySequence,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPalette,
     QPushButton,
     QScrollArea,
+    QShortcut,
     QSplitter,
     Qt,
     QTextBrowser,
-    QTextDocument,
-    QTextEdit,
     QTimer,
     QUrl,
     QVBoxLayout,
@@ -42,6 +41,7 @@ from index.decisions import Decision
 from index.records import Procedure
 
 log = logging.getLogger(__name__)
+SHORT_INTRO = 200  # characters: an introduction this short above the hit's section needs no "from the start"
 
 
 class SafeBrowser(QTextBrowser):
@@ -101,14 +101,16 @@ class DocumentPane(QWidget):
         title_row = QHBoxLayout()
         title_row.addWidget(self.back_button)
         title_row.addWidget(self.title_label, 1)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
+        actions = FlowLayout(right=True)  # wraps at large text instead of holding the window wider than the screen
         for b in (self.star_button, self.open_button, self.copy_link_button, self.copy_title_button,
                   self.zoom_out_button, self.zoom_in_button):
             actions.addWidget(b)
         self.title_label.setMinimumWidth(100)
 
         self.sections = QListWidget()
+        self.sections.setWordWrap(True)  # long headings wrap in the narrow column (large text) rather than scroll
+        self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sections.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.sections.itemClicked.connect(self.on_section_clicked)
         self.sections.itemActivated.connect(self.on_section_clicked)
         self.sections_label = QLabel()
@@ -138,6 +140,23 @@ class DocumentPane(QWidget):
         reader = QWidget()
         reader_layout = QVBoxLayout(reader)
         reader_layout.setContentsMargins(0, 0, 0, 0)
+        # Opened at the section with the hit: say so, and offer the way back to the title and the start.
+        self.start_bar = QFrame()
+        self.start_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        self.start_label = QLabel()
+        self.start_label.setWordWrap(True)
+        self.start_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.start_button = QPushButton()
+        self.start_button.clicked.connect(self.go_to_start)
+        start_layout = QHBoxLayout(self.start_bar)
+        start_layout.setContentsMargins(6, 2, 2, 2)
+        start_layout.addWidget(self.start_label, 1)
+        start_layout.addWidget(self.start_button)
+        self.start_bar.hide()
+        self.browser.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        home = QShortcut(QKeySequence("Ctrl+Home"), self.browser, self.go_to_start)
+        home.setContext(Qt.ShortcutContext.WidgetShortcut)
+        reader_layout.addWidget(self.start_bar)
         reader_layout.addWidget(self.browser, 1)
         reader_layout.addWidget(self.find_bar)
 
@@ -200,6 +219,28 @@ class DocumentPane(QWidget):
         self.current_section = index
         self.sections.setCurrentRow(index)
         self.browser.scrollToAnchor(dochtml.anchor(index))
+        self._update_start_bar()
+
+    def go_to_start(self) -> None:
+        """Back to the title, the facts and the first section (the "from the start" control, Ctrl+Home)."""
+        self.browser.verticalScrollBar().setValue(0)
+        self.current_section = 0
+        self.sections.setCurrentRow(0)
+        self.start_bar.hide()
+
+    def _on_scrolled(self, value: int) -> None:
+        if value == 0:
+            self.start_bar.hide()  # the start is in view: nothing to offer
+
+    def _update_start_bar(self) -> None:
+        # Not for the first section under a short introduction: then there is little above to miss.
+        index = self.current_section
+        above = sum(len(s.text) for s in self.procedure.sections[:index]) if self.procedure else 0
+        away = index > 0 and (index > 1 or above > SHORT_INTRO) and self.browser.verticalScrollBar().value() > 0
+        if away:
+            heading = self.procedure.sections[self.current_section].heading or tr("(innledning)")
+            self.start_label.setText(tr("Viser avsnittet «{section}».", section=heading))
+        self.start_bar.setVisible(away)
 
     def on_section_clicked(self, item: QListWidgetItem) -> None:
         self.jump_to_section(int(item.data(Qt.ItemDataRole.UserRole)))
@@ -327,6 +368,9 @@ class DocumentPane(QWidget):
         self.sections.setAccessibleName(tr("Avsnitt i dokumentet"))
         self.meta_label.setText(tr("Om dokumentet"))
         self.browser.setAccessibleName(tr("Dokumenttekst"))
+        self.start_button.setText(tr("↑ Fra starten"))
+        self.start_button.setToolTip(tr("Til tittelen og starten av prosedyren (Ctrl+Home)"))
+        self.start_button.setAccessibleName(tr("Les fra starten av prosedyren"))
         self.find_bar.retranslate()
         if self.procedure is None:
             self._show_placeholder()
@@ -335,103 +379,3 @@ class DocumentPane(QWidget):
             self.show_procedure(self.procedure, terms=self._terms, replaced_title=self._replaced_title,
                                 decision=self._decision, var_title=self._var_title)
             self.jump_to_section(current)
-
-
-CURRENT_MATCH_BG = "#ffa726"
-
-
-class FindBar(QWidget):
-    """Find in document (Ctrl+F): Enter = next, Shift+Enter = previous, Esc closes."""
-
-    def __init__(self, *, browser: QTextBrowser, parent=None):
-        super().__init__(parent)
-        self._browser = browser
-        self.field = QLineEdit()
-        self.field.returnPressed.connect(self.on_next)
-        self.field.textChanged.connect(self.on_text)
-        self.prev_button = QPushButton()
-        self.prev_button.clicked.connect(self.on_prev)
-        self.next_button = QPushButton()
-        self.next_button.clicked.connect(self.on_next)
-        self.close_button = QPushButton("✕")
-        self.close_button.clicked.connect(self.close_bar)
-        self.status = QLabel()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        self.label = QLabel()
-        for w in (self.label, self.field, self.prev_button, self.next_button, self.status, self.close_button):
-            layout.addWidget(w)
-        layout.setStretch(1, 1)
-        self.field.installEventFilter(self)
-        self.hide()
-
-    def open(self) -> None:
-        self.show()
-        self.field.setFocus()
-        self.field.selectAll()
-
-    def close_bar(self) -> None:
-        self.hide()
-        self._browser.setExtraSelections([])
-        self._browser.setFocus()
-
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self.field and event.type() == QEvent.Type.KeyPress:
-            if event.key() == Qt.Key.Key_Escape:
-                self.close_bar()
-                return True
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & \
-                    Qt.KeyboardModifier.ShiftModifier:
-                self.on_prev()
-                return True
-        return False
-
-    def _find(self, backward: bool) -> bool:
-        text = self.field.text()
-        if not text:
-            self.status.clear()
-            return False
-        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
-        found = self._browser.find(text, flags)
-        if not found:  # wrap around once
-            cursor = self._browser.textCursor()
-            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
-            self._browser.setTextCursor(cursor)
-            found = self._browser.find(text, flags)
-        self.status.setText("" if found else tr("Ikke funnet"))
-        self._mark_current(found)
-        return found
-
-    def _mark_current(self, found: bool) -> None:
-        """The current match gets its own colour (orange, black text: 9:1), apart from the highlighted
-        search terms and the selection, and a frame so it is not told by colour alone."""
-        selections = []
-        if found:
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = self._browser.textCursor()
-            sel.format.setBackground(QColor(CURRENT_MATCH_BG))
-            sel.format.setForeground(QColor("#000000"))
-            sel.format.setFontUnderline(True)
-            selections.append(sel)
-        self._browser.setExtraSelections(selections)
-
-    def on_next(self) -> bool:
-        return self._find(False)
-
-    def on_prev(self) -> bool:
-        return self._find(True)
-
-    def on_text(self, _text: str) -> None:
-        cursor = self._browser.textCursor()
-        cursor.setPosition(cursor.selectionStart())
-        self._browser.setTextCursor(cursor)
-        self._find(False)
-
-    def retranslate(self) -> None:
-        self.label.setText(tr("Finn i dokumentet:"))
-        self.field.setAccessibleName(tr("Finn i dokumentet"))
-        self.prev_button.setText(tr("Forrige"))
-        self.next_button.setText(tr("Neste"))
-        self.close_button.setAccessibleName(tr("Lukk søkelinjen"))
-        if self.status.text():
-            self.status.setText(tr("Ikke funnet"))

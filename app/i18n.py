@@ -28,6 +28,12 @@ def tr(text: str, /, **values) -> str:
     return translated.format(**values) if values else translated
 
 
+def tr_in(code: str, text: str, /, **values) -> str:
+    """``text`` in the language ``code`` whatever the UI language (the log's English reasons)."""
+    translated = CATALOGUE.get(code, {}).get(text, text) if code != "nb" else text
+    return translated.format(**values) if values else translated
+
+
 def N_(text: str) -> str:
     """Marks a string for translation where it is defined; ``tr()`` translates it where it is shown."""
     return text

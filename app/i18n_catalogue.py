@@ -675,3 +675,8 @@ from app.ui_catalogue import UI_CATALOGUE
 
 for _code, _table in UI_CATALOGUE.items():
     CATALOGUE.setdefault(_code, {}).update(_table)
+
+from app.config_catalogue import CONFIG_CATALOGUE
+
+for _code, _table in CONFIG_CATALOGUE.items():
+    CATALOGUE.setdefault(_code, {}).update(_table)

@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--measure-startup", action="store_true", help="print ms until the window is shown, then exit")
     p.add_argument("--new-instance", action="store_true",
                    help="start a separate app even if one is running for this user")
-    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="debug detail in the log file and on standard error")
     p.add_argument("url", nargs="?", help="a kildefinner: link (kildefinner:search?q=… or kildefinner:doc/<id>); "
                                           "when given, it must be the only argument")
     return p

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     QSize,
     QSizeF,
     QSortFilterProxyModel,
+    QStandardPaths,
     Qt,
     QThreadPool,
     QTimer,
@@ -43,6 +44,7 @@ from PySide6.QtGui import (
     QCursor,
     QDesktopServices,
     QFont,
+    QFontDatabase,
     QFontMetrics,
     QGuiApplication,
     QImage,
@@ -61,6 +63,7 @@ from PySide6.QtGui import (
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QCheckBox,
@@ -75,6 +78,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QListView,
     QListWidget,
@@ -95,6 +99,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTabBar,
     QTableView,
     QTabWidget,
     QTextBrowser,
@@ -125,6 +130,7 @@ def _immortalise_singletons() -> None:
 _immortalise_singletons()
 
 __all__ = [
+    "QAbstractButton",
     "QAbstractItemView",
     "QAbstractListModel",
     "QAbstractTableModel",
@@ -146,6 +152,7 @@ __all__ = [
     "QEventLoop",
     "QFileDialog",
     "QFont",
+    "QFontDatabase",
     "QFontMetrics",
     "QFormLayout",
     "QFrame",
@@ -157,6 +164,7 @@ __all__ = [
     "QInputDevice",
     "QKeySequence",
     "QLabel",
+    "QLayout",
     "QLineEdit",
     "QListView",
     "QListWidget",
@@ -196,10 +204,12 @@ __all__ = [
     "QSortFilterProxyModel",
     "QSplitter",
     "QStackedWidget",
+    "QStandardPaths",
     "QStatusBar",
     "QStyle",
     "QStyleOptionViewItem",
     "QStyledItemDelegate",
+    "QTabBar",
     "QTabWidget",
     "QTableView",
     "QTextBrowser",

@@ -6,6 +6,7 @@ prefixes typed into the field (``var:``, ``lokal:``) are left in the text: the e
 
 from __future__ import annotations
 
+from app.flowlayout import FlowLayout
 from app.i18n import tr
 from app.qt import (
     QCheckBox,
@@ -19,10 +20,19 @@ from app.qt import (
     QWidget,
     Signal,
 )
+from app.tablet import ClearButton
 from index.records import SearchFilters
 
 TIER_KEYS = ("var", "regional", "local")
 LANGUAGE_KEYS = ("nb", "nn")
+
+
+def _flow(widgets) -> QWidget:
+    box = QWidget()
+    row = FlowLayout(box)
+    for w in widgets:
+        row.addWidget(w)
+    return box
 
 
 class SearchBar(QWidget):
@@ -39,7 +49,9 @@ class SearchBar(QWidget):
         self.filter_button.toggled.connect(self.on_filter_toggled)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        self.field_clear = ClearButton(self.field)
         row.addWidget(self.field, 1)
+        row.addWidget(self.field_clear)
         row.addWidget(self.filter_button)
 
         self.panel = QWidget()
@@ -54,19 +66,22 @@ class SearchBar(QWidget):
         self.owner_label = QLabel()
         self.owner_field = QLineEdit()
         self.owner_field.setClearButtonEnabled(True)
+        self.owner_clear = ClearButton(self.owner_field)
+        owner_row = QHBoxLayout()
+        owner_row.setContentsMargins(0, 0, 0, 0)
+        owner_row.addWidget(self.owner_field, 1)
+        owner_row.addWidget(self.owner_clear)
         self.reset_button = QPushButton()
         self.reset_button.clicked.connect(self.reset_filters)
         grid.addWidget(self.source_label, 0, 0)
-        for col, t in enumerate(TIER_KEYS, start=1):
-            grid.addWidget(self.tier_boxes[t], 0, col)
+        grid.addWidget(_flow(self.tier_boxes.values()), 0, 1, 1, 4)  # wraps at large text in a narrow column
         grid.addWidget(self.language_label, 1, 0)
-        for col, lang in enumerate(LANGUAGE_KEYS, start=1):
-            grid.addWidget(self.language_boxes[lang], 1, col)
+        grid.addWidget(_flow(self.language_boxes.values()), 1, 1, 1, 4)
         # One option per row, so opening the panel never widens the results column (and squeezes the reader).
-        grid.addWidget(self.stale_box, 2, 1, 1, 4)
-        grid.addWidget(self.superseded_box, 3, 1, 1, 4)
+        grid.addWidget(self.stale_box, 2, 0, 1, 5)  # the whole width: a check box text cannot wrap
+        grid.addWidget(self.superseded_box, 3, 0, 1, 5)
         grid.addWidget(self.owner_label, 4, 0)
-        grid.addWidget(self.owner_field, 4, 1, 1, 4)
+        grid.addLayout(owner_row, 4, 1, 1, 4)
         grid.addWidget(self.reset_button, 5, 1, 1, 2)
         grid.setColumnStretch(4, 1)
         for box in (*self.tier_boxes.values(), *self.language_boxes.values(), self.stale_box,
@@ -123,6 +138,11 @@ class SearchBar(QWidget):
         active = self.filters_active()
         self.filter_button.setText(tr("Filtre (på)") if active else tr("Filtre"))
 
+    def set_touch(self, *, target: int) -> None:
+        """Tablet mode (``target`` px, 0 = desktop): finger-sized clear buttons beside the fields."""
+        for button in (self.field_clear, self.owner_clear):
+            button.set_touch(target)
+
     def set_unavailable(self, reason: str) -> None:
         """No index open: the field says why a search finds nothing (``reason`` in the UI language)."""
         self._unavailable = reason
@@ -155,6 +175,7 @@ class SearchBar(QWidget):
         self.reset_button.setText(tr("Nullstill filtre"))
         # The line edits' own clear buttons (Qt's QToolButtons) have no name a screen reader could say.
         for field, name in ((self.field, tr("Tøm søkefeltet")), (self.owner_field, tr("Tøm eierfilteret"))):
-            for button in field.findChildren(QToolButton):
+            for button in [*field.findChildren(QToolButton), self.field_clear if field is self.field
+                           else self.owner_clear]:
                 button.setAccessibleName(name)
                 button.setToolTip(name)

@@ -7,14 +7,16 @@ into the existing set or import under a new name; the set is then stored on the 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
+import unicodedata
 from pathlib import Path
 
 from app import sets_format, sets_print
 from app.errors import show_error
 from app.i18n import tr
-from app.qt import QFileDialog, QMenu, QObject, QPrintDialog, QPrinter, Signal
+from app.qt import QFileDialog, QMenu, QObject, QPrintDialog, QPrinter, QStandardPaths, Signal
 from app.sets_dialogs import ask
 from app.sets_model import set_display_name
 from app.sets_records import PERSONAL, PUBLISHED, OnboardingSet, SetsError
@@ -23,8 +25,27 @@ from app.sets_store import SetStore
 log = logging.getLogger(__name__)
 
 
-def file_stem(name: str) -> str:
-    return re.sub(r"[^\w\- ]+", "_", name).strip(" _")[:80] or "sett"
+# Characters no file name may hold on Windows, macOS or Linux (and control characters), and Windows' device names.
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−", "-"))
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def export_name(name: str, suffix: str, *, on: dt.date | None = None) -> str:
+    """A file name a user recognises: the set's name as written (Norwegian letters, spaces and commas kept; dashes
+    as "-"; characters no file system takes dropped) and the date, e.g. «Nyansatt - kirurgisk, uke 1-4
+    2026-12-03.pdf»."""
+    text = _UNSAFE.sub(" ", unicodedata.normalize("NFC", name).translate(_DASHES))
+    text = re.sub(r"\s+", " ", text).strip(" .")[:80].rstrip(" .")
+    if not text or text.split(".")[0].upper() in _DEVICES:
+        text = f"{tr('sett')} {text}".strip()
+    return f"{text} {(on or dt.date.today()).isoformat()}{suffix}"
+
+
+def documents_folder() -> Path:
+    """The user's documents folder (Windows' «Dokumenter», also when redirected; XDG's on Linux), else home."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
 class SetFiles(QObject):
@@ -37,32 +58,53 @@ class SetFiles(QObject):
         self.menu = QMenu()
         self.act_export = self.menu.addAction("", self.on_export)
         self.act_pdf = self.menu.addAction("", self.on_pdf)
+        self.act_pdf_ticks = self.menu.addAction("", lambda: self.on_pdf(with_ticks=True))
         self.act_print = self.menu.addAction("", self.on_print)
         self.menu.addSeparator()
         self.act_copy = self.menu.addAction("", self.copy_published)
         self.act_delete = self.menu.addAction("", lambda: self.pane.delete_current())
         self.last_import_error = ""  # the message of the last refused import (tests, the log)
+        self.folder: Path | None = None  # where the user last saved or opened a file (this session)
+        self.dialog: QFileDialog | None = None  # the open file dialog (tests)
 
     def enable(self, data: OnboardingSet | None) -> None:
-        for action in (self.act_export, self.act_pdf, self.act_print):
+        for action in (self.act_export, self.act_pdf, self.act_pdf_ticks, self.act_print):
             action.setEnabled(data is not None)
         self.act_copy.setEnabled(data is not None and self.pane.store is not None)
         self.act_delete.setEnabled(data is not None and data.kind == PERSONAL)
 
     def _folder(self) -> Path:
-        docs = Path.home() / "Documents"
-        return docs if docs.is_dir() else Path.home()
+        return self.folder if self.folder is not None and self.folder.is_dir() else documents_folder()
+
+    def _ask(self, *, title: str, name: str = "", file_filter: str, on_path, save: bool = True) -> QFileDialog:
+        """A file dialog (window-modal, no nested event loop) that starts in the documents folder (or the folder
+        used last) with ``name`` proposed; ``on_path(path)`` runs when the user accepts."""
+        dialog = QFileDialog(self.pane, title, str(self._folder() / name) if name else str(self._folder()),
+                             file_filter)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
+        if name:
+            dialog.selectFile(name)
+
+        def accepted() -> None:
+            chosen = dialog.selectedFiles()
+            if chosen:
+                self.folder = Path(chosen[0]).parent
+                on_path(chosen[0])
+
+        dialog.accepted.connect(accepted)
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     # -- .kildesett ---------------------------------------------------------------------------------------
     def on_export(self) -> None:
         data = self.pane.current
         if data is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self.pane, tr("Eksporter sett"),
-                                              str(self._folder() / f"{file_stem(set_display_name(data))}.kildesett"),
-                                              tr("Kildefinner-sett (*.kildesett)"))
-        if path:
-            self.export_to(path)
+        self._ask(title=tr("Eksporter sett"), name=export_name(set_display_name(data), ".kildesett"),
+                  file_filter=tr("Kildefinner-sett (*.kildesett)"), on_path=self.export_to)
 
     def export_to(self, path: str | Path) -> Path | None:
         data = self.pane.current
@@ -77,10 +119,8 @@ class SetFiles(QObject):
         return written
 
     def on_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.pane, tr("Importer sett"), str(self._folder()),
-                                              tr("Kildefinner-sett (*.kildesett)"))
-        if path:
-            self.import_from(path)
+        self._ask(title=tr("Importer sett"), file_filter=tr("Kildefinner-sett (*.kildesett)"),
+                  on_path=self.import_from, save=False)
 
     def import_from(self, path: str | Path, *, on_clash: str = ""):
         """Import a file. ``on_clash``: "merge", "rename", or "" to ask when the name is taken.
@@ -190,22 +230,23 @@ class SetFiles(QObject):
         return made
 
     # -- PDF and printer ----------------------------------------------------------------------------------
-    def on_pdf(self) -> None:
+    def on_pdf(self, *, with_ticks: bool = False) -> None:
+        """The blank checklist, or (``with_ticks``) the one with this user's ticks and their dates."""
         data = self.pane.current
         if data is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self.pane, tr("Lagre sjekkliste som PDF"),
-                                              str(self._folder() / f"{file_stem(set_display_name(data))}.pdf"),
-                                              tr("PDF (*.pdf)"))
-        if path:
-            self.pdf_to(path)
+        name = set_display_name(data) + (" - " + tr("avkrysset") if with_ticks else "")
+        self._ask(title=tr("Lagre sjekkliste med avkrysninger som PDF") if with_ticks else
+                  tr("Lagre sjekkliste som PDF"), name=export_name(name, ".pdf"), file_filter=tr("PDF (*.pdf)"),
+                  on_path=lambda path: self.pdf_to(path, with_ticks=with_ticks))
 
-    def pdf_to(self, path: str | Path) -> Path | None:
+    def pdf_to(self, path: str | Path, *, with_ticks: bool = False) -> Path | None:
         data = self.pane.current
         if data is None:
             return None
+        ticks = self.pane.items_model.ticks if with_ticks else None
         try:
-            written = sets_print.export_pdf(path, data, self.pane.states)
+            written = sets_print.export_pdf(path, data, self.pane.states, ticks=ticks)
         except SetsError as exc:
             show_error(self.pane, str(exc), str(path))
             return None
@@ -234,6 +275,8 @@ class SetFiles(QObject):
     def retranslate(self) -> None:
         self.act_export.setText(tr("Eksporter til fil (.kildesett) …"))
         self.act_pdf.setText(tr("Lagre sjekkliste som PDF …"))
+        self.act_pdf_ticks.setText(tr("Lagre sjekkliste med avkrysninger som PDF …"))
+        self.act_pdf_ticks.setToolTip(tr("Med dine avkrysninger og datoene de ble gjort, f.eks. til veilederen"))
         self.act_print.setText(tr("Skriv ut sjekkliste …"))
         self.act_copy.setText(tr("Kopier til mine sett"))
         self.act_delete.setText(tr("Slett settet …"))

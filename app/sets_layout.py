@@ -1,16 +1,20 @@
 """The widgets of the sets pane and their layout: the set list above, the chosen set below, buttons under it.
 
-Only construction lives here; ``SetsPane`` owns the behaviour. Buttons are plain push buttons so the tablet
-style sheet gives them touch-sized heights.
+Only construction and geometry live here; ``SetsPane`` owns the behaviour. Buttons are plain push buttons so the
+tablet style sheet gives them touch-sized heights. ``ListFitter`` keeps every set in the list in view: the list
+gets the height of all its rows (the sets IT published included) up to half the pane, and on a wide pane
+(tablet mode, full window width) the list and the chosen set stand side by side.
 """
 
 from __future__ import annotations
 
 from app.qt import (
     QAbstractItemView,
+    QEvent,
     QHBoxLayout,
     QLabel,
     QListView,
+    QObject,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -20,11 +24,17 @@ from app.qt import (
 )
 from app.sets_delegate import SetItemDelegate
 
+WIDE_PX = 900  # from this pane width on, the list of sets and the chosen set stand side by side
+
 
 def build_pane(pane) -> None:
     """Create the pane's widgets and lay them out (names on ``pane`` are what the pane and the tests use)."""
     pane.sets_view = QListView()
     pane.sets_view.setModel(pane.list_model)
+    # long set names wrap instead of hiding behind a horizontal scroll bar (large text, a narrow column)
+    pane.sets_view.setWordWrap(True)
+    pane.sets_view.setResizeMode(QListView.ResizeMode.Adjust)
+    pane.sets_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     pane.sets_view.selectionModel().currentChanged.connect(pane.on_set_selected)
     pane.new_button = QPushButton()
     pane.new_button.clicked.connect(pane.on_new)
@@ -48,7 +58,7 @@ def build_pane(pane) -> None:
     font = pane.title.font()
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.2 if font.pointSizeF() > 0 else 12)
-    pane.title.setFont(font)
+    pane.title.setFont(font)  # ListFitter keeps it 1.2 × the pane's font when the text size changes
     pane.description = QLabel()
     pane.description.setTextFormat(Qt.TextFormat.PlainText)
     pane.description.setWordWrap(True)
@@ -128,3 +138,60 @@ def build_pane(pane) -> None:
     layout.setContentsMargins(6, 6, 6, 6)
     layout.addWidget(pane.error_label)
     layout.addWidget(pane.splitter, 1)
+    pane.fitter = ListFitter(pane=pane)
+
+
+class ListFitter(QObject):
+    """Sizes the sets pane's splitter so the whole list of sets shows (see the module docstring); a splitter the
+    user dragged is left as the user set it."""
+
+    def __init__(self, *, pane):
+        super().__init__(pane)
+        self.pane = pane
+        self.user_sized = False
+        pane.splitter.splitterMoved.connect(self._on_moved)
+        pane.list_model.modelReset.connect(self.fit)
+        pane.installEventFilter(self)
+
+    def _on_moved(self, *_args) -> None:
+        self.user_sized = True
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.pane and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self.fit()
+        elif obj is self.pane and event.type() == QEvent.Type.FontChange:
+            self._scale_title()
+            self.fit()
+        return False
+
+    def _scale_title(self) -> None:
+        font = self.pane.font()
+        font.setBold(True)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.pane.title.setFont(font)
+
+    def list_height(self) -> int:
+        """Height the list of sets needs to show every row without scrolling."""
+        view = self.pane.sets_view
+        rows = sum(max(view.sizeHintForRow(r), 0) for r in range(self.pane.list_model.rowCount()))
+        return rows + 2 * view.frameWidth() + 2
+
+    def fit(self) -> None:
+        pane = self.pane
+        splitter = pane.splitter
+        wide = pane.width() >= WIDE_PX
+        splitter.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
+        top = splitter.widget(0)
+        top.layout().activate()
+        # the list's own height decides; the buttons under it and the label over it come on top
+        pane.sets_view.setMinimumHeight(min(self.list_height(), max(pane.height() // 3, 60)))
+        if self.user_sized or not pane.isVisible():
+            return
+        total = sum(splitter.sizes()) or (pane.width() if wide else pane.height())
+        if wide:
+            first = max(top.minimumSizeHint().width(), total * 2 // 5)
+        else:
+            extra = top.sizeHint().height() - pane.sets_view.sizeHint().height()
+            first = min(self.list_height() + max(extra, 0), total // 2)
+        splitter.setSizes([first, total - first])

@@ -9,11 +9,12 @@ busy) reloads the set and is reported through ``failed`` instead of leaving the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 
 from app.i18n import tr
-from app.qt import QAbstractListModel, QFont, QMimeData, QModelIndex, Qt, Signal
+from app.qt import QAbstractListModel, QFont, QFontDatabase, QFontMetrics, QMimeData, QModelIndex, Qt, Signal
 from app.results import badge_text
 from app.sets_check import MISSING, STALE, SUPERSEDED, ItemState, current, warning
 from app.sets_records import BOOKMARKS, PUBLISHED, OnboardingSet, SetItem, SetsError
@@ -26,6 +27,13 @@ HEADER = "header"
 
 def set_display_name(data: OnboardingSet) -> str:
     return tr("Mine bokmerker") if data.kind == BOOKMARKS else data.name
+
+
+@functools.cache
+def lock() -> str:
+    """"🔒 " where some installed font can draw it; else nothing rather than an empty box (Linux without an emoji
+    font). The heading above the published sets says they cannot be changed either way."""
+    return "🔒 " if any(QFontMetrics(QFont(f)).inFontUcs4(0x1F512) for f in QFontDatabase.families()) else ""
 
 
 class SetListModel(QAbstractListModel):
@@ -80,7 +88,7 @@ class SetListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if row.kind == BOOKMARKS:  # a reading list, not a plan: a count, no progress
                 return f"★ {set_display_name(row)}  ({total})"
-            return f"{'🔒 ' if row.kind == PUBLISHED else ''}{set_display_name(row)}  ({done}/{total})"
+            return f"{lock() if row.kind == PUBLISHED else ''}{set_display_name(row)}  ({done}/{total})"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             parts = [set_display_name(row), tr("{done} av {total} utført", done=done, total=total)]
             if row.kind == PUBLISHED:

@@ -38,9 +38,15 @@ MARGINS_MM = QMarginsF(15, 14, 15, 14)
 BODY_PT = 9.5
 
 
-def checklist_html(data: OnboardingSet, states: dict[str, ItemState]) -> str:
+def checklist_html(data: OnboardingSet, states: dict[str, ItemState],
+                   ticks: dict[str, dt.date] | None = None) -> str:
+    """``ticks`` (item uid → date): a learner's progress, printed as ticked boxes with the date; None = blank."""
     e = html.escape
     out = [f"<h2>{e(set_display_name(data))}</h2>"]
+    if ticks is not None:
+        done = sum(p.uid in ticks for p in data.procedures)
+        out.append(f"<p><b>{e(tr('Fremdrift: {done} av {total} utført', done=done, total=len(data.procedures)))}"
+                   "</b></p>")
     if data.description:
         out.append("".join(f"<p>{e(line)}</p>" for line in data.description.splitlines() if line.strip()))
     blank = "_" * 28
@@ -70,8 +76,10 @@ def checklist_html(data: OnboardingSet, states: dict[str, ItemState]) -> str:
         if item.note:
             note = "<br>".join(e(line) for line in item.note.splitlines())
             cell.append(f"<br><i>{e(tr('Merknad'))}: {note}</i>")
+        ticked = ticks.get(item.uid) if ticks is not None else None
+        box, when = ("☑", e(tr("Utført {date}", date=ticked.isoformat()))) if ticked else ("☐", "")
         out.append(f"<tr><td align='center'>{number}</td><td>{''.join(cell)}</td>"
-                   "<td align='center'><span style='font-size:16pt'>☐</span></td><td></td></tr>")
+                   f"<td align='center'><span style='font-size:16pt'>{box}</span></td><td>{when}</td></tr>")
     if number == 0:
         out.append(f"<tr><td colspan='4'>{e(tr('Settet har ingen prosedyrer ennå.'))}</td></tr>")
     out.append("</table><br>")
@@ -97,7 +105,7 @@ class Checklist:
     """The laid-out checklist for one page geometry; ``paint_page`` draws page ``n`` (0-based)."""
 
     def __init__(self, *, data: OnboardingSet, states: dict[str, ItemState], device, page_px: QRectF,
-                 printed_on: dt.date | None = None):
+                 printed_on: dt.date | None = None, ticks: dict[str, dt.date] | None = None):
         self.data = data
         self.printed_on = printed_on or dt.date.today()
         self.page = QRectF(page_px)
@@ -111,7 +119,7 @@ class Checklist:
         self.doc = QTextDocument()
         self.doc.documentLayout().setPaintDevice(device)  # measure text at the device's resolution
         self.doc.setDefaultFont(self.font)
-        self.doc.setHtml(checklist_html(data, states))
+        self.doc.setHtml(checklist_html(data, states, ticks))
         self.doc.setPageSize(QSizeF(self.body.width(), self.body.height()))
 
     @property
@@ -145,7 +153,7 @@ class Checklist:
 
 
 def render(device, data: OnboardingSet, states: dict[str, ItemState], *,
-           printed_on: dt.date | None = None) -> int:
+           printed_on: dt.date | None = None, ticks: dict[str, dt.date] | None = None) -> int:
     """Paint the checklist on a ``QPdfWriter`` or ``QPrinter``; returns the number of pages."""
     painter = QPainter()
     if not painter.begin(device):
@@ -153,7 +161,8 @@ def render(device, data: OnboardingSet, states: dict[str, ItemState], *,
     try:
         page_px = QRectF(device.pageLayout().paintRectPixels(device.resolution()))
         page_px.moveTo(0, 0)  # the painter's origin is already the top left of the printable area
-        sheet = Checklist(data=data, states=states, device=device, page_px=page_px, printed_on=printed_on)
+        sheet = Checklist(data=data, states=states, device=device, page_px=page_px, printed_on=printed_on,
+                          ticks=ticks)
         for n in range(sheet.page_count):
             if n:
                 device.newPage()
@@ -164,7 +173,7 @@ def render(device, data: OnboardingSet, states: dict[str, ItemState], *,
 
 
 def export_pdf(path: str | Path, data: OnboardingSet, states: dict[str, ItemState], *,
-               printed_on: dt.date | None = None) -> Path:
+               printed_on: dt.date | None = None, ticks: dict[str, dt.date] | None = None) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
@@ -176,7 +185,7 @@ def export_pdf(path: str | Path, data: OnboardingSet, states: dict[str, ItemStat
     writer.setTitle(set_display_name(data))
     writer.setCreator("Kildefinner")
     try:
-        render(writer, data, states, printed_on=printed_on)
+        render(writer, data, states, printed_on=printed_on, ticks=ticks)
         del writer  # flushes and closes the file
         os.replace(tmp, path)
     except OSError as exc:
@@ -186,7 +195,7 @@ def export_pdf(path: str | Path, data: OnboardingSet, states: dict[str, ItemStat
 
 
 def page_image(data: OnboardingSet, states: dict[str, ItemState], *, page: int = 0, dpi: int = 110,
-               printed_on: dt.date | None = None) -> QImage:
+               printed_on: dt.date | None = None, ticks: dict[str, dt.date] | None = None) -> QImage:
     """One A4 page as an image (README pictures, a quick look in tests)."""
     size = QPageSize(QPageSize.PageSizeId.A4).sizePoints()
     image = QImage(round(size.width() / 72 * dpi), round(size.height() / 72 * dpi), QImage.Format.Format_RGB32)
@@ -198,7 +207,8 @@ def page_image(data: OnboardingSet, states: dict[str, ItemState], *, page: int =
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    sheet = Checklist(data=data, states=states, device=image, page_px=page_px, printed_on=printed_on)
+    sheet = Checklist(data=data, states=states, device=image, page_px=page_px, printed_on=printed_on,
+                      ticks=ticks)
     sheet.paint_page(painter, min(page, sheet.page_count - 1))
     painter.end()
     return image

@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 from app.i18n import N_, tr
-from app.qt import QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar
+from app.qt import QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar, Qt
 from app.session import LOADING, READY
 from index.records import IndexStats
 
@@ -21,13 +21,45 @@ def snapshot_date(stats: IndexStats) -> str:
         return stats.built_at or stats.snapshot
 
 
+class ElidedLabel(QLabel):
+    """One line that shows as much of its text as fits and ends in "…" rather than being cut mid-word; the whole
+    text stays in ``text()`` and the accessible name (large text on a tablet)."""
+
+    def __init__(self, *, parent=None):
+        super().__init__(parent)
+        self._full = ""
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setAccessibleName(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        hint.setWidth(self.fontMetrics().horizontalAdvance("…") * 4)
+        return hint
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width(), 1))
+        if shown != super().text():
+            super().setText(shown)
+
+
 class StatusBar(QStatusBar):
     def __init__(self, *, parent=None):
         super().__init__(parent)
-        self.index_label = QLabel()
-        # The index summary gives way (full text in its tooltip) so a narrow tablet window is not held wide.
+        self.index_label = ElidedLabel()
+        # The index summary gives way (elided, full text in its tooltip) so a narrow window is not held wide.
         self.index_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.compact = False
+        self._narrow = False  # too narrow for the long texts (large text on a laptop): short ones, as on a tablet
         self.semantic_label = QLabel()
         self.offline_label = QLabel()
         self.progress = QProgressBar()
@@ -170,11 +202,29 @@ class StatusBar(QStatusBar):
         self.compact = compact
         self.retranslate()
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit()
+
+    def _fit(self) -> None:
+        """Short texts when the long ones would leave the index summary less than ~40 characters."""
+        metrics = self.fontMetrics()
+        full = metrics.horizontalAdvance(tr("Frakoblet modus: ingen nettverk brukes") + self.semantic_label.text())
+        narrow = self.width() < full + metrics.averageCharWidth() * 40
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self.retranslate()
+
     def retranslate(self) -> None:
         self.cancel_button.setText(tr("Avbryt bygging"))
         self.cancel_button.setAccessibleName(tr("Avbryt byggingen av indeksen"))
         full = tr("Frakoblet modus: ingen nettverk brukes")
-        self.offline_label.setText(tr("Frakoblet") if self.compact else full)
+        self.offline_label.setText(tr("Frakoblet") if self.compact or self._narrow else full)
         self.offline_label.setAccessibleName(full)
         self.offline_label.setToolTip(full + ". " + tr("Kildefinner søker bare i den lokale indeksen og kontakter "
                                                        "ingen tjenester på nettet."))

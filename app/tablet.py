@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.qt import QGuiApplication, QInputDevice, QScroller
+from app.qt import QGuiApplication, QInputDevice, QScroller, Qt, QToolButton
 
 SMALL_SCREEN_WIDTH = 1100  # logical pixels
 TOUCH_TARGET_MM = 9.0
@@ -42,7 +42,7 @@ def stylesheet(target: int) -> str:
             f"QCheckBox::indicator {{ width: {box}px; height: {box}px; }}"
             # the check boxes drawn in list rows (a set's items): the box itself is what a finger must hit
             f"QAbstractItemView::indicator {{ width: {target}px; height: {target}px; }}"
-            f"QListWidget::item {{ min-height: {target}px; }}"
+            f"QListView::item {{ min-height: {target}px; }}"  # the section list and the list of sets
             f"QTabBar::tab {{ min-height: {target}px; padding: 0 {pad}px; }}"
             f"QMenuBar::item {{ padding: {pad}px {pad}px; }}"
             f"QMenu::item {{ padding: {pad}px 32px {pad}px 24px; }}")
@@ -55,3 +55,34 @@ def touch_scrolling(areas, on: bool) -> None:
             QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         else:
             QScroller.ungrabGesture(area.viewport())
+
+
+class ClearButton(QToolButton):
+    """Tablet mode: a finger-sized ✕ beside a line edit, in place of Qt's clear icon inside the field (about
+    16 px, too small to hit). Always there in tablet mode (enabled when there is text) so the field does not
+    change width under the finger; hidden on the desktop, where Qt's own button is used."""
+
+    def __init__(self, field, *, parent=None):
+        super().__init__(parent)
+        self.field = field
+        self.target = 0
+        self.setText("✕")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Esc empties the field from the keyboard
+        self.clicked.connect(self.on_clicked)
+        field.textChanged.connect(self._update)
+        self.hide()
+
+    def on_clicked(self) -> None:
+        self.field.clear()
+        self.field.setFocus()
+
+    def set_touch(self, target: int) -> None:
+        self.target = target
+        self.field.setClearButtonEnabled(not target)
+        if target:
+            self.setFixedSize(target, target)
+        self.setVisible(bool(target))
+        self._update()
+
+    def _update(self, *_args) -> None:
+        self.setEnabled(bool(self.field.text()))

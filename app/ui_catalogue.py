@@ -120,6 +120,24 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
             'Søkjeprefiks',
         'Hurtigtaster':
             'Snarvegstastar',
+        "sett":
+            "sett",
+        "avkrysset":
+            "avkryssa",
+        "Lagre sjekkliste med avkrysninger som PDF":
+            "Lagre sjekkliste med avkryssingar som PDF",
+        "Lagre sjekkliste med avkrysninger som PDF …":
+            "Lagre sjekkliste med avkryssingar som PDF …",
+        "Med dine avkrysninger og datoene de ble gjort, f.eks. til veilederen":
+            "Med avkryssingane dine og datoane dei vart gjorde, t.d. til rettleiaren",
+        "↑ Fra starten":
+            "↑ Frå starten",
+        "Til tittelen og starten av prosedyren (Ctrl+Home)":
+            "Til tittelen og starten av prosedyren (Ctrl+Home)",
+        "Les fra starten av prosedyren":
+            "Les frå starten av prosedyren",
+        "Viser avsnittet «{section}».":
+            "Viser avsnittet «{section}».",
     },
     "en": {
         "Den nye indeksen er tatt i bruk: {new} nye eller endrede, {kept} uendrede, {skipped} hoppet over.":
@@ -239,5 +257,23 @@ UI_CATALOGUE: dict[str, dict[str, str]] = {
             'Search prefixes',
         'Hurtigtaster':
             'Keyboard shortcuts',
+        "sett":
+            "set",
+        "avkrysset":
+            "ticked",
+        "Lagre sjekkliste med avkrysninger som PDF":
+            "Save checklist with ticks as PDF",
+        "Lagre sjekkliste med avkrysninger som PDF …":
+            "Save checklist with ticks as PDF …",
+        "Med dine avkrysninger og datoene de ble gjort, f.eks. til veilederen":
+            "With your ticks and the dates they were made, e.g. for your supervisor",
+        "↑ Fra starten":
+            "↑ From the start",
+        "Til tittelen og starten av prosedyren (Ctrl+Home)":
+            "To the title and the start of the procedure (Ctrl+Home)",
+        "Les fra starten av prosedyren":
+            "Read the procedure from the start",
+        "Viser avsnittet «{section}».":
+            "Showing the section «{section}».",
     },
 }

@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -28,13 +29,27 @@ from index.sources import parse_source_arg
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kildefinner-index", description=__doc__.splitlines()[0])
-    p.add_argument("-v", "--verbose", action="store_true")
-    sub = p.add_subparsers(dest="command", required=True)
+EPILOG = "Exit codes: 0 ok; 1 nothing could be indexed or a runtime error; 2 bad arguments, or no usable index."
+INDEX_HELP = "the index folder (made by 'build'; for a published share, 'sync' it to a local folder first)"
 
-    b = sub.add_parser("build", help="build or update an index snapshot from source folders")
-    b.add_argument("--index", required=True, type=Path)
+
+def _command(sub, name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
+    """A subcommand whose own --help starts with what it does (argparse shows ``help`` only in the list)."""
+    return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + "."
+                          + (f" {details}" if details else ""), epilog=EPILOG)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kildefinner-index", epilog=EPILOG + " 'kildefinner-index COMMAND --help' "
+                                "describes a command's options.",
+                                description="Build, search, inspect, report on and publish a Kildefinner index "
+                                            "from the command line (offline; nothing is sent anywhere).")
+    p.add_argument("-v", "--verbose", action="store_true", help="log what is done (INFO level) to standard error")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = _command(sub, "build", "build or update an index snapshot from source folders",
+                 "Only changed files are read again; the previous snapshot serves until the new one is complete.")
+    b.add_argument("--index", required=True, type=Path, help="the index folder to build or update")
     b.add_argument("--source", action="append", default=[], metavar="[TIER=]PATH",
                    help="a source folder; TIER is var, regional or local (repeatable)")
     b.add_argument("--manifest", type=Path, help="CSV with metadata for files that carry none")
@@ -43,36 +58,50 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--full", action="store_true", help="rebuild everything, ignoring the previous snapshot")
     b.add_argument("--demo", action="store_true", help="index the embedded demo corpus")
 
-    s = sub.add_parser("search", help="search an index (one query, or a batch to a TREC run file)")
-    s.add_argument("--index", required=True, type=Path)
-    s.add_argument("--top", type=int, default=None)
-    s.add_argument("--mode", choices=("hybrid", "lexical", "dense"), default="hybrid")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--model")
-    s.add_argument("--queries", type=Path, help="TSV with header columns qid and query")
+    s = _command(sub, "search", "search an index: one query, queries from standard input, or a batch to a TREC "
+                 "run file", "Loading the language model takes seconds and happens once per process: to run many "
+                 "queries, give them on standard input (--stdin) or in a file (--queries), not one process each. "
+                 "--timings says where the time went.")
+    s.add_argument("--index", required=True, type=Path, help=INDEX_HELP)
+    s.add_argument("--top", type=int, default=None, help="number of hits (default 10; 100 with --queries)")
+    s.add_argument("--mode", choices=("hybrid", "lexical", "dense"), default="hybrid",
+                   help="hybrid (words and meaning, default), lexical (words only: no model is loaded) or dense")
+    s.add_argument("--json", action="store_true", help="print the result as JSON (one line per query with --stdin)")
+    s.add_argument("--model", help="embedding model folder (default: the provisioned e5-small)")
+    s.add_argument("--queries", type=Path, help="TSV with header columns qid and query (needs --run)")
     s.add_argument("--run", type=Path, help="TREC run file to write (with --queries)")
-    s.add_argument("--tag", default="kildefinner")
-    s.add_argument("--include-superseded", action="store_true")
-    s.add_argument("query", nargs="?")
+    s.add_argument("--tag", default="kildefinner", help="the run name in the TREC file's last column")
+    s.add_argument("--stdin", action="store_true",
+                   help="read queries from standard input, one per line, and answer each as it comes (a long-lived "
+                        "process: the model is loaded once)")
+    s.add_argument("--timings", action="store_true",
+                   help="print to standard error how long opening the index, loading the model and searching took")
+    s.add_argument("--include-superseded", action="store_true", help="also show superseded (replaced) documents")
+    s.add_argument("query", nargs="?", help="the search text (quote it if it has spaces)")
 
-    st = sub.add_parser("stats", help="show what an index holds")
-    st.add_argument("--index", required=True, type=Path)
-    st.add_argument("--json", action="store_true")
+    st = _command(sub, "stats", "show what an index holds", "Documents per tier, stale and superseded counts, "
+                  "snapshot and model.")
+    st.add_argument("--index", required=True, type=Path, help=INDEX_HELP)
+    st.add_argument("--json", action="store_true", help="print the figures as JSON")
 
-    pb = sub.add_parser("publish", help="publish the serving snapshot to a share for clients to copy")
-    pb.add_argument("--index", required=True, type=Path)
-    pb.add_argument("--to", required=True, type=Path, metavar="SHARE")
+    pb = _command(sub, "publish", "publish the serving snapshot to a share for clients to copy",
+                  "Clients pick it up with 'sync' (or the app's update check); older versions are pruned.")
+    pb.add_argument("--index", required=True, type=Path, help="the built index folder to publish")
+    pb.add_argument("--to", required=True, type=Path, metavar="SHARE", help="the share folder clients read from")
     pb.add_argument("--keep", type=int, default=3, help="published versions kept on the share (default 3)")
 
-    rp = sub.add_parser("report", help="write the cleanup report (HTML + CSV) for the procedure team")
-    rp.add_argument("--index", required=True, type=Path)
+    rp = _command(sub, "report", "write the cleanup report (HTML + CSV) for the procedure team",
+                  "Overlaps with VAR, local copies, stale and superseded documents, local-only routines.")
+    rp.add_argument("--index", required=True, type=Path, help=INDEX_HELP)
     rp.add_argument("--out", required=True, type=Path, help="folder for report.html and the CSV files")
-
-    sy = sub.add_parser("sync", help="copy the published index from a share into a local index folder")
-    sy.add_argument("--from", dest="share", required=True, type=Path, metavar="SHARE")
-    sy.add_argument("--index", required=True, type=Path, help="local index folder to keep up to date")
     rp.add_argument("--gaps", nargs="*", type=Path, default=[], metavar="FILE",
                     help="exported content-gap files (export-gaps) to merge into the report")
+
+    sy = _command(sub, "sync", "copy the published index from a share into a local index folder",
+                  "Copies only when the share has a newer version; the local copy is switched atomically.")
+    sy.add_argument("--from", dest="share", required=True, type=Path, metavar="SHARE",
+                    help="the share folder 'publish' wrote to")
+    sy.add_argument("--index", required=True, type=Path, help="local index folder to keep up to date")
     decisions_cli.add_parser(sub)
     decisions_cli.add_gap_parser(sub)
     return p
@@ -142,11 +171,17 @@ def cmd_build(args) -> int:
 
 
 def _open(args) -> api.Engine:
+    started = time.perf_counter()
     engine = api.Engine(args.index)
+    opened = time.perf_counter()
     if engine.fallback_reason:
         print(f"warning: serving an older snapshot: {engine.fallback_reason}", file=sys.stderr)
     if args.mode != "lexical" and not engine.load_model(args.model):
         print(f"note: semantic search unavailable ({engine.model_error}); lexical only", file=sys.stderr)
+    if getattr(args, "timings", False):
+        print(f"timings: index opened in {opened - started:.2f} s, model "
+              + (f"loaded in {time.perf_counter() - opened:.2f} s" if args.mode != "lexical" else "not loaded (lexical)"),
+              file=sys.stderr)
     return engine
 
 
@@ -168,8 +203,8 @@ def _marked(h) -> str:
 
 
 def cmd_search(args) -> int:
-    if bool(args.queries) == bool(args.query):
-        print("error: give either a query or --queries FILE --run OUT", file=sys.stderr)
+    if sum(map(bool, (args.queries, args.query, args.stdin))) != 1:
+        print("error: give a query, --stdin, or --queries FILE --run OUT", file=sys.stderr)
         return EXIT_USAGE
     if args.queries and not args.run:
         print("error: --queries needs --run OUT", file=sys.stderr)
@@ -180,19 +215,46 @@ def cmd_search(args) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    engine = _open(args)
+    engine = _open(args)  # the slow part (the model), once for all the queries that follow
+    spent = 0.0
+
+    def search(text: str, top: int):
+        nonlocal spent
+        started = time.perf_counter()
+        result = engine.search(text, filters=filters, top=top, mode=args.mode)
+        spent += time.perf_counter() - started
+        return result
+
     if args.queries:
-        top = args.top or 100
         with open(args.run, "w", encoding="utf-8") as out:
             for qid, text in queries:
-                result = engine.search(text, filters=filters, top=top, mode=args.mode)
+                result = search(text, args.top or 100)
                 out.writelines(trec_lines(qid, [(h.doc_id, h.fused) for h in result.hits], args.tag))
         print(f"wrote {len(queries)} queries to {args.run}", file=sys.stderr)
-        return EXIT_OK
-    result = engine.search(args.query, filters=filters, top=args.top or 10, mode=args.mode)
-    if args.json:
-        print(json.dumps(dataclasses.asdict(result), ensure_ascii=False, default=str, indent=1))
-        return EXIT_OK
+        count = len(queries)
+    elif args.stdin:
+        count = 0
+        for line in sys.stdin:
+            if line.strip():
+                _print_result(search(line.strip(), args.top or 10), args.json, query=line.strip())
+                count += 1
+                sys.stdout.flush()  # answer each query as it comes: a caller may wait for it
+    else:
+        _print_result(search(args.query, args.top or 10), args.json)
+        count = 1
+    if args.timings:
+        print(f"timings: {count} queries searched in {spent:.2f} s ({spent / max(count, 1) * 1000:.0f} ms each)",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def _print_result(result, as_json: bool, *, query: str = "") -> None:
+    if as_json:
+        print(json.dumps(dataclasses.asdict(result), ensure_ascii=False, default=str,
+                         indent=None if query else 1))
+        return
+    if query:
+        print(f"# {printable(query)}")
     if result.notice:
         print(f"({printable(result.notice)})")
     if result.suggestion:
@@ -205,7 +267,6 @@ def cmd_search(args) -> int:
         print(f"    {_marked(h) if sys.stdout.isatty() else printable(h.snippet)}")
     if not result.hits:
         print("no results")
-    return EXIT_OK
 
 
 def cmd_stats(args) -> int:

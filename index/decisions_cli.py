@@ -17,8 +17,14 @@ from index import decisions
 
 
 def add_parser(sub) -> None:
-    d = sub.add_parser("decisions", help="export, import or check the phase-out decisions file")
-    d.add_argument("action", choices=("export", "import", "check"))
+    d = sub.add_parser("decisions", help="export, import or check the phase-out decisions file",
+                       description="Export, import or check the phase-out decisions file (beslutninger.csv). "
+                                   "Import validates line by line and merges; bad lines are listed as FILE:LINE.",
+                       epilog="Exit codes: 0 ok; 1 some lines were rejected or the file could not be written; "
+                              "2 bad arguments.")
+    d.add_argument("action", choices=("export", "import", "check"),
+                   help="export: write the decisions as CSV; import: merge a CSV into the file; check: validate "
+                        "the file and list bad lines")
     d.add_argument("incoming", nargs="?", type=Path, help="the CSV to import (import only)")
     d.add_argument("--source", action="append", default=[], metavar="[TIER=]PATH",
                    help="a source folder (repeatable): the decisions file sits in the folder holding them")
@@ -29,8 +35,11 @@ def add_parser(sub) -> None:
 
 
 def add_gap_parser(sub) -> None:
-    g = sub.add_parser("export-gaps", help="export this PC's content-gap counts (CSV) for the procedure team")
-    g.add_argument("--out", required=True, type=Path)
+    g = sub.add_parser("export-gaps", help="export this PC's content-gap counts (CSV) for the procedure team",
+                       description="Export this PC's content-gap counts (searches that found nothing useful; "
+                                   "only when IT enabled gap_log) as CSV, for 'report --gaps'.",
+                       epilog="Exit codes: 0 ok; 1 no gap log on this PC; 2 bad arguments.")
+    g.add_argument("--out", required=True, type=Path, help="the CSV file to write")
     g.add_argument("--log", type=Path, help="the gap log (default: this user's, where the app keeps it)")
 
 

@@ -87,7 +87,7 @@ def test_document_view_loads_no_remote_resources(qtbot, make_window, http_trap):
 
 def test_open_original_hands_the_source_file_over_on_click(qtbot, make_window, app_sources, monkeypatch):
     opened = []
-    monkeypatch.setattr("app.mainwindow.open_url", lambda url: opened.append(url) or True)
+    monkeypatch.setattr("app.window_documents.open_url", lambda url: opened.append(url) or True)
     folders = {f"sources_{tier}": [str(folder)] for tier, folder in app_sources}
     window = make_window(**folders)
     doc = open_first(qtbot, window, "munnstell")
@@ -95,3 +95,44 @@ def test_open_original_hands_the_source_file_over_on_click(qtbot, make_window, a
     qtbot.mouseClick(doc.open_button, Qt.MouseButton.LeftButton)
     assert len(opened) == 1 and opened[0].isLocalFile()
     assert opened[0].toLocalFile().endswith("local/munnstell-nn.md")
+
+
+def test_opened_at_the_hit_the_start_stays_one_step_away(qtbot, make_window):
+    """A document opened at the matched section says so; «Fra starten» (or Ctrl+Home) shows the title and start."""
+    window = make_window()
+    window.resize(1000, 500)
+    doc = open_first(qtbot, window, "kanyleboks")
+    bar = doc.browser.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() > 0 and doc.start_bar.isVisible(), timeout=5000)
+    assert doc.start_label.text() == "Viser avsnittet «Avfall»."
+    assert doc.start_button.text() == "↑ Fra starten" and doc.start_button.accessibleName()
+    assert doc.title_label.isVisible() and "Perifert venekateter" in doc.title_label.text()
+    qtbot.mouseClick(doc.start_button, Qt.MouseButton.LeftButton)
+    assert bar.value() == 0 and not doc.start_bar.isVisible()
+    assert doc.current_section == 0 and doc.sections.currentRow() == 0
+    doc.on_section_clicked(doc.sections.item(doc.sections.count() - 1))  # away again: the bar comes back
+    qtbot.waitUntil(lambda: doc.start_bar.isVisible(), timeout=2000)
+    doc.browser.setFocus()
+    qtbot.keyClick(doc.browser, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert bar.value() == 0 and not doc.start_bar.isVisible()
+    search(qtbot, window, "blodtrykk")  # a document opened at its start shows no bar
+    with qtbot.waitSignal(window.document_shown, timeout=10000):
+        window.results.open_current()
+    assert not doc.start_bar.isVisible()
+
+
+def test_no_start_bar_for_the_first_section_under_a_short_introduction(qtbot, make_window):
+    from index.records import Procedure, Section
+
+    window = make_window()
+    window.resize(1000, 400)
+    doc = window.document
+    steps = "\n".join(f"{i}. Trinn {i}: kontroller og dokumenter." for i in range(60))
+    proc = Procedure(doc_id="x", title="Kort innledning", tier="var", path="x.md",
+                     sections=(Section(heading="", text="Fiktiv prosedyre."), Section(heading="Hensikt", text=steps),
+                               Section(heading="Framgangsmåte", text=steps)))
+    doc.show_procedure(proc, section="Hensikt")
+    qtbot.wait(50)
+    assert doc.current_section == 1 and not doc.start_bar.isVisible()
+    doc.show_procedure(proc, section="Framgangsmåte")
+    qtbot.waitUntil(doc.start_bar.isVisible, timeout=2000)

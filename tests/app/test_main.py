@@ -56,3 +56,15 @@ def test_a_link_alone_is_accepted_even_if_it_looks_like_an_option():
     args = parse_args(["kildefinner:search?q=--index /tmp"])
     assert args.url == "kildefinner:search?q=--index /tmp" and args.index is None
     assert parse_args(["--index", "/x", "--search", "PVK"]).index == "/x"
+
+
+def test_app_help_describes_every_option():
+    import argparse
+
+    from app.main import _parser
+
+    parser = _parser()
+    for action in parser._actions:
+        if not isinstance(action, argparse._HelpAction):
+            assert action.help and len(action.help) > 8, action.option_strings or action.dest
+    assert "`" not in parser.format_help()
