@@ -25,20 +25,37 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Fusion:
-    """Weighted sum of max-normalised lexical and min-max-normalised dense scores.
+    """Weighted sum of lexical and dense evidence, each normalised per query.
 
-    One lexical share for every query. A share falling with query length (0.6 for a few words, 0.4 from four)
-    fitted nursing-nb's situations and cost real questions: with one share of 0.6, NorQuAD dev hybrid nDCG@10
-    0.921 → 0.930 and nursing-nb dev 0.917 → 0.919 (bench/tune.py --grid fusion, 2026-12-03; a plateau of
-    ±0.002 for shares 0.55–0.7 and dense floors 8–16). Rescaling lexical scores between a floor rank and the
-    best, as the dense side is, was tried and lost on NorQuAD (0.925–0.928).
+    Lexical: BM25F times a coordination factor, the IDF-weighted share of the query's concepts the document
+    matches to the power ``coord_power`` (Lucene's classic ``coord``, damped), then divided by the best. BM25F
+    sums its words, so a document that repeats one rare word of a question can outscore one that answers all
+    of it; the factor leans towards the document that covers the question. Dense: the best chunk's cosine,
+    rescaled between the ``dense_floor_rank``-th document's and the best.
+
+    Chosen with bench/tune.py over nursing-nb dev and NorQuAD dev (hybrid) and with LiveQA-Med (lexical),
+    2026-12-03, nDCG@10:
+
+    - one lexical share of 0.6 for every query: a share falling with query length (0.6 for a few words, 0.4
+      from four) fitted nursing-nb's situations and cost real questions (NorQuAD 0.921 → 0.930, nursing-nb
+      0.917 → 0.919; a plateau of ±0.002 for shares 0.55–0.7 and floors 8–16);
+    - ``coord_power`` 0.25: hybrid nursing-nb 0.919 → 0.928, NorQuAD 0.930 → 0.937; lexical nursing-nb
+      0.901 → 0.909, NorQuAD 0.907 → 0.928, LiveQA-Med 0.530 → 0.522 (its long consumer questions carry
+      words no answer needs). 0.5 gave hybrid 0.925 / 0.942 and cost nursing-nb VAR-first in lexical mode
+      (0.96 → 0.94) and LiveQA-Med more (0.518).
+    - Rescaling lexical scores between a floor rank and the best, as the dense side is, lost on NorQuAD.
     """
 
     lexical_weight: float = 0.6
-    dense_floor_rank: int = 12  # dense scores are rescaled between this rank's score and the best
+    dense_floor_rank: int = 12
+    coord_power: float = 0.25
 
-    def fuse(self, lexical: dict[int, float], dense: dict[int, float]) -> dict[int, tuple[float, float, float]]:
-        lex_max = max(lexical.values(), default=0.0) or 1.0
+    def fuse(self, lexical: dict[int, float], dense: dict[int, float],
+             coverage: dict[int, float] | None = None) -> dict[int, tuple[float, float, float]]:
+        """doc idx → (BM25F, cosine, fused score). ``coverage``: doc idx → the share of the query it matches."""
+        coverage = coverage or {}
+        weighted = {i: v * coverage.get(i, 1.0) ** self.coord_power for i, v in lexical.items()}
+        lex_max = max(weighted.values(), default=0.0) or 1.0
         d_sorted = sorted(dense.values(), reverse=True)
         d_hi = d_sorted[0] if d_sorted else 1.0
         d_lo = d_sorted[min(self.dense_floor_rank, len(d_sorted) - 1)] if d_sorted else 0.0
@@ -46,10 +63,9 @@ class Fusion:
         lw, dw = (self.lexical_weight, 1.0 - self.lexical_weight) if lexical and dense else (1.0, 1.0)
         out = {}
         for idx in lexical.keys() | dense.keys():
-            lx = lexical.get(idx, 0.0)
             dn = dense.get(idx)
             dn_norm = max(0.0, (dn - d_lo) / span) if dn is not None else 0.0
-            out[idx] = (lx, dn or 0.0, lw * lx / lex_max + dw * dn_norm)
+            out[idx] = (lexical.get(idx, 0.0), dn or 0.0, lw * weighted.get(idx, 0.0) / lex_max + dw * dn_norm)
         return out
 
 

@@ -23,11 +23,17 @@ def test_fusion_normalises_and_uses_one_signal_alone():
 
 
 def test_fusion_weighs_lexical_and_dense_by_the_one_share():
-    f = Fusion(lexical_weight=0.6, dense_floor_rank=2)
+    f = Fusion(lexical_weight=0.6, dense_floor_rank=2, coord_power=0.0)
     fused = f.fuse({1: 8.0, 2: 4.0}, {1: 0.80, 2: 0.90, 3: 0.70})
     assert fused[1][2] == 0.6 * 1.0 + 0.4 * 0.5  # best lexical, dense half way between floor and best
     assert fused[2][2] == 0.6 * 0.5 + 0.4 * 1.0
     assert fused[3][2] == 0.0  # at the dense floor, no lexical match
+
+
+def test_a_document_covering_the_question_beats_one_repeating_one_rare_word():
+    # BM25F 10 for matching a fifth of the question (one rare word, many times), 9 for matching all of it.
+    fused = Fusion().fuse({1: 10.0, 2: 9.0}, {}, coverage={1: 0.2, 2: 1.0})
+    assert fused[2][2] > fused[1][2] and fused[1][0] == 10.0  # the hit keeps its BM25F
 
 
 def test_var_wins_within_the_band_but_a_clearly_better_local_wins():
