@@ -142,7 +142,7 @@ def main() -> None:
             f = Fusion(lexical_weight=lw, coord_power=coord, dense_floor_rank=floor)
             grid.append((f"lex {lw} coord {coord} floor {floor}", {**base, "fusion": f}))
     elif args.grid == "policy":
-        for bonus, ratio in itertools.product((0.1, 0.15, 0.2, 0.25, 0.3), (0.7,)):
+        for bonus, ratio in itertools.product((0.15, 0.2, 0.25, 0.3, 0.35), (0.5, 0.7, 0.9)):
             p = SourcePriority(bonus={"var": bonus, "regional": bonus * 0.4, "local": 0.0})
             grid.append((f"bonus {bonus} ratio {ratio}", {**base, "policy": p,
                                                           "grouping": VariantGrouping(partial_ratio=ratio)}))
