@@ -14,7 +14,6 @@ from pathlib import Path
 
 from index import gaps as _gaps
 from index import publish as _publish
-from index import report as _report
 from index import snapshot as _snapshot
 from index.analysis import Analyzer, Vocabulary
 from index.errors import IndexCorruptError, KildefinnerError, ModelUnavailableError
@@ -92,6 +91,8 @@ def write_report(engine: Engine, out_dir: str | Path, *, today=None, gap_files=(
     Read-only analysis: the sources and the index are never modified. Returns the files written.
     """
     import dataclasses
+
+    from index import report as _report  # overlap analysis and scipy: only for the cleanup report
 
     report = engine.report(today=today)
     if gap_files:
@@ -219,12 +220,14 @@ class Engine:
         m = self.snapshot.manifest
         return IndexStats(snapshot=self.snapshot.name, built_at=m.get("built_at", ""), documents=len(docs),
                           chunks=0 if vectors is None else len(vectors[1]), by_tier=dict(m.get("by_tier", {})),
-                          by_language=by_lang, stale=sum(_report.is_stale(d, today) for d in docs),
+                          by_language=by_lang, stale=sum(d.overdue(today) for d in docs),
                           superseded=sum(d.status == "superseded" for d in docs), model=m.get("model", ""),
                           dim=m.get("dim", 0))
 
     def report(self, *, today=None):
         """The cleanup report's data (``index.report.Report``): overlaps, duplicates, stale, superseded, local only."""
+        from index import report as _report  # overlap analysis and scipy: not on the search path
+
         return _report.collect(self.snapshot, today=today)
 
     def close(self) -> None:

@@ -143,8 +143,7 @@ def owner_unit(doc: DocMeta) -> str:
 
 
 def is_stale(doc: DocMeta, today: dt.date) -> bool:
-    """The one definition every count uses: active and past its review date (superseded ones count apart)."""
-    return doc.status == "active" and doc.stale(today)
+    return doc.overdue(today)
 
 
 def confidence_of(o: Overlap, hybrid: bool = True) -> float:

@@ -65,6 +65,11 @@ class DocMeta:
     def stale(self, today: dt.date) -> bool:
         return self.review_due is not None and self.review_due < today
 
+    def overdue(self, today: dt.date) -> bool:
+        """The one definition every count of stale documents uses: active and past its review date (superseded
+        ones count apart)."""
+        return self.status == "active" and self.stale(today)
+
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
