@@ -15,6 +15,13 @@ Variants (chosen by retrieval quality in bench/embedding.py, see docs/benchmarks
     int8            per-channel int8 weights for every MatMul (dynamic quantisation), table fp32
     int8-emb16      int8 MatMul weights, float16 table
     int8-emb8       int8 MatMul weights, int8 table with one scale per row
+    fp16w-…         fp32 arithmetic, every weight that is exactly a float16 value (all of the provisioned
+                    model's) stored as float16 and cast back when the session loads: half the file, same vectors
+    …-latin         (after emb16/emb8) the table keeps only the rows of Latin- and Greek-script pieces, digits,
+                    punctuation and symbols (``keep_piece``): 250 002 → ~LATIN_ROWS rows. The tokenizer is not
+                    touched (same segmentation, same ids); a Gather through an id map in the graph sends every
+                    other piece (Cyrillic, CJK, Arabic, …) to <unk>'s row. Norwegian and English text therefore
+                    gets the same vectors as the unpruned table; text in other scripts loses those pieces.
 
 The table's lookup needs only the rows of a batch, so storing it in a smaller type costs a Cast (and a Mul for
 int8) on a few hundred rows; the transformer's arithmetic stays float32 in every variant but the int8 ones.
@@ -29,10 +36,12 @@ from pathlib import Path
 
 import numpy as np
 
-VARIANTS = ("fp32", "fp32-emb16", "fp32-emb8", "int8", "int8-emb16", "int8-emb8")
+VARIANTS = ("fp32", "fp32-emb16", "fp32-emb8", "int8", "int8-emb16", "int8-emb8",
+            "fp32-emb16-latin", "fp32-emb8-latin", "int8-emb8-latin", "fp16w-emb16-latin", "fp16w-emb8-latin")
 OPSET = 17
 POOLING = "mean"
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+UNK_ID = 3  # XLM-RoBERTa's <unk>
 
 
 def export_fp32(st_dir: Path, out_file: Path) -> None:
@@ -40,7 +49,10 @@ def export_fp32(st_dir: Path, out_file: Path) -> None:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    st = SentenceTransformer(str(st_dir), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32})
+    # Eager attention: the SDPA path exports an IsNaN/Where mask pattern that onnxruntime's attention fusion does
+    # not match; the eager one fuses into one Attention kernel per layer (same arithmetic, faster builds).
+    st = SentenceTransformer(str(st_dir), device="cpu", local_files_only=True,
+                             model_kwargs={"dtype": torch.float32, "attn_implementation": "eager"})
     bert = st[0].auto_model.float().eval()
     pooling = st[1].get_pooling_mode_str() if hasattr(st[1], "get_pooling_mode_str") else POOLING
     if pooling != POOLING:
@@ -82,7 +94,7 @@ def fuse(in_file: Path, out_file: Path, *, heads: int, hidden: int) -> None:
     model.save_model_to_file(str(out_file))
 
 
-def make_variant(fused: Path, out_file: Path, variant: str, work: Path) -> None:
+def make_variant(fused: Path, out_file: Path, variant: str, work: Path, tokenizer_file: Path) -> None:
     if variant not in VARIANTS:
         raise ValueError(f"unknown ONNX variant {variant!r} (one of {', '.join(VARIANTS)})")
     source = fused
@@ -96,20 +108,69 @@ def make_variant(fused: Path, out_file: Path, variant: str, work: Path) -> None:
             quantize_dynamic(str(fused), str(source), op_types_to_quantize=["MatMul"], per_channel=True,
                              weight_type=QuantType.QInt8,
                              extra_options={"DefaultTensorType": TensorProto.FLOAT})
-    table = variant.rpartition("-")[2] if "-emb" in variant else ""
+    parts = variant.split("-")
+    table = next((p for p in parts if p.startswith("emb")), "")
     if not table:
         shutil.copyfile(source, out_file)
         return
     import onnx
 
     model = onnx.load(str(source))
-    _store_table(model, "float16" if table == "emb16" else "int8")
+    keep = kept_ids(tokenizer_file) if "latin" in parts else None
+    _store_table(model, "float16" if table == "emb16" else "int8", keep=keep)
+    if parts[0] == "fp16w":
+        _store_weights_fp16(model)
     onnx.save(model, str(out_file))
 
 
-def _store_table(model, kind: str) -> None:
+def _store_weights_fp16(model) -> None:
+    """Store every float32 weight whose values are exactly float16 values (the provisioned folder's weights are
+    float16, so all but a few folded constants are) as float16, with a Cast back to float32 in front of its
+    users. onnxruntime folds those Casts when the session loads: the arithmetic and the vectors are the fp32
+    graph's, the file is half its size."""
+    from onnx import helper, numpy_helper
+
+    graph = model.graph
+    casts = []
+    for init in list(graph.initializer):
+        if init.data_type != onnx_float() or int(np.prod(init.dims)) < 1024:
+            continue
+        values = numpy_helper.to_array(init)
+        half = values.astype(np.float16)
+        if not np.array_equal(half.astype(np.float32), values):
+            continue  # not exact in float16: stays float32
+        graph.initializer.remove(init)
+        graph.initializer.append(numpy_helper.from_array(half, f"{init.name}_f16"))
+        casts.append(helper.make_node("Cast", [f"{init.name}_f16"], [init.name], to=onnx_float()))
+    for offset, node in enumerate(casts):
+        graph.node.insert(offset, node)
+
+
+# Scripts a Norwegian or English procedure is written in, plus what it quotes: Latin letters with every
+# diacritic, Greek (µg, α/β-blokker), digits, punctuation, symbols (≥, °, ₂, ®, €, →). The blocks are Unicode's.
+_KEPT_BLOCKS = ((0x0000, 0x024F), (0x0250, 0x02FF), (0x0300, 0x036F), (0x0370, 0x03FF), (0x1D00, 0x1DBF),
+                (0x1E00, 0x1EFF), (0x2000, 0x2BFF), (0x2C60, 0x2C7F), (0x2E00, 0x2E7F), (0xA720, 0xA7FF),
+                (0xFB00, 0xFB06), (0xFF01, 0xFF5E))
+
+
+def keep_piece(piece: str) -> bool:
+    """True when every character of a vocabulary piece (▁, the word-start mark, included) is in a kept block."""
+    return all(any(lo <= ord(c) <= hi for lo, hi in _KEPT_BLOCKS) for c in piece)
+
+
+def kept_ids(tokenizer_file: Path) -> np.ndarray:
+    """Ids of the pieces the ``-latin`` table keeps: the special tokens and every ``keep_piece``."""
+    config = json.loads(Path(tokenizer_file).read_text(encoding="utf-8"))
+    vocab = config["model"]["vocab"]
+    special = {t["id"] for t in config.get("added_tokens", [])}
+    return np.array([i for i, (piece, _score) in enumerate(vocab) if i in special or keep_piece(piece)],
+                    dtype=np.int64)
+
+
+def _store_table(model, kind: str, keep: np.ndarray | None = None) -> None:
     """Replace the float32 word-embedding table by a float16 one (Gather → Cast) or an int8 one with a float32
-    scale per row (Gather rows and scales → Cast → Mul)."""
+    scale per row (Gather rows and scales → Cast → Mul). With ``keep`` (token ids), only those rows are stored
+    and the token ids pass through an id map first (a dropped id reads <unk>'s row)."""
     from onnx import helper, numpy_helper
 
     graph = model.graph
@@ -127,6 +188,16 @@ def _store_table(model, kind: str) -> None:
     stored = f"{out}_stored"
     gather.output[0] = stored
     new_nodes = []
+    if keep is not None:
+        unk = UNK_ID if UNK_ID in set(keep.tolist()) else int(keep[0])
+        id_map = np.full(table.shape[0], int(np.searchsorted(keep, unk)), dtype=np.int32)
+        id_map[keep] = np.arange(len(keep), dtype=np.int32)
+        table = table[keep]
+        graph.initializer.append(numpy_helper.from_array(id_map, f"{name}_id_map"))
+        remapped = f"{out}_rows"
+        graph.node.insert(list(graph.node).index(gather), helper.make_node(
+            "Gather", [f"{name}_id_map", gather.input[1]], [remapped], axis=0))
+        gather.input[1] = remapped
     if kind == "float16":
         graph.initializer.append(numpy_helper.from_array(table.astype(np.float16), name))
         new_nodes.append(helper.make_node("Cast", [stored], [out], to=onnx_float()))
@@ -189,5 +260,5 @@ def export(st_dir: Path, out: Path, *, variant: str, work: Path, name: str | Non
         fuse(raw, fused, heads=bert["num_attention_heads"], hidden=bert["hidden_size"])
     final = work / f"{variant}.onnx"
     if not final.exists():
-        make_variant(fused, final, variant, work)
+        make_variant(fused, final, variant, work, st_dir / "tokenizer.json")
     return write_encoder_folder(st_dir, final, out, variant=variant, name=name)
