@@ -109,14 +109,11 @@ def _queries(path: Path, wanted: set[str]) -> list[tuple[str, str]]:
 def dataset(name: str, args):
     """(sources, qrels, docs_dir, [(qid, text)])"""
     base = OUT / "embedding"
-    if name == "nursing-nb":
-        queries = [(r["qid"], r["query"]) for r in read_tsv(NURSING / "queries-dev.tsv")]
-        return [("local", NURSING / "docs")], NURSING / "qrels-dev.tsv", NURSING / "docs", queries
-    if name == "norquad":
-        qrels = beir_qrels(NORQUAD / "qrels" / "dev.tsv", base / "qrels-norquad-dev.tsv")
-        folder = _beir_folder(NORQUAD / "corpus.jsonl", base / "corpus-norquad", "nb")
-        return [("var", folder)], qrels, base / "no-tiers", _queries(NORQUAD / "queries.jsonl",
-                                                                    {r["qid"] for r in read_tsv(qrels)})
+    if name in ("nursing-nb", "norquad"):  # the very corpus and queries bench/quality.py builds and scores
+        from bench.quality import _dataset
+
+        sources, qrels, docs_dir, queries, _corpus = _dataset(name)
+        return sources, qrels, docs_dir, [(qid, text) for qid, text, _ in queries]
     if name == "liveqa-med":
         rows = read_tsv(LIVEQA / "qrels" / "test.tsv")
         qids = sorted({r["query-id"] for r in rows})[:args.liveqa_queries]
@@ -210,6 +207,9 @@ def main() -> None:
     ap.add_argument("--liveqa-queries", type=int, default=40)
     ap.add_argument("--liveqa-distractors", type=int, default=400)
     ap.add_argument("--speed-sample", type=int, default=128, help="nursing-nb chunks timed per encoder (0: skip)")
+    ap.add_argument("--reference-index", action="append", default=[], metavar="DATASET=DIR",
+                    help="an index of DATASET already built by the sentence-transformers path (e.g. bench/quality's "
+                         "bench/out/index-nursing-nb): copied and searched as the reference instead of re-embedding")
     ap.add_argument("--reference-on", default="nursing-nb",
                     help="datasets embedded by sentence-transformers too; elsewhere fp32 ONNX stands in (it "
                          "equals the reference to cosine >= 0.9999: provisioning's check)")
@@ -236,14 +236,21 @@ def main() -> None:
             speed[label]["chunks_per_s"] = rate
             print(f"{label}: {rate:.1f} chunks/s", flush=True)
     refs = {}
+    given = dict(item.split("=", 1) for item in args.reference_index)
     for name in args.datasets.split(","):
         sources, qrels, docs_dir, queries = dataset(name, args)
         texts = [t for _, t in queries]
         ref = refs[name] = REFERENCE if name in args.reference_on.split(",") else "fp32"
         for label in [x for x in labels if x != REFERENCE or ref == REFERENCE]:
-            emb = CachingEmbedder(encoders[label], OUT / "embedding" / f"vectors-{name}-{label}.npz")
             index_dir = OUT / "embedding" / f"index-{name}-{label}"
-            _build.build(index_dir, sources, embedder=emb, full=True)
+            if label == REFERENCE and name in given:
+                import shutil
+
+                shutil.rmtree(index_dir, ignore_errors=True)
+                shutil.copytree(given[name], index_dir)
+            else:
+                emb = CachingEmbedder(encoders[label], OUT / "embedding" / f"vectors-{name}-{label}.npz")
+                _build.build(index_dir, sources, embedder=emb, full=True)
             engine = api.Engine(index_dir)
             if not engine.attach_embedder(encoders[label]):
                 raise SystemExit(f"{label}: {engine.model_error}")

@@ -157,6 +157,24 @@ def test_onnx_vectors_match_sentence_transformers(fresh_embedder, reference):
     np.testing.assert_allclose(ours[len(VERIFY_SENTENCES):], one_by_one, atol=1e-4)
 
 
+def test_latin_table_keeps_what_procedures_are_written_in():
+    """The ``-latin`` variants keep the word-table rows of Latin- and Greek-script pieces, digits, punctuation
+    and symbols; pieces of other scripts read <unk>'s row."""
+    from index.model_export import keep_piece
+
+    for piece in ("▁sykepleie", "▁Korleis", "æøå", "ÆØÅ", "▁µg", "▁α", "≥", "₂", "®", "°C", "–", "«", "▁2,5", "é"):
+        assert keep_piece(piece), piece
+    for piece in ("▁привет", "中文", "▁مرحبا", "▁שלום", "ไทย"):
+        assert not keep_piece(piece), piece
+
+
+def test_text_in_other_scripts_still_gets_a_vector(fresh_embedder):
+    """A dropped piece (the shipped table keeps Latin and Greek script) is read as <unk>, never an error."""
+    vectors = fresh_embedder.encode_passages(["Инструкция по уходу за катетером", "导管护理", "Munnstell"])
+    assert vectors.shape == (3, 384) and np.isfinite(vectors).all()
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
 def test_onnx_embedder_is_thread_safe(fresh_embedder):
     from concurrent.futures import ThreadPoolExecutor
 
