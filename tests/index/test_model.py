@@ -230,6 +230,31 @@ def test_mismatching_encoder_falls_back_to_lexical(hybrid_index, embedder, tmp_p
         engine.close()
 
 
+def test_central_build_with_sentence_transformers_is_searched_by_onnx(tmp_path, reference, embedder):
+    """``build --encoder sentence-transformers`` (a central build): the snapshot records the reference encoder,
+    and a ward PC's ONNX encoder, exported from that folder and verified against it, searches its vectors."""
+    from index import cli, snapshot
+    from index.api import Engine
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "pvk.md").write_text("# Perifert venekateter\n\nInnleggelse av perifert venekateter hos voksne.\n",
+                                encoding="utf-8")
+    (src / "munn.md").write_text("# Munnstell\n\nMunnstell hos pasienter i livets siste fase.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    assert cli.main(["build", "--index", str(index), "--source", f"var={src}",
+                     "--encoder", "sentence-transformers"]) == 0
+    manifest = json.loads((snapshot.current_dir(index) / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["encoder"]["variant"] == "sentence-transformers"
+    engine = Engine(index)
+    try:
+        assert engine.attach_embedder(embedder), engine.model_error
+        result = engine.search("hvordan legge inn venekateter", mode="hybrid")
+        assert result.mode == "hybrid" and result.hits[0].title == "Perifert venekateter"
+    finally:
+        engine.close()
+
+
 _NO_TORCH_CLI = """
 import json, sys
 from index import cli
