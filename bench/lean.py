@@ -13,7 +13,7 @@ process per round, the two taking turns so machine load hits both alike, and rep
     hybrid     ``Engine.search(mode="hybrid", top=30)`` per query, query embedding included (p50 / p95)
     chunks/s   passage embedding of the first ``--passages`` nursing-nb chunks, handed over as each build does
                (the old build: 32 per call; the new: one call, sorted and padded per batch inside)
-    peak RSS   the process's VmHWM after all of the above
+    peak RSS   the process's VmHWM after the searches (the app's case), and after the passages too
     torch      whether torch was imported
 
 Both sides search the same index folder (vectors from either path: the ONNX graph is verified against
@@ -52,6 +52,10 @@ for name, queries in args["queries"].items():
         s = time.perf_counter(); embedder.encode_queries([q]); emb.append(time.perf_counter() - s)
         s = time.perf_counter(); engine.search(q, top=30, mode="hybrid"); hyb.append(time.perf_counter() - s)
     out["embed"][name], out["hybrid"][name] = emb, hyb
+def hwm():
+    status = open("/proc/self/status").read()
+    return int(next(l for l in status.splitlines() if l.startswith("VmHWM")).split()[1]) / 1024
+out["search_peak_mb"] = hwm()
 texts = args["passages"]
 if texts:
     per_call = args["per_call"]
@@ -59,9 +63,9 @@ if texts:
     for i in range(0, len(texts), per_call):
         embedder.encode_passages(texts[i:i + per_call])
     out["chunks_per_s"] = len(texts) / (time.perf_counter() - s)
-status = open("/proc/self/status").read()
-out["peak_mb"] = int(next(l for l in status.splitlines() if l.startswith("VmHWM")).split()[1]) / 1024
+out["peak_mb"] = hwm()
 out["torch"] = "torch" in sys.modules
+out["code"] = api.__file__
 print("RESULT " + json.dumps(out))
 """
 
@@ -115,7 +119,7 @@ def main() -> None:
         for label, (python, root, per_call) in sides.items():
             payload = {"index": str(args.index.resolve()), "queries": qs, "passages": texts, "per_call": per_call}
             results[label].append(probe(python, root, payload))
-            print(f"{label}: round done", flush=True)
+            print(f"{label}: round done ({results[label][-1]['code']})", flush=True)
     rows = []
     for label, runs in results.items():
         row = [label, f"{statistics.median(r['ready'] for r in runs):.1f}"]
@@ -124,12 +128,13 @@ def main() -> None:
             hyb = [t for r in runs for t in r["hybrid"][name]]
             row += [f"{pct(emb, 50):.1f} / {pct(emb, 95):.1f}", f"{pct(hyb, 50):.1f} / {pct(hyb, 95):.1f}"]
         row += [f"{statistics.median(r.get('chunks_per_s', 0) for r in runs):.2f}",
-                f"{max(r['peak_mb'] for r in runs):.0f}", str(any(r["torch"] for r in runs))]
+                f"{max(r['search_peak_mb'] for r in runs):.0f}", f"{max(r['peak_mb'] for r in runs):.0f}",
+                str(any(r["torch"] for r in runs))]
         rows.append(row)
     head = ["runtime", "ready s (median)"]
     for name in qs:
         head += [f"embed ms p50/p95 {name}", f"hybrid ms p50/p95 {name}"]
-    head += [f"chunks/s ({len(texts)} chunks)", "peak RSS MB", "torch"]
+    head += [f"chunks/s ({len(texts)} chunks)", "peak RSS MB after searches", "… and passages", "torch"]
     print(f"\n{machine()} · index {args.index} · {args.rounds} rounds · load avg {load} → "
           + "/".join(f"{x:.1f}" for x in os.getloadavg()))
     print(table(head, rows))
