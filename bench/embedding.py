@@ -210,6 +210,8 @@ def main() -> None:
     ap.add_argument("--reference-index", action="append", default=[], metavar="DATASET=DIR",
                     help="an index of DATASET already built by the sentence-transformers path (e.g. bench/quality's "
                          "bench/out/index-nursing-nb): copied and searched as the reference instead of re-embedding")
+    ap.add_argument("--queries-only", action="store_true",
+                    help="variants only query the reference's index (no passage embedding: the 'mixed' rows)")
     ap.add_argument("--reference-on", default="nursing-nb",
                     help="datasets embedded by sentence-transformers too; elsewhere fp32 ONNX stands in (it "
                          "equals the reference to cosine >= 0.9999: provisioning's check)")
@@ -242,6 +244,14 @@ def main() -> None:
         texts = [t for _, t in queries]
         ref = refs[name] = REFERENCE if name in args.reference_on.split(",") else "fp32"
         for label in [x for x in labels if x != REFERENCE or ref == REFERENCE]:
+            if args.queries_only and label != ref:  # the reference's passages, this variant's queries
+                engine = api.Engine(OUT / "embedding" / f"index-{name}-{ref}")
+                if engine.attach_embedder(encoders[label]):
+                    quality[(name, f"mixed {label}")] = evaluate(engine, queries, qrels, docs_dir,
+                                                                 f"{name}-mixed-{label}")
+                    print(f"[{name}] mixed {label}: {quality[(name, f'mixed {label}')]}", flush=True)
+                engine.close()
+                continue
             index_dir = OUT / "embedding" / f"index-{name}-{label}"
             if label == REFERENCE and name in given:
                 import shutil
