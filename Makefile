@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 
 model: $(MODEL_STAMP)
 
-$(MODEL_STAMP): $(STAMP) index/model.py index/model_convert.py
+$(MODEL_STAMP): $(STAMP) index/model.py index/model_convert.py index/model_export.py
 	$(PY) -m index.model provision --out $(MODEL_DIR)
 
 # The demo index with vectors, built once here (and for the bundle) so a first start has hybrid search at once.

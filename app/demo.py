@@ -57,8 +57,21 @@ def read_stamp(folder: Path) -> dict:
         return {}
 
 
+def model_hash() -> str:
+    """The bundled ONNX graph's hash (``encoder.json``, no model load), "" without one: a prebuilt index made
+    with another model or variant is stale (its vectors would not match, and search would be lexical)."""
+    from index.model import default_model_dir
+
+    try:
+        config = json.loads((default_model_dir() / "onnx" / "encoder.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return str(config.get("onnx_sha256", ""))
+
+
 def prebuilt_is_current() -> bool:
-    return read_stamp(prebuilt_dir()).get("fingerprint") == demo_fingerprint(PREBUILT_MARKER)
+    stamp = read_stamp(prebuilt_dir())
+    return stamp.get("fingerprint") == demo_fingerprint(PREBUILT_MARKER) and stamp.get("model") == model_hash()
 
 
 def install_prebuilt(target: Path, fingerprint: str) -> bool:
@@ -86,7 +99,8 @@ def build_prebuilt(out: Path) -> None:
     if not api.Engine(tmp).snapshot.manifest.get("model"):
         shutil.rmtree(tmp, ignore_errors=True)
         raise SystemExit("app.demo: the embedding model could not be loaded; run `make model` first")
-    (tmp / DEMO_STAMP).write_text(json.dumps({"fingerprint": demo_fingerprint(PREBUILT_MARKER)}), encoding="utf-8")
+    (tmp / DEMO_STAMP).write_text(json.dumps({"fingerprint": demo_fingerprint(PREBUILT_MARKER),
+                                              "model": model_hash()}), encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
 

@@ -1,24 +1,23 @@
-"""Memory: where the embedding model's resident memory goes, the plain load against the lean one.
+"""Memory: where the embedding model's resident memory goes, the old path (sentence-transformers, torch)
+against the runtime one (ONNX Runtime + tokenizers).
 
-    python -m bench.memory [--model DIR] [--variants plain,lean] [--rounds 1] [--queries 100] [--passages 200]
+    python -m bench.memory [--model DIR] [--variants sentence-transformers,onnx] [--rounds 1] [--queries 100]
+                           [--passages 200]
 
 Each variant runs in a fresh interpreter (``--probe VARIANT``) that reads VmRSS (current) and VmHWM (peak)
 from /proc/self/status, plus RSS split into anonymous memory and file pages, after each stage:
 
-    bare python → import torch → import sentence_transformers → load model → queries → passages
+    bare python → import the runtime → load model → queries → passages
 
-``plain`` is the app as it was: ``SentenceTransformer(folder)`` as sentence-transformers loads it (the whole
-model as float32 in memory) and passages through the model 32 at a time; ``lean`` is the app now:
-``index.model.load_embedder`` (the word-embedding table stays in the weights file and only the rows a text
-needs are read, see ``index.model_lean``) and ``Embedder.encode_passages`` (``PASSAGE_BATCH`` at a
-time, then a malloc trim). RSS = anon (the process's own memory) + file (mapped files: libraries, weights).
+``sentence-transformers`` imports torch and sentence-transformers and loads the folder with them
+(``index.model_st``); ``onnx`` imports onnxruntime and tokenizers and loads ``<model>/onnx`` (``index.model_onnx``),
+the app's path. RSS = anon (the process's own memory) + file (mapped files: libraries, weights).
 
 Queries are encoded one at a time on one worker thread, as ``index.search`` does (the nursing-nb dev
 queries when ``../shared/eval`` is there, else the model's verification sentences); passages are ~180-word
-chunks of the demo procedures in ``resources/demo``, handed over 32 per call, as ``index.build`` does.
-Latency is per query, query embedding only. ``--rounds`` repeats the variants alternately (latency is pooled
-over rounds, RSS is from the first round: it does not vary). The machine's load average is printed because
-other work on a 2-core machine shows up in the latencies (not in RSS).
+chunks of the demo procedures in ``resources/demo``, handed over 32 per call. Latency is per query, query
+embedding only. ``--rounds`` repeats the variants alternately (latency is pooled over rounds, RSS is from the
+first round). The load average is printed because other work on a 2-core machine shows up in the latencies.
 """
 
 from __future__ import annotations
@@ -36,8 +35,8 @@ from pathlib import Path
 
 from bench.common import NURSING, REPO, machine, read_tsv, table
 
-VARIANTS = ("plain", "lean")
-STAGES = ("bare python", "import torch", "import sentence_transformers", "load model", "queries", "passages")
+VARIANTS = ("sentence-transformers", "onnx")
+STAGES = ("bare python", "import the runtime", "load model", "queries", "passages")
 _FIELDS = {"VmRSS": "rss", "VmHWM": "peak", "RssAnon": "anon", "RssFile": "file"}
 
 
@@ -72,22 +71,20 @@ def _passages(n: int, words: int = 180) -> list[str]:
 def probe(variant: str, model: Path, n_queries: int, n_passages: int) -> dict:
     """Run in a fresh process: the stages in order, RSS after each."""
     stages = {"bare python": _status()}
-    import torch
-
-    stages["import torch"] = _status()
-    import sentence_transformers  # noqa: F401
-
-    stages["import sentence_transformers"] = _status()
+    if variant == "onnx":
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
+    else:
+        import sentence_transformers  # noqa: F401
+        import torch  # noqa: F401
+    stages["import the runtime"] = _status()
     from concurrent.futures import ThreadPoolExecutor
 
-    from index.model import BUILD_THREADS, Embedder, _open_sentence_transformer, load_embedder
+    from index.model import load_embedder
 
     queries, passages = _queries(n_queries), _passages(n_passages)
     t = time.perf_counter()
-    if variant == "lean":
-        embedder = load_embedder(model)
-    else:
-        embedder = Embedder(_open_sentence_transformer(model, lean=False), model)
+    embedder = load_embedder(model, encoder=variant)
     load_s = time.perf_counter() - t
     stages["load model"] = _status()
     times = []
@@ -99,15 +96,12 @@ def probe(variant: str, model: Path, n_queries: int, n_passages: int) -> dict:
     stages["queries"] = _status()
     t = time.perf_counter()
     for start in range(0, len(passages), 32):
-        if variant == "lean":
-            embedder.encode_passages(passages[start:start + 32])
-        else:  # as before: all 32 through the model at once, no malloc trim
-            embedder._encode(passages[start:start + 32], embedder._passage_prompt, batch_size=32,
-                             threads=BUILD_THREADS)
+        embedder.encode_passages(passages[start:start + 32])
     passage_s = time.perf_counter() - t
     stages["passages"] = _status()
+    heavy = sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules)
     return {"variant": variant, "stages": stages, "load_s": load_s, "query_ms": times,
-            "passages_per_s": len(passages) / passage_s, "threads": torch.get_num_threads()}
+            "passages_per_s": len(passages) / passage_s, "heavy": heavy}
 
 
 def run_probe(variant: str, args) -> dict:
@@ -156,7 +150,7 @@ def print_report(results: dict[str, list[dict]]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", type=Path, help="model folder (default: the app's, index.model.default_model_dir)")
-    ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated: plain, lean")
+    ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated: sentence-transformers, onnx")
     ap.add_argument("--rounds", type=int, default=1, help="run the variants alternately this many times")
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--passages", type=int, default=200)
@@ -179,7 +173,9 @@ def main() -> None:
             print(f"[memory] round {round_ + 1}/{args.rounds}: {v} ...", flush=True)
             results[v].append(run_probe(v, args))
     print(f"\n{time.strftime('%Y-%m-%d %H:%M')} · {machine()} · model {args.model} · load avg "
-          f"{load_before:.2f} → {os.getloadavg()[0]:.2f} · torch threads {results[variants[0]][0]['threads']}")
+          f"{load_before:.2f} → {os.getloadavg()[0]:.2f}")
+    for v in variants:
+        print(f"{v}: imported {', '.join(results[v][0]['heavy']) or 'none of torch, transformers, sentence_transformers'}")
     print_report(results)
 
 

@@ -39,8 +39,9 @@ WORK = OUT / "overlap-incremental"
 class RandomEmbedder:
     """Seeded random unit vectors under the snapshot's model name (overlap cost only, not embedding)."""
 
-    def __init__(self, name: str, dim: int, seed: int):
+    def __init__(self, name: str, dim: int, seed: int, record: dict | None = None):
         self.name, self.dim, self._rng = name, dim, np.random.default_rng(seed)
+        self.record = record  # the snapshot's encoder record, so its vectors are reused
 
     def encode_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         out = self._rng.standard_normal((len(texts), self.dim)).astype(np.float32)
@@ -106,7 +107,7 @@ def main() -> None:
     args = ap.parse_args()
     index_dir, sources = _copy(args.hybrid)
     snap = snapshot.Snapshot(snapshot.current_dir(index_dir))
-    embedder = (RandomEmbedder(snap.manifest["model"], snap.manifest["dim"], args.seed)
+    embedder = (RandomEmbedder(snap.manifest["model"], snap.manifest["dim"], args.seed, snap.manifest.get("encoder"))
                 if args.hybrid else None)
     snap.close()
     rows = []

@@ -261,7 +261,7 @@ class SampledEmbedder:
     """Real vectors for texts in ``known``; a seeded random unit vector for anything else (see module doc)."""
 
     def __init__(self, real, known: dict[str, np.ndarray], seed: int):
-        self.name, self.dim = real.name, real.dim
+        self.name, self.dim, self.record = real.name, real.dim, real.record
         self._known, self._rng = known, np.random.default_rng(seed)
         self.real_hits = self.filled = 0
 

@@ -1,7 +1,7 @@
 """The engine facade. The app and the CLI use only this module: open, build, search, document, stats, report.
 
-Opening is fast and gives lexical search at once; ``load_model()`` (slow: imports torch) adds semantic search
-and is meant to run in the background. ``search`` is safe to call from one thread at a time.
+Opening is fast and gives lexical search at once; ``load_model()`` (about a second: the ONNX encoder) adds
+semantic search and is meant to run in the background. ``search`` is safe to call from one thread at a time.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import logging
 import sys
 import threading
 from pathlib import Path
+
+import numpy as np
 
 from index import gaps as _gaps
 from index import publish as _publish
@@ -64,13 +66,16 @@ def load_synonyms(path: Path | None = None) -> SynonymTable:
 
 def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: Path | None = None,
           model_path: str | Path | None = None, use_model: bool = True, progress=None,
-          full: bool = False) -> BuildReport:
-    """Build or update a snapshot. Without a loadable model the snapshot is lexical-only (and says so)."""
+          full: bool = False, encoder: str = "onnx") -> BuildReport:
+    """Build or update a snapshot. Without a loadable model the snapshot is lexical-only (and says so).
+
+    ``encoder="sentence-transformers"`` embeds with the reference pipeline (central builds on a bigger machine;
+    needs torch): its vectors are searchable by the ONNX encoder exported from the same folder."""
     embedder = None
     if use_model:
         from index.model import load_embedder
         try:
-            embedder = load_embedder(model_path)
+            embedder = load_embedder(model_path, encoder=encoder)
         except ModelUnavailableError as exc:
             log.warning("building without vectors: %s", exc)
     from index import build as _build  # parsers, scipy: only when building, not on the app's start path
@@ -185,13 +190,21 @@ class Engine:
         return self.attach_embedder(embedder)
 
     def attach_embedder(self, embedder) -> bool:
-        """Use an already loaded embedder if it matches the snapshot's vectors."""
-        wanted = self.snapshot.manifest.get("model")
-        if embedder.name != wanted or embedder.dim != self.snapshot.manifest.get("dim"):
-            self.model_error = (f"the index was built with {wanted!r}, the configured model is "
-                                f"{embedder.name!r}; rebuild the index to use it")
+        """Use an already loaded embedder if it matches the snapshot's vectors (model, variant, file hash,
+        dimension, pooling: ``index.model.vectors_mismatch``); otherwise search stays lexical, with the reason
+        in ``model_error``."""
+        from index.model import vectors_mismatch
+
+        reason = vectors_mismatch(self.snapshot.manifest, embedder.record)
+        if reason:
+            self.model_error = reason
+            log.warning("semantic search off for %s: %s", self.snapshot.folder, reason)
             return False
-        self.snapshot.vectors()  # load now, off the caller's critical path
+        vectors = self.snapshot.vectors()  # load now, off the caller's critical path
+        if vectors is not None:  # and the float32 copy the product needs (index.search.dense_scores)
+            from index.search import dense_scores
+
+            dense_scores(vectors[0], np.zeros(vectors[0].shape[1], np.float32))
         with self._lock:
             self._searcher.embedder = embedder
         self.model_error = ""

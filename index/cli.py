@@ -53,7 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--source", action="append", default=[], metavar="[TIER=]PATH",
                    help="a source folder; TIER is var, regional or local (repeatable)")
     b.add_argument("--manifest", type=Path, help="CSV with metadata for files that carry none")
-    b.add_argument("--model", help="sentence-transformers folder (default: the provisioned e5-small)")
+    b.add_argument("--model", help="model folder (default: the provisioned e5-small)")
+    b.add_argument("--encoder", choices=["onnx", "sentence-transformers"], default="onnx",
+                   help="onnx (default: onnxruntime, no torch) or sentence-transformers (central builds on a "
+                        "bigger machine; needs torch, uses a GPU if there is one)")
     b.add_argument("--no-model", action="store_true", help="lexical-only index (no vectors)")
     b.add_argument("--full", action="store_true", help="rebuild everything, ignoring the previous snapshot")
     b.add_argument("--demo", action="store_true", help="index the embedded demo corpus")
@@ -150,7 +153,8 @@ def cmd_build(args) -> int:
     existed = Path(args.index).exists()
     try:
         report = api.build(args.index, sources, manifest=manifest, model_path=args.model,
-                           use_model=not args.no_model, progress=_progress_bar(), full=args.full)
+                           use_model=not args.no_model, progress=_progress_bar(), full=args.full,
+                           encoder=args.encoder)
     except NothingIndexedError as exc:
         print(f"error: {printable(exc)}; the source folders hold no readable PDF, DOCX, HTML, Markdown or text "
               f"file", file=sys.stderr)

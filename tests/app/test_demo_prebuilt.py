@@ -13,7 +13,8 @@ from app.tasks import TaskRunner
 def test_first_start_uses_the_prebuilt_demo_index(qtbot, app_index, tmp_path, monkeypatch):
     prebuilt = tmp_path / "resources-demo-index"
     shutil.copytree(app_index, prebuilt)
-    (prebuilt / demo.DEMO_STAMP).write_text(json.dumps({"fingerprint": demo.demo_fingerprint(demo.PREBUILT_MARKER)}))
+    (prebuilt / demo.DEMO_STAMP).write_text(json.dumps({"fingerprint": demo.demo_fingerprint(demo.PREBUILT_MARKER),
+                                                        "model": demo.model_hash()}))
     monkeypatch.setattr(demo, "prebuilt_dir", lambda: prebuilt)
     stages = []
     session = Session(runner=TaskRunner(), index_dir=None, semantic=True, model_loader=lambda engine, path: True)
@@ -35,3 +36,15 @@ def test_a_stale_prebuilt_index_is_not_used(qtbot, app_index, tmp_path, monkeypa
     monkeypatch.setattr(demo, "prebuilt_dir", lambda: prebuilt)
     assert not demo.install_prebuilt(tmp_path / "target", "x")
     assert not (tmp_path / "target").exists()
+
+
+def test_a_prebuilt_index_from_another_model_is_not_used(qtbot, app_index, tmp_path, monkeypatch):
+    """Vectors of another model or variant would not match the bundled encoder (search would be lexical)."""
+    prebuilt = tmp_path / "resources-demo-index"
+    shutil.copytree(app_index, prebuilt)
+    (prebuilt / demo.DEMO_STAMP).write_text(json.dumps({"fingerprint": demo.demo_fingerprint(demo.PREBUILT_MARKER),
+                                                        "model": "f" * 64}))
+    monkeypatch.setattr(demo, "prebuilt_dir", lambda: prebuilt)
+    assert demo.model_hash()  # the provisioned ONNX graph
+    assert not demo.prebuilt_is_current()
+    assert not demo.install_prebuilt(tmp_path / "target", "x")

@@ -434,11 +434,11 @@ class _CountingEmbedder:
     """The real embedder, counting the passages it is asked to embed."""
 
     def __init__(self, real):
-        self.name, self.dim, self._real, self.passages = real.name, real.dim, real, 0
+        self.name, self.dim, self.record, self._real, self.passages = real.name, real.dim, real.record, real, 0
 
-    def encode_passages(self, texts, batch_size: int = 32):
+    def encode_passages(self, texts):
         self.passages += len(texts)
-        return self._real.encode_passages(texts, batch_size=batch_size)
+        return self._real.encode_passages(texts)
 
 
 def test_changed_section_reembeds_only_changed_chunks(hybrid_index, embedder, tmp_path):
