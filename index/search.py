@@ -36,7 +36,6 @@ MAX_LEXICAL_CONCEPTS = 6
 COMMON_DF = 0.3  # share of documents above which a word is too common to search for alone
 SNIPPET_WORDS = 28
 SECTION_CACHE = 512  # documents whose analysed sections are kept (~80 kB each)
-REFERENCE_WEIGHT = 0.2  # a reference list's share of its match when choosing a hit's section
 # Headings of reference lists and bibliographies (bokmål, nynorsk, English), folded.
 _REFERENCE_RE = re.compile(r"(\d+[.)]?\s*)?(referans|kilde|kjelde|litteratur|bibliografi|references?\b|sources?\b)")
 
@@ -297,13 +296,15 @@ class Searcher:
         decision = self.snapshot.decisions().get(meta.doc_id)
         # A «Lokalt tillegg» opens on what it adds: the best of the sections its VAR procedure does not cover.
         shown = [i for i in decision.uncovered if i < len(sections)] if decision is not None else []
-        best, best_score = (shown or [0])[0], -1.0
-        for i in shown or range(len(sections)):
+        # A reference list names the topic in every title it cites; the procedure text is what a nurse wants to
+        # land on, so a hit never opens on its references (when the query's words are only there — a title
+        # match — it opens on the procedure's start).
+        candidates = shown or [i for i, sec in enumerate(sections) if not sec.is_reference] or range(len(sections))
+        best, best_score = candidates[0] if candidates else 0, -1.0
+        for i in candidates:
             sec = sections[i]
             overlap = len(wanted.intersection(sec.terms)) / (1 + len(wanted))
-            # A reference list names the topic in every title it cites; the procedure text is what a nurse
-            # wants to land on, so a reference section is chosen only when nothing else matches.
-            score = (overlap + sec_dense.get(i, 0.0)) * (REFERENCE_WEIGHT if sec.is_reference else 1.0)
+            score = overlap + sec_dense.get(i, 0.0)
             if score > best_score:
                 best, best_score = i, score
         section = sections[best] if sections else _Section.of("", "", self.analyzer)
