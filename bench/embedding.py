@@ -37,6 +37,7 @@ from bench.common import (
     OUT,
     REPO,
     beir_qrels,
+    beir_to_folder,
     machine,
     read_tsv,
     require_shared,
@@ -76,26 +77,6 @@ class CachingEmbedder:
         return np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
 
 
-def _beir_folder(corpus: Path, dest: Path, language: str, keep: set[str] | None = None) -> Path:
-    import gzip
-
-    if (dest / ".complete").exists():
-        return dest
-    dest.mkdir(parents=True, exist_ok=True)
-    opener = gzip.open if corpus.suffix == ".gz" else open
-    with opener(corpus, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            d = json.loads(line)
-            if keep is not None and d["_id"] not in keep:
-                continue
-            title = (d.get("title") or d["text"][:80]).replace("\n", " ").replace('"', "'")
-            (dest / f"{d['_id']}.md").write_text(
-                f'---\nid: "{d["_id"]}"\ntitle: "{title}"\nsource: var\nlanguage: {language}\n---\n{d["text"]}\n',
-                encoding="utf-8")
-    (dest / ".complete").touch()
-    return dest
-
-
 def _queries(path: Path, wanted: set[str]) -> list[tuple[str, str]]:
     out = []
     with open(path, encoding="utf-8") as fh:
@@ -129,8 +110,9 @@ def dataset(name: str, args):
             all_ids = sorted(json.loads(line)["_id"] for line in fh)
         others = sorted(set(all_ids) - judged)
         keep = judged | set(random.Random(14).sample(others, min(args.liveqa_distractors, len(others))))
-        folder = _beir_folder(LIVEQA / "corpus.jsonl.gz",
-                              base / f"corpus-liveqa-{args.liveqa_queries}-{args.liveqa_distractors}", "en", keep)
+        folder = beir_to_folder(LIVEQA / "corpus.jsonl.gz",
+                                base / f"corpus-liveqa-{args.liveqa_queries}-{args.liveqa_distractors}",
+                                language="en", keep=keep)
         return [("var", folder)], qrels, base / "no-tiers", _queries(LIVEQA / "queries.jsonl", set(qids))
     raise SystemExit(f"unknown dataset {name}")
 
