@@ -35,6 +35,7 @@ CANDIDATES = 100
 MAX_LEXICAL_CONCEPTS = 6
 COMMON_DF = 0.3  # share of documents above which a word is too common to search for alone
 SNIPPET_WORDS = 28
+MIN_SECTION_WORDS = 8  # a shorter section is a preamble, not where a hit opens
 SECTION_CACHE = 512  # documents whose analysed sections are kept (~80 kB each)
 # Headings of reference lists and bibliographies (bokmål, nynorsk, English), folded.
 _REFERENCE_RE = re.compile(r"(\d+[.)]?\s*)?(referans|kilde|kjelde|litteratur|bibliografi|references?\b|sources?\b)")
@@ -297,9 +298,11 @@ class Searcher:
         # A «Lokalt tillegg» opens on what it adds: the best of the sections its VAR procedure does not cover.
         shown = [i for i in decision.uncovered if i < len(sections)] if decision is not None else []
         # A reference list names the topic in every title it cites; the procedure text is what a nurse wants to
-        # land on, so a hit never opens on its references (when the query's words are only there — a title
-        # match — it opens on the procedure's start).
-        candidates = shown or [i for i, sec in enumerate(sections) if not sec.is_reference] or range(len(sections))
+        # land on, so a hit never opens on its references, nor on a one-line preamble (a disclaimer, a
+        # department name) when its words are elsewhere: a title match opens on the procedure's first text.
+        candidates = shown or [i for i, sec in enumerate(sections)
+                               if not sec.is_reference and len(sec.tokens) >= MIN_SECTION_WORDS] \
+            or [i for i, sec in enumerate(sections) if not sec.is_reference] or range(len(sections))
         best, best_score = candidates[0] if candidates else 0, -1.0
         for i in candidates:
             sec = sections[i]

@@ -8,7 +8,8 @@ DOCS = {
     "var/stomi.md": dict(
         id="t-var-stomi", title="Stomistell – skift av stomipose", source="var", owner="VAR (test)",
         language="nb", revised="2025-01-10", review_due="2028-01-10", keywords=["stomi"],
-        body="""## Hensikt
+        body="""Fiktiv prosedyre for testene.
+## Hensikt
 Skifte pose og plate slik at huden rundt stomien holder seg hel.
 ## Framgangsmåte
 Fjern posen ovenfra, vask huden med lunkent vann og tørk. Mål stomien og klipp platen til.
@@ -18,7 +19,7 @@ Testesen, A. (2021). Stomistell for sykepleiere. Testforlaget."""),
 }
 
 
-def test_a_title_match_opens_the_procedure_not_its_references(tmp_path):
+def test_a_title_match_opens_the_procedure_not_its_references_or_preamble(tmp_path):
     build.build(tmp_path / "index", write_corpus(tmp_path / "src", DOCS))
     engine = Engine(tmp_path / "index")
     try:
