@@ -33,6 +33,7 @@ from bench.common import (
     write_run,
 )
 from index import api
+from index.model import default_model_dir
 
 MODES = ("lexical", "dense", "hybrid")
 
@@ -101,7 +102,7 @@ def evaluate(name: str, *, failures: bool = False, lexical_only: bool = False) -
     pairs = [(q, t) for q, t, _ in queries]
     plain_runs = {"lexical": plain.bm25(docs, pairs, LANGUAGE[name])}
     if not lexical_only:
-        plain_runs["dense"] = plain.e5(docs, pairs, engine.embedder.path)
+        plain_runs["dense"] = plain.e5(docs, pairs, default_model_dir())  # the sentence-transformers folder
         plain_runs["hybrid"] = plain.rrf(plain_runs["lexical"], plain_runs["dense"])
     rows, by_type = [], {}
     offtopic = [line.strip() for line in NO_MATCH.read_text(encoding="utf-8").splitlines()

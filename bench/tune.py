@@ -43,7 +43,7 @@ class _QueryVectors:
     def __init__(self, embedder):
         self.embedder = embedder
         key = hashlib.sha256(str(embedder.path).encode())
-        for f in sorted(embedder.path.glob("*.safetensors")):
+        for f in sorted(p for p in embedder.path.iterdir() if p.is_file()):
             key.update(f"{f.name}{f.stat().st_size}{f.stat().st_mtime_ns}".encode())
         self.file = OUT / f"query-vectors-{key.hexdigest()[:12]}.pkl"
         self.vectors = pickle.loads(self.file.read_bytes()) if self.file.exists() else {}
