@@ -297,12 +297,7 @@ class Searcher:
         decision = self.snapshot.decisions().get(meta.doc_id)
         # A «Lokalt tillegg» opens on what it adds: the best of the sections its VAR procedure does not cover.
         shown = [i for i in decision.uncovered if i < len(sections)] if decision is not None else []
-        # A reference list names the topic in every title it cites; the procedure text is what a nurse wants to
-        # land on, so a hit never opens on its references, nor on a one-line preamble (a disclaimer, a
-        # department name) when its words are elsewhere: a title match opens on the procedure's first text.
-        candidates = shown or [i for i, sec in enumerate(sections)
-                               if not sec.is_reference and len(sec.tokens) >= MIN_SECTION_WORDS] \
-            or [i for i, sec in enumerate(sections) if not sec.is_reference] or range(len(sections))
+        candidates = shown or _landings(sections)
         best, best_score = candidates[0] if candidates else 0, -1.0
         for i in candidates:
             sec = sections[i]
@@ -323,6 +318,14 @@ class Searcher:
                    overlaps_id=other.doc_id if other else "", overlaps_title=other.title if other else "",
                    overlap_kind=kind, grouped=grouped, good=good, decision=decision.decision if decision else "",
                    decision_last_date=decision.last_date if decision else None)
+
+
+def _landings(sections: list[_Section]) -> list[int]:
+    """The sections a hit may open on. A reference list names the topic in every title it cites; the procedure
+    text is what a nurse wants to land on, so never its references, nor a one-line preamble (a disclaimer, a
+    department name) when there is text: a title match opens on the procedure's first text."""
+    text = [i for i, sec in enumerate(sections) if not sec.is_reference]
+    return [i for i in text if len(sections[i].tokens) >= MIN_SECTION_WORDS] or text or list(range(len(sections)))
 
 
 @dataclass(frozen=True, slots=True)
