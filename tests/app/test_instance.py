@@ -150,15 +150,21 @@ def test_a_slow_client_never_blocks_the_window(qtbot, monkeypatch):
         server.close()
 
 
-def test_an_oversized_request_is_cut_off(qtbot):
+def connected_socket(server: InstanceServer):
+    """A raw client connection to ``server``, as any local program could open one."""
     from app.qt import QLocalSocket
 
+    sock = QLocalSocket()
+    sock.connectToServer(server.name)
+    assert sock.waitForConnected(2000)
+    return sock
+
+
+def test_an_oversized_request_is_cut_off(qtbot):
     server = InstanceServer(name=f"kf-test-{uuid.uuid4().hex[:8]}")
     assert server.listen()
     try:
-        sock = QLocalSocket()
-        sock.connectToServer(server.name)
-        assert sock.waitForConnected(2000)
+        sock = connected_socket(server)
         with qtbot.waitSignal(server.rejected, timeout=5000) as why:
             sock.write(b"x" * (instance.MAX_MESSAGE + 10))
             sock.waitForBytesWritten(2000)
@@ -172,14 +178,10 @@ def test_no_running_app_means_start_normally(qtbot):
 
 
 def test_hostile_message_on_the_socket_is_ignored(qtbot):
-    from app.qt import QLocalSocket
-
     server = InstanceServer(name=f"kf-test-{uuid.uuid4().hex[:8]}")
     assert server.listen()
     try:
-        sock = QLocalSocket()
-        sock.connectToServer(server.name)
-        assert sock.waitForConnected(2000)
+        sock = connected_socket(server)
         with qtbot.waitSignal(server.rejected, timeout=5000):
             sock.write(b'{"open": "../../secret"}\n')
             sock.waitForBytesWritten(2000)

@@ -35,18 +35,14 @@ def lying_docx(real_size: int, claimed: int) -> bytes:
     data = bytearray(out.getvalue())
     name = b"word/document.xml"
     crc = zlib.crc32(content[:claimed])
-    at = 0
-    while (at := data.find(b"PK\x03\x04", at)) >= 0:  # local headers: crc +14, sizes +18/+22, name +30
-        if data[at + 30:at + 30 + len(name)] == name:
-            struct.pack_into("<I", data, at + 14, crc)
-            struct.pack_into("<I", data, at + 22, claimed)
-        at += 4
-    at = 0
-    while (at := data.find(b"PK\x01\x02", at)) >= 0:  # central directory: crc +16, sizes +20/+24, name +46
-        if data[at + 46:at + 46 + len(name)] == name:
-            struct.pack_into("<I", data, at + 16, crc)
-            struct.pack_into("<I", data, at + 24, claimed)
-        at += 4
+    # Local headers: crc +14, sizes +18/+22, name +30; central directory: crc +16, sizes +20/+24, name +46.
+    for signature, crc_at, size_at, name_at in ((b"PK\x03\x04", 14, 22, 30), (b"PK\x01\x02", 16, 24, 46)):
+        at = 0
+        while (at := data.find(signature, at)) >= 0:
+            if data[at + name_at:at + name_at + len(name)] == name:
+                struct.pack_into("<I", data, at + crc_at, crc)
+                struct.pack_into("<I", data, at + size_at, claimed)
+            at += 4
     return bytes(data)
 
 
