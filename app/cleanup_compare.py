@@ -144,7 +144,7 @@ class CompareDialog(QDialog):
 
     def _show_pair(self, item) -> None:
         for proc, browser, heading in zip(self.procedures, (self.left, self.right),
-                                          item.data(Qt.ItemDataRole.UserRole)):
+                                          item.data(Qt.ItemDataRole.UserRole), strict=True):
             section = dochtml.section_index(proc, heading)
             if section < 0:  # a section without a heading is named by its first words
                 section = next((i for i, s in enumerate(proc.sections) if s.text.startswith(heading)), -1)

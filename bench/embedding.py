@@ -66,13 +66,13 @@ class CachingEmbedder:
 
     def encode_passages(self, texts, *args, **kwargs):
         keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
-        todo = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
+        todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items())
         if todo:
             t0 = time.perf_counter()
             vecs = self.inner.encode_passages([t for _, t in todo])
             self.seconds += time.perf_counter() - t0
             self.encoded += len(todo)
-            self._vectors.update({k: v for (k, _), v in zip(todo, vecs)})
+            self._vectors.update({k: v for (k, _), v in zip(todo, vecs, strict=True)})
             np.savez(self.cache, **self._vectors)
         return np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
 
@@ -161,7 +161,7 @@ def chunk_sample(n: int) -> list[str]:
     for path in sorted((NURSING / "docs").iterdir()):
         try:
             proc = parse_file(path, rel=path.name, tier_default="local", extra_meta={})
-        except Exception:  # noqa: BLE001, S112 - a file the build would skip
+        except Exception:  # noqa: BLE001 - a file the build would skip
             continue
         texts += [t for _, t in chunk_texts(proc)]
         if len(texts) >= n:

@@ -292,7 +292,7 @@ def embed_sample(embedder, snap: snapshot.Snapshot, n_docs: int, seed: int) -> d
     total_chunks = sum(len(_build.chunk_texts(snap.procedure(m.idx))) for m in snap.docs)
     return {"docs": len(picked), "chunks": len(texts), "seconds": seconds, "chunks_s": len(texts) / seconds,
             "docs_s": len(picked) / seconds, "total_chunks": total_chunks,
-            "known": dict(zip(texts, vecs))}
+            "known": dict(zip(texts, vecs, strict=True))}
 
 
 # -------------------------------------------------------------------------------------------------- helpers

@@ -223,7 +223,7 @@ def build_tokenizer(src: Source):
     from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
     ids = src.special_ids
-    vocab = [(p, float(s)) for p, s in zip(src.pieces, src.scores)]
+    vocab = [(p, float(s)) for p, s in zip(src.pieces, src.scores, strict=True)]
     tok = Tokenizer(models.Unigram(vocab, unk_id=ids["unk"], byte_fallback=False))
     tok.normalizer = normalizers.Precompiled(precompiled_charsmap(src.norm))
     tok.pre_tokenizer = pre_tokenizers.Sequence(

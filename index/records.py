@@ -4,8 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
-TIERS = ("var", "regional", "local")
+
+class Tier(StrEnum):
+    """Where a procedure comes from, in order of authority: the national VAR library is the primary source."""
+
+    VAR = "var"
+    REGIONAL = "regional"
+    LOCAL = "local"
+
+
+class SearchMode(StrEnum):
+    """How a search ranks: words and meaning fused, words only, or meaning only."""
+
+    HYBRID = "hybrid"
+    LEXICAL = "lexical"
+    DENSE = "dense"
+
+
+TIERS = tuple(Tier)
 LANGUAGES = ("nb", "nn", "en")
 STATUSES = ("active", "superseded")
 OVERLAP_KINDS = ("full", "partial", "duplicate")
@@ -25,7 +43,7 @@ class Procedure:
 
     doc_id: str
     title: str
-    tier: str  # one of TIERS
+    tier: Tier
     sections: tuple[Section, ...]
     path: str  # source file, relative to its source root
     owner: str = ""
@@ -50,7 +68,7 @@ class Hit:
 
     doc_id: str
     title: str
-    tier: str
+    tier: Tier
     owner: str
     unit: str
     language: str
@@ -97,7 +115,7 @@ class SearchFilters:
 class SearchResult:
     query: str
     hits: tuple[Hit, ...]
-    mode: str  # "hybrid" | "lexical" | "dense" — what actually ran
+    mode: SearchMode  # what actually ran
     suggestion: str = ""  # "did you mean" text, empty when none
     fuzzy: bool = False  # the query was replaced by ``suggestion`` (else the suggestion is only offered)
     notice: str = ""  # plain-language note (e.g. "semantic search unavailable: lexical only")

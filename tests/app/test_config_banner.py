@@ -41,7 +41,7 @@ def test_banner_reasons_are_in_the_ui_language(qtbot, make_window, caplog, langu
 def test_banner_follows_a_language_switch_and_the_log_stays_english(qtbot, make_window):
     write_bad_files()
     config = Config()
-    assert any("expected a number (float), got text (string)" == r for _, _, r in config.ignored)
+    assert any(r == "expected a number (float), got text (string)" for _, _, r in config.ignored)
     assert any(r.startswith("not UTF-8 text (byte") for _, _, r in config.ignored)
     window = make_window()
     window.config.set_user("language", "en")

@@ -322,7 +322,7 @@ def test_two_readers_and_a_build_at_once(tmp_path):
     finally:
         stop.touch()
         outputs = [r.communicate(timeout=120) for r in readers]
-    for (out, err), reader in zip(outputs, readers):
+    for (out, err), reader in zip(outputs, readers, strict=True):
         assert reader.returncode == 0, err[-3000:]
         result = json.loads(out.strip().splitlines()[-1])
         assert result["errors"] == [] and result["searches"] >= 20, result
