@@ -33,7 +33,7 @@ def test_many_void_calls_and_emits_do_not_abort():
 
 
 def test_only_the_shim_imports_pyside():
-    for path in (ROOT / "app").glob("*.py"):
+    for path in (ROOT / "app").rglob("*.py"):
         if path.name == "qt.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -88,8 +88,8 @@ def test_auto_mode_shows_one_pane_when_two_do_not_fit(qtbot, make_window):
 
 
 def published_and_personal_sets(window_factory, tmp_path, **flags):
-    from app import sets_format
-    from app.sets_store import SetStore
+    from app.sets import fileformat
+    from app.sets.store import SetStore
 
     folder = tmp_path / "published"
     folder.mkdir()
@@ -99,7 +99,7 @@ def published_and_personal_sets(window_factory, tmp_path, **flags):
     for n, name in enumerate(names):
         made = other.create(name)
         other.add_procedure(made.uid, doc_id="a-var-pvk", title="PVK", tier="var")
-        sets_format.export_set(other.get(made.uid), folder / f"sett{n}")
+        fileformat.export_set(other.get(made.uid), folder / f"sett{n}")
     other.close()
     window = window_factory(published_sets_dir=str(folder), **flags)
     for name in ("Nyansatt – kirurgisk, uke 1–4", "Kveldsvakt medisin", "Nattevakt"):

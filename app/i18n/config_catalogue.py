@@ -1,0 +1,71 @@
+"""Translations of why a setting or configuration file was ignored (``app.config.Reason``), and of the layer
+names the banner shows (merged into ``app.i18n.catalogue.CATALOGUE``; keyed by the bokmål source string).
+
+The English table is also what the log says (``str(reason)``), so IT reads the same reason everywhere."""
+
+CONFIG_CATALOGUE: dict[str, dict[str, str]] = {
+    "nn": {
+        "IT-oppsettet": "IT-oppsettet",
+        "ditt oppsett": "ditt oppsett",
+        "kommandolinjen": "kommandolinja",
+        "tekst": "tekst",
+        "heltall": "heiltal",
+        "tall": "tal",
+        "true eller false": "true eller false",
+        "liste": "liste",
+        "tabell": "tabell",
+        "dato eller klokkeslett": "dato eller klokkeslett",
+        "må være mellom 0,5 og 3,0": "må vere mellom 0,5 og 3,0",
+        "må være mellom 0 og 10080 minutter (én uke)": "må vere mellom 0 og 10080 minutt (éi veke)",
+        "må være en liste med mappestier": "må vere ei liste med mappestiar",
+        "inneholder tegn som ikke kan lagres (ikke gyldig Unicode)":
+            "inneheld teikn som ikkje kan lagrast (ikkje gyldig Unicode)",
+        "ventet {expected}, fikk {got}": "venta {expected}, fekk {got}",
+        "må være en av {choices}": "må vere ein av {choices}",
+        "låst av IT-oppsettet": "låst av IT-oppsettet",
+        "filen kan ikke leses: {error}": "fila kan ikkje lesast: {error}",
+        "filen er større enn {n} KB": "fila er større enn {n} KB",
+        "ikke gyldig TOML (linje {line}, kolonne {column})": "ikkje gyldig TOML (linje {line}, kolonne {column})",
+        "ikke gyldig TOML: {detail}": "ikkje gyldig TOML: {detail}",
+        "ikke gyldig TOML: for dypt nøstet": "ikkje gyldig TOML: for djupt nøsta",
+        "ukjent innstilling": "ukjend innstilling",
+        "må være en liste med nøkler eller en tabell": "må vere ei liste med nøklar eller ein tabell",
+        "låst uten en gyldig verdi": "låst utan ein gyldig verdi",
+        "ikke UTF-8-tekst (byte {n}; lagret som Windows-1252/ANSI?): filen er ignorert, lagre den som UTF-8":
+            "ikkje UTF-8-tekst (byte {n}; lagra som Windows-1252/ANSI?): fila er ignorert, lagre henne som UTF-8",
+        "lagret som UTF-16; lest, men lagre den som UTF-8": "lagra som UTF-16; lesen, men lagre henne som UTF-8",
+        "{key} fra {layer}: {reason}": "{key} frå {layer}: {reason}",
+    },
+    "en": {
+        "IT-oppsettet": "the IT (machine) configuration",
+        "ditt oppsett": "your settings",
+        "kommandolinjen": "the command line",
+        "tekst": "text (string)",
+        "heltall": "a whole number (integer)",
+        "tall": "a number (float)",
+        "true eller false": "true or false (bool)",
+        "liste": "a list",
+        "tabell": "a table",
+        "dato eller klokkeslett": "a date or time",
+        "må være mellom 0,5 og 3,0": "must be between 0.5 and 3.0",
+        "må være mellom 0 og 10080 minutter (én uke)": "must be between 0 and 10080 minutes (one week)",
+        "må være en liste med mappestier": "must be a list of folder paths",
+        "inneholder tegn som ikke kan lagres (ikke gyldig Unicode)":
+            "contains characters that cannot be saved (not valid Unicode)",
+        "ventet {expected}, fikk {got}": "expected {expected}, got {got}",
+        "må være en av {choices}": "must be one of {choices}",
+        "låst av IT-oppsettet": "locked by the IT configuration",
+        "filen kan ikke leses: {error}": "file not readable: {error}",
+        "filen er større enn {n} KB": "file larger than {n} KB",
+        "ikke gyldig TOML (linje {line}, kolonne {column})": "not valid TOML (line {line}, column {column})",
+        "ikke gyldig TOML: {detail}": "not valid TOML: {detail}",
+        "ikke gyldig TOML: for dypt nøstet": "not valid TOML: nested too deeply",
+        "ukjent innstilling": "unknown setting",
+        "må være en liste med nøkler eller en tabell": "must be a list of keys or a table",
+        "låst uten en gyldig verdi": "locked without a valid value",
+        "ikke UTF-8-tekst (byte {n}; lagret som Windows-1252/ANSI?): filen er ignorert, lagre den som UTF-8":
+            "not UTF-8 text (byte {n}; saved as Windows-1252/ANSI?): file ignored, save it as UTF-8",
+        "lagret som UTF-16; lest, men lagre den som UTF-8": "saved as UTF-16; read, but please save it as UTF-8",
+        "{key} fra {layer}: {reason}": "{key} from {layer}: {reason}",
+    },
+}

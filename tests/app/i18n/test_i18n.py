@@ -1,0 +1,90 @@
+"""Language switch applies live; every translatable string has a nynorsk and an English translation."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+from app import i18n
+from app.i18n.catalogue import CATALOGUE
+from tests.app.conftest import search
+
+APP = Path(__file__).resolve().parents[3] / "app"
+
+
+def source_strings() -> list[str]:
+    found = []
+    for path in sorted(APP.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tr", "N_") \
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                found.append(node.args[0].value)
+    return found
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_catalogue_is_complete_and_placeholders_match():
+    texts = source_strings()
+    assert len(texts) > 100
+    for code in ("nn", "en"):
+        assert i18n.missing(code, texts) == [], code
+        for source, translated in CATALOGUE[code].items():
+            assert fields(source) == fields(translated), (code, source)
+
+
+def test_language_switch_is_live(qtbot, make_window):
+    window = make_window()
+    search(qtbot, window, "munnstell")
+    assert window.menu_file.title() == "&Fil"
+    assert window.status.offline_label.text() == "Frakoblet modus: ingen nettverk brukes"
+
+    window.config.set_user("language", "en")
+    window.apply_config()
+    assert window.menu_file.title() == "&File"
+    assert window.status.offline_label.text() == "Offline mode: no network is used"
+    assert window.search_bar.field.placeholderText().startswith("Search procedures")
+    assert re.match(r"\d+ results?", window.results.count_label.text())
+    model = window.results.model
+    assert "Review overdue since 2019-03-01" in model.data(model.index(0), model.FlagsRole)
+
+    window.config.set_user("language", "nn")
+    window.apply_config()
+    assert window.search_bar.field.accessibleName() == "Søk i prosedyrar"
+    assert model.data(model.index(0), model.BadgeRole) == "Lokal"
+    assert window.search_bar.stale_box.text() == "Ta med dokument med forfallen revisjon"
+
+
+def test_unknown_language_falls_back_to_bokmal():
+    i18n.set_language("xx")
+    assert i18n.language() == "nb"
+    assert i18n.tr("{n} treff", n=2) == "2 treff"
+
+
+def test_qt_stock_texts_follow_the_ui_language(qtbot, make_window):
+    from app.i18n import set_language
+    from app.qt import QDialogButtonBox, QFileDialog, QLabel, QMessageBox
+
+    make_window()
+    box = QMessageBox()
+    qtbot.addWidget(box)
+    box.setDetailedText("details")
+    box.setStandardButtons(QMessageBox.StandardButton.Cancel)
+    texts = {b.text() for b in box.buttons()}
+    assert {"Avbryt", "Vis detaljer …"} <= texts
+    dialog = QFileDialog()
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    labels = {label.text() for label in dialog.findChildren(QLabel)}
+    assert {"&Se i:", "Fil&navn:", "Fil&type:"} <= labels
+    for lang, button, text in (("nn", QDialogButtonBox.StandardButton.Open, "Opne"),
+                               ("en", QDialogButtonBox.StandardButton.Cancel, "Cancel")):
+        set_language(lang)
+        buttons = QDialogButtonBox(button)
+        qtbot.addWidget(buttons)
+        assert buttons.button(button).text() == text
+    set_language("nb")
