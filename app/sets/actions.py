@@ -12,6 +12,9 @@ from app.i18n import N_, tr
 from app.qt import QAction, QCursor, QKeySequence, QMenu, QObject, QPoint, QWidget, Signal
 from app.sets.check import snapshot_of
 from app.sets.dialogs import SetDialog
+from app.sets.editing import SetEditor
+from app.sets.files import SetFiles
+from app.sets.host import SetsHost
 from app.sets.model import set_display_name
 from app.sets.records import PERSONAL, SetsError
 
@@ -19,9 +22,10 @@ from app.sets.records import PERSONAL, SetsError
 class SetsActions(QObject):
     show_requested = Signal()  # bring the sets pane forward
 
-    def __init__(self, *, pane, window: QWidget, target: Callable[[], object | None]):
+    def __init__(self, *, host: SetsHost, editor: SetEditor, files: SetFiles, window: QWidget,
+                 target: Callable[[], object | None]):
         super().__init__(window)
-        self.pane, self.window, self.target = pane, window, target
+        self.host, self.editor, self.files, self.window, self.target = host, editor, files, window, target
         self._texts: list[tuple[QAction, str]] = []
 
         def action(text: str, slot, *keys) -> QAction:
@@ -40,7 +44,7 @@ class SetsActions(QObject):
         self.menu = QMenu()
         for a in (self.act_show, None, self.act_bookmark, self.act_add, None, self.act_new, self.act_import):
             self.menu.addSeparator() if a is None else self.menu.addAction(a)
-        enabled = pane.store is not None
+        enabled = host.store is not None
         for a in (self.act_bookmark, self.act_add, self.act_new, self.act_import):
             a.setEnabled(enabled)
         self.retranslate()
@@ -48,38 +52,38 @@ class SetsActions(QObject):
     # -- doing --------------------------------------------------------------------------------------------
     def toggle_bookmark(self, doc) -> bool | None:
         try:
-            on = self.pane.store.toggle_bookmark(**snapshot_of(doc))
+            on = self.host.store.toggle_bookmark(**snapshot_of(doc))
         except SetsError as exc:
-            self.pane.on_failed(str(exc))
+            self.host.on_failed(str(exc))
             return None
-        self.pane.refresh()
-        self.pane.message.emit(tr("«{title}» er lagt i Mine bokmerker.", title=doc.title) if on
+        self.host.refresh()
+        self.host.tell(tr("«{title}» er lagt i Mine bokmerker.", title=doc.title) if on
                                else tr("«{title}» er fjernet fra Mine bokmerker.", title=doc.title))
         return on
 
     def add_to(self, set_uid: str, doc) -> bool:
         try:
-            _item, added = self.pane.store.add_procedure(set_uid, **snapshot_of(doc))
-            name = set_display_name(self.pane.store.get(set_uid))
+            _item, added = self.host.store.add_procedure(set_uid, **snapshot_of(doc))
+            name = set_display_name(self.host.store.get(set_uid))
         except SetsError as exc:
-            self.pane.on_failed(str(exc))
+            self.host.on_failed(str(exc))
             return False
-        self.pane.refresh()
-        self.pane.message.emit(tr("«{title}» er lagt til i «{name}».", title=doc.title, name=name) if added
+        self.host.refresh()
+        self.host.tell(tr("«{title}» er lagt til i «{name}».", title=doc.title, name=name) if added
                                else tr("«{title}» står allerede i «{name}».", title=doc.title, name=name))
         return added
 
     def remove_from(self, set_uid: str, doc) -> None:
-        data = self.pane.store.get(set_uid)
+        data = self.host.store.get(set_uid)
         item = next((i for i in data.procedures if i.doc_id == doc.doc_id), None)
         if item is not None:
-            self.pane._do(lambda: self.pane.store.remove_item(set_uid, item.uid))
-            self.pane.message.emit(tr("«{title}» er fjernet fra «{name}».", title=doc.title,
+            self.host.change(lambda: self.host.store.remove_item(set_uid, item.uid))
+            self.host.tell(tr("«{title}» er fjernet fra «{name}».", title=doc.title,
                                       name=set_display_name(data)))
 
     def new_set_with(self, doc) -> None:
         def made(name: str, description: str) -> None:
-            data = self.pane.create_set(name, description)
+            data = self.editor.create_set(name, description)
             if data is not None:
                 self.add_to(data.uid, doc)
 
@@ -88,14 +92,14 @@ class SetsActions(QObject):
     def add_menu(self, doc, parent: QWidget | None = None) -> QMenu:
         """Mine bokmerker and every personal set, ticked where the document already is; then "new set"."""
         menu = QMenu(parent or self.window)
-        store = self.pane.store
+        store = self.host.store
         if store is None:
             return menu
         try:
             sets = store.list_sets()
             holding = store.sets_with(doc.doc_id)
         except SetsError as exc:
-            self.pane.on_failed(str(exc))
+            self.host.on_failed(str(exc))
             return menu
         for data in sets:
             label = ("★ " if data.kind != PERSONAL else "") + set_display_name(data)
@@ -108,7 +112,7 @@ class SetsActions(QObject):
         return menu
 
     def popup(self, doc, at: QPoint) -> QMenu | None:
-        if doc is None or self.pane.store is None:
+        if doc is None or self.host.store is None:
             return None
         menu = self.add_menu(doc)
         menu.popup(at)
@@ -117,14 +121,14 @@ class SetsActions(QObject):
     def holding(self, doc_id: str) -> set[str]:
         """Uids of the sets (bookmarks included) that hold the document."""
         try:
-            return self.pane.store.sets_with(doc_id) if self.pane.store is not None else set()
+            return self.host.store.sets_with(doc_id) if self.host.store is not None else set()
         except SetsError:
             return set()
 
     # -- slots --------------------------------------------------------------------------------------------
     def on_bookmark(self) -> None:
         doc = self.target()
-        if doc is not None and self.pane.store is not None:
+        if doc is not None and self.host.store is not None:
             self.toggle_bookmark(doc)
 
     def on_add(self) -> None:
@@ -132,11 +136,11 @@ class SetsActions(QObject):
 
     def on_new(self) -> None:
         self.show_requested.emit()
-        self.pane.on_new()
+        self.editor.on_new()
 
     def on_import(self) -> None:
         self.show_requested.emit()
-        self.pane.files.on_import()
+        self.files.on_import()
 
     def retranslate(self) -> None:
         for a, text in self._texts:

@@ -12,11 +12,11 @@ to the VAR procedure.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from app.i18n import tr
-from app.sets.records import SetItem
+from app.sets.records import OnboardingSet, SetItem
 from index.decisions import Decision
 from index.errors import KildefinnerError
 from index.records import Procedure
@@ -99,6 +99,29 @@ def warning(state: ItemState) -> str:
     if state.phase_out:
         return tr("Utgått — bruk VAR: {title}", title=target)
     return tr("Utgått – erstattet av {title}", title=target) if target else tr("Utgått")
+
+
+def notes(data: OnboardingSet, states: Mapping[str, ItemState]) -> list[str]:
+    """What the pane says under a set's title: published (read-only), empty, gone and superseded items."""
+    said = []
+    if data.read_only:
+        said.append(tr("Publisert av IT-avdelingen: kan ikke endres, men du kan krysse av, skrive ut og "
+                       "kopiere det til dine egne sett."))
+    shown = [states[i.doc_id] for i in data.procedures if states.get(i.doc_id) is not None]
+    gone = sum(s.state == MISSING for s in shown)
+    old = [s for s in shown if s.state == SUPERSEDED]
+    replaceable = sum(s.can_replace for s in old)
+    if not data.items:
+        said.append(tr("Settet er tomt. Legg til prosedyrer fra søketreffene: høyreklikk et treff eller trykk "
+                       "Ctrl+Shift+D, eller bruk «☆ Legg til i sett …» over dokumentet."))
+    if gone:
+        said.append(tr("{n} prosedyre(r) finnes ikke lenger i indeksen.", n=gone))
+    if replaceable:
+        said.append(tr("{n} prosedyre(r) er utgått; velg punktet og «Bytt til erstatningen».", n=replaceable))
+    if len(old) > replaceable:  # the button cannot help: say what can
+        said.append(tr("{n} prosedyre(r) er utgått uten at erstatningen finnes i indeksen; søk etter en "
+                       "nyere prosedyre eller fjern punktet.", n=len(old) - replaceable))
+    return said
 
 
 def snapshot_of(doc) -> dict[str, str]:

@@ -1,147 +1,156 @@
 """Editing a set from the pane: create, rename, delete, headings, notes, order, removal with undo, progress reset.
 
-A mixin of ``SetsPane`` (it uses the pane's store, models and views): every change is one store call through
-``_do``, which reports a store error in plain language and reloads, so the view never shows a state the file
-does not have.
+``SetEditor`` acts through the pane's ``SetsHost`` interface and the shown set's ``SetItemsModel``: every change
+is one store call through ``host.change``, which reports a store error in plain language and reloads, so the view
+never shows a state the file does not have. Dialogs open over ``parent``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.i18n import tr
+from app.qt import QWidget
 from app.sets.dialogs import SetDialog, TextDialog, ask
-from app.sets.model import set_display_name
+from app.sets.host import SetsHost
+from app.sets.model import SetItemsModel, set_display_name
 from app.sets.records import PERSONAL, OnboardingSet, SetItem
 
 
-class SetEditing:
+class SetEditor:
+    def __init__(self, *, host: SetsHost, items: SetItemsModel, parent: QWidget, edited: Callable[[], None]):
+        """``edited()`` runs after a move or a removal, when what the pane's buttons may do has changed."""
+        self.host, self.items, self.parent, self.edited = host, items, parent, edited
+        self.undo: tuple[str, SetItem, int] | None = None  # (set uid, removed item, its position)
+
+    def can_undo(self, set_uid: str) -> bool:
+        return self.undo is not None and self.items.editable and self.undo[0] == set_uid
+
     def create_set(self, name: str, description: str = "") -> OnboardingSet | None:
-        made: list[OnboardingSet] = []
-        self._do(lambda: made.append(self.store.create(name, description)))
+        host, made = self.host, []
+        host.change(lambda: made.append(host.store.create(name, description)))
         if made:
-            self.refresh(select=made[0].uid)
-            self.message.emit(tr("Settet «{name}» er opprettet.", name=made[0].name))
+            host.refresh(select=made[0].uid)
+            host.tell(tr("Settet «{name}» er opprettet.", name=made[0].name))
         return made[0] if made else None
 
     def on_new(self) -> None:
-        SetDialog(parent=self, title=tr("Nytt sett"), on_accept=self.create_set).open()
+        SetDialog(parent=self.parent, title=tr("Nytt sett"), on_accept=self.create_set).open()
 
     def on_edit(self) -> None:
-        data = self.current
-        if data is None or not self.items_model.editable:
+        host, data = self.host, self.host.current
+        if data is None or not self.items.editable:
             return
-        dialog = SetDialog(parent=self, title=tr("Rediger sett"), name=set_display_name(data),
+        dialog = SetDialog(parent=self.parent, title=tr("Rediger sett"), name=set_display_name(data),
                            description=data.description,
-                           on_accept=lambda n, d: self._do(lambda: self.store.update(
+                           on_accept=lambda n, d: host.change(lambda: host.store.update(
                                data.uid, name=n if data.kind == PERSONAL else None, description=d)))
         dialog.name.setEnabled(data.kind == PERSONAL)  # "Mine bokmerker" keeps its name
         dialog.open()
 
     def delete_current(self, *, confirmed: bool = False) -> None:
-        data = self.current
+        host, data = self.host, self.host.current
         if data is None or data.kind != PERSONAL:
             return
         if not confirmed:
-            ask(self, title=tr("Slett sett"), text=tr("Slette settet «{name}» med {n} punkter? Dette kan ikke "
-                                                     "angres.", name=data.name, n=len(data.items)),
+            ask(self.parent, title=tr("Slett sett"), text=tr("Slette settet «{name}» med {n} punkter? Dette kan "
+                                                            "ikke angres.", name=data.name, n=len(data.items)),
                 choices=[("delete", tr("Slett")), ("cancel", tr("Avbryt"))],
                 on_choice=lambda _k: self.delete_current(confirmed=True))
             return
-        self._do(lambda: self.store.delete(data.uid))
-        self.message.emit(tr("Settet «{name}» er slettet.", name=data.name))
+        host.change(lambda: host.store.delete(data.uid))
+        host.tell(tr("Settet «{name}» er slettet.", name=data.name))
 
     def add_heading(self, text: str) -> None:
-        data, row = self.current, self.items_view.currentIndex().row()
+        host, data, row = self.host, self.host.current, self.host.current_row()
         if data is None or not text.strip():
             return
         made = []
-        self._do(lambda: made.append(self.store.add_heading(data.uid, text, position=row if row >= 0 else None)))
+        host.change(lambda: made.append(host.store.add_heading(data.uid, text, position=row if row >= 0 else None)))
         if made:
-            self.select_item(made[0].uid)
+            host.select_item(made[0].uid)
 
     def on_heading(self) -> None:
-        TextDialog(parent=self, title=tr("Ny overskrift"), label=tr("Overskrift (f.eks. «Uke 1»), settes inn over "
-                                                                    "valgt punkt:"), multiline=False,
+        TextDialog(parent=self.parent, title=tr("Ny overskrift"),
+                   label=tr("Overskrift (f.eks. «Uke 1»), settes inn over valgt punkt:"), multiline=False,
                    on_accept=self.add_heading).open()
 
     def set_note(self, text: str, *, item: SetItem | None = None) -> None:
-        item = item or self.current_item()
-        if item is None or self.current is None:
+        host = self.host
+        item, data = item or host.current_item(), host.current
+        if item is None or data is None:
             return
         field = "title" if item.is_heading else "note"
         if item.is_heading and not text.strip():
             return
-        self._do(lambda: self.store.edit_item(self.current.uid, item.uid, **{field: text}), select=self.current.uid)
-        self.select_item(item.uid)
+        host.change(lambda: host.store.edit_item(data.uid, item.uid, **{field: text}), select=data.uid)
+        host.select_item(item.uid)
 
     def on_note(self) -> None:
-        item = self.current_item()
+        item = self.host.current_item()
         if item is None:
             return
         if item.is_heading:
-            TextDialog(parent=self, title=tr("Endre overskrift"), label=tr("Overskrift:"), text=item.title,
+            TextDialog(parent=self.parent, title=tr("Endre overskrift"), label=tr("Overskrift:"), text=item.title,
                        multiline=False, on_accept=lambda t: self.set_note(t, item=item)).open()
         else:
-            TextDialog(parent=self, title=tr("Merknad"), label=tr("Merknad til «{title}» (f.eks. «øves med "
-                                                                  "veileder før selvstendig utførelse»):",
-                                                                  title=item.title),
+            TextDialog(parent=self.parent, title=tr("Merknad"),
+                       label=tr("Merknad til «{title}» (f.eks. «øves med veileder før selvstendig utførelse»):",
+                                title=item.title),
                        text=item.note, multiline=True, on_accept=lambda t: self.set_note(t, item=item)).open()
 
     def move_current(self, delta: int) -> None:
-        row = self.items_view.currentIndex().row()
-        item = self.current_item()
-        if item is not None and self.items_model.move(row, row + delta):
-            self.select_item(item.uid)
-            self._enable()
+        row, item = self.host.current_row(), self.host.current_item()
+        if item is not None and self.items.move(row, row + delta):
+            self.host.select_item(item.uid)
+            self.edited()
 
     def remove_current(self) -> None:
-        data, item = self.current, self.current_item()
-        if data is None or item is None or not self.items_model.editable:
+        host, data, item = self.host, self.host.current, self.host.current_item()
+        if data is None or item is None or not self.items.editable:
             return
-        row = self.items_view.currentIndex().row()
+        row = host.current_row()
         removed = []
-        if self._do(lambda: removed.append(self.store.remove_item(data.uid, item.uid))):
-            self._undo = (data.uid, *removed[0])
-            count = self.items_model.rowCount()
+        if host.change(lambda: removed.append(host.store.remove_item(data.uid, item.uid))):
+            self.undo = (data.uid, *removed[0])
+            count = self.items.rowCount()
             if count:
-                self.items_view.setCurrentIndex(self.items_model.index(min(row, count - 1)))
-            self._enable()
-            self.message.emit(tr("«{title}» er fjernet fra settet. Angre med «Angre».", title=item.title))
+                host.select_row(min(row, count - 1))
+            self.edited()
+            host.tell(tr("«{title}» er fjernet fra settet. Angre med «Angre».", title=item.title))
 
     def undo_remove(self) -> None:
-        if self._undo is None:
+        if self.undo is None:
             return
-        set_uid, item, position = self._undo
-        self._undo = None
-        self._do(lambda: self.store.restore_item(set_uid, item, position), select=set_uid)
-        self.select_item(item.uid)
+        set_uid, item, position = self.undo
+        self.undo = None
+        self.host.change(lambda: self.host.store.restore_item(set_uid, item, position), select=set_uid)
+        self.host.select_item(item.uid)
 
     def replace_current(self) -> None:
         """Point a superseded item at the document its metadata names as replacement (note is kept)."""
-        data, item = self.current, self.current_item()
-        state = self.states.get(item.doc_id) if item else None
+        host, data, item = self.host, self.host.current, self.host.current_item()
+        state = host.states.get(item.doc_id) if item else None
         if data is None or state is None or not state.can_replace:
             return
         replacement = state.replaced_by
         if replacement in {i.doc_id for i in data.procedures}:
-            self._do(lambda: self.store.remove_item(data.uid, item.uid))
-            self.message.emit(tr("Erstatningen står allerede i settet; det utgåtte punktet er fjernet."))
+            host.change(lambda: host.store.remove_item(data.uid, item.uid))
+            host.tell(tr("Erstatningen står allerede i settet; det utgåtte punktet er fjernet."))
             return
-        self._do(lambda: self.store.edit_item(data.uid, item.uid, doc_id=replacement,
-                                              title=state.replacement_title, tier="", owner="", revised=""))
-        self.select_item(item.uid)
-        self.message.emit(tr("Punktet viser nå til «{title}».", title=state.replacement_title))
+        host.change(lambda: host.store.edit_item(data.uid, item.uid, doc_id=replacement,
+                                                 title=state.replacement_title, tier="", owner="", revised=""))
+        host.select_item(item.uid)
+        host.tell(tr("Punktet viser nå til «{title}».", title=state.replacement_title))
 
     def reset_progress(self, *, confirmed: bool = False) -> None:
-        data = self.current
-        if data is None or self.store is None:
+        host, data = self.host, self.host.current
+        if data is None or host.store is None:
             return
         if not confirmed:
-            ask(self, title=tr("Nullstill fremdrift"), text=tr("Fjerne alle avkrysninger i «{name}»?",
-                                                               name=set_display_name(data)),
+            ask(self.parent, title=tr("Nullstill fremdrift"),
+                text=tr("Fjerne alle avkrysninger i «{name}»?", name=set_display_name(data)),
                 choices=[("reset", tr("Nullstill")), ("cancel", tr("Avbryt"))],
                 on_choice=lambda _k: self.reset_progress(confirmed=True))
             return
-        self._do(lambda: self.store.reset_progress(data.uid), select=data.uid)
-
-    def on_reset(self) -> None:
-        self.reset_progress()
+        host.change(lambda: host.store.reset_progress(data.uid), select=data.uid)

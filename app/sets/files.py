@@ -11,16 +11,19 @@ import datetime as dt
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from app.errors import show_error
 from app.i18n import tr
-from app.qt import QFileDialog, QMenu, QObject, QPrintDialog, QPrinter, QStandardPaths, Signal
+from app.qt import QFileDialog, QMenu, QObject, QPrintDialog, QPrinter, QStandardPaths, QWidget, Signal
 from app.sets import checklist, fileformat
 from app.sets.dialogs import ask
+from app.sets.host import SetsHost
 from app.sets.model import set_display_name
 from app.sets.records import PERSONAL, PUBLISHED, OnboardingSet, SetsError
 from app.sets.store import SetStore
+from app.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +55,11 @@ class SetFiles(QObject):
     imported = Signal(object)  # the stored set (new, renamed or merged into) after an import
     import_failed = Signal(str)
 
-    def __init__(self, *, pane):
-        super().__init__(pane)
-        self.pane = pane
+    def __init__(self, *, host: SetsHost, parent: QWidget, runner: TaskRunner, delete: Callable[[], None]):
+        """``host``: the pane's interface; dialogs open over ``parent``; imports are stored on ``runner``;
+        ``delete()`` asks to delete the shown set (the menu's last entry)."""
+        super().__init__(parent)
+        self.host, self.owner, self.runner = host, parent, runner
         self.menu = QMenu()
         self.act_export = self.menu.addAction("", self.on_export)
         self.act_pdf = self.menu.addAction("", self.on_pdf)
@@ -62,7 +67,7 @@ class SetFiles(QObject):
         self.act_print = self.menu.addAction("", self.on_print)
         self.menu.addSeparator()
         self.act_copy = self.menu.addAction("", self.copy_published)
-        self.act_delete = self.menu.addAction("", lambda: self.pane.delete_current())
+        self.act_delete = self.menu.addAction("", lambda: delete())
         self.last_import_error = ""  # the message of the last refused import (tests, the log)
         self.folder: Path | None = None  # where the user last saved or opened a file (this session)
         self.dialog: QFileDialog | None = None  # the open file dialog (tests)
@@ -70,7 +75,7 @@ class SetFiles(QObject):
     def enable(self, data: OnboardingSet | None) -> None:
         for action in (self.act_export, self.act_pdf, self.act_pdf_ticks, self.act_print):
             action.setEnabled(data is not None)
-        self.act_copy.setEnabled(data is not None and self.pane.store is not None)
+        self.act_copy.setEnabled(data is not None and self.host.store is not None)
         self.act_delete.setEnabled(data is not None and data.kind == PERSONAL)
 
     def _folder(self) -> Path:
@@ -79,7 +84,7 @@ class SetFiles(QObject):
     def _ask(self, *, title: str, name: str = "", file_filter: str, on_path, save: bool = True) -> QFileDialog:
         """A file dialog (window-modal, no nested event loop) that starts in the documents folder (or the folder
         used last) with ``name`` proposed; ``on_path(path)`` runs when the user accepts."""
-        dialog = QFileDialog(self.pane, title, str(self._folder() / name) if name else str(self._folder()),
+        dialog = QFileDialog(self.owner, title, str(self._folder() / name) if name else str(self._folder()),
                              file_filter)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
@@ -100,22 +105,22 @@ class SetFiles(QObject):
 
     # -- .kildesett ---------------------------------------------------------------------------------------
     def on_export(self) -> None:
-        data = self.pane.current
+        data = self.host.current
         if data is None:
             return
         self._ask(title=tr("Eksporter sett"), name=export_name(set_display_name(data), ".kildesett"),
                   file_filter=tr("Kildefinner-sett (*.kildesett)"), on_path=self.export_to)
 
     def export_to(self, path: str | Path) -> Path | None:
-        data = self.pane.current
+        data = self.host.current
         if data is None:
             return None
         try:
             written = fileformat.export_set(data, path)
         except SetsError as exc:
-            show_error(self.pane, str(exc), str(path))
+            show_error(self.owner, str(exc), str(path))
             return None
-        self.pane.message.emit(tr("Settet er eksportert til {path}", path=written))
+        self.host.tell(tr("Settet er eksportert til {path}", path=written))
         return written
 
     def on_import(self) -> None:
@@ -127,14 +132,14 @@ class SetFiles(QObject):
 
         The file is read and validated here (small, bounded); storing it runs in the background: see
         ``import_data``."""
-        if self.pane.store is None:
+        if self.host.store is None:
             return None
         try:
             data = fileformat.read_set(path)
         except SetsError as exc:
             self.last_import_error = str(exc)
             log.warning("import of %s refused: %s", path, exc)
-            show_error(self.pane, tr("Settet i «{file}» ble ikke importert. Ingenting er endret.",
+            show_error(self.owner, tr("Settet i «{file}» ble ikke importert. Ingenting er endret.",
                                      file=Path(path).name), str(exc))
             return None
         return self.import_data(data, on_clash=on_clash)
@@ -145,7 +150,7 @@ class SetFiles(QObject):
         Returns the running ``Task`` (``imported`` is emitted with the stored set when it is done), or None
         when nothing was started (no store, a question asked, an error shown).
         """
-        store = self.pane.store
+        store = self.host.store
         if store is None:
             return None
         try:
@@ -162,7 +167,7 @@ class SetFiles(QObject):
                 def job(s, p):
                     return s.add_set(data, name=name, progress=p)
             else:
-                ask(self.pane, title=tr("Settet finnes allerede"),
+                ask(self.owner, title=tr("Settet finnes allerede"),
                     text=tr("Du har allerede et sett som heter «{name}».", name=data.name),
                     details=tr("Slå sammen legger til punktene du ikke har fra før. Nytt navn importerer settet "
                                "som et eget sett."),
@@ -171,13 +176,13 @@ class SetFiles(QObject):
                     on_choice=lambda choice: self.import_data(data, on_clash=choice))
                 return None
         except SetsError as exc:
-            self.pane.on_failed(str(exc))
+            self.host.on_failed(str(exc))
             return None
         return self._store_in_background(job, existing if on_clash == "merge" else None)
 
     def _store_in_background(self, job, existing: OnboardingSet | None):
         """Run ``job(store, progress)``; ``existing`` is the set merged into (None: a new set)."""
-        path = self.pane.store.path
+        path = self.host.store.path
 
         def op(task):
             worker = SetStore(path=path)  # its own connection: the window's stays free for reads meanwhile
@@ -188,34 +193,34 @@ class SetFiles(QObject):
 
         def progress(value) -> None:
             done, total = value
-            self.pane.message.emit(tr("Importerer settet … {done} av {total} punkter", done=done, total=total))
+            self.host.tell(tr("Importerer settet … {done} av {total} punkter", done=done, total=total))
 
         def done(result) -> None:
             if existing is not None:  # a merge: result is the number of items added
-                self.pane.refresh(select=existing.uid)
-                self.pane.message.emit(tr("{n} nye punkter lagt til i «{name}».", n=result,
+                self.host.refresh(select=existing.uid)
+                self.host.tell(tr("{n} nye punkter lagt til i «{name}».", n=result,
                                           name=set_display_name(existing)))
-                self.imported.emit(self.pane.store.get(existing.uid))
+                self.imported.emit(self.host.store.get(existing.uid))
                 return
-            self.pane.refresh(select=result.uid)
-            self.pane.message.emit(tr("Settet «{name}» er importert ({n} punkter).", name=result.name,
+            self.host.refresh(select=result.uid)
+            self.host.tell(tr("Settet «{name}» er importert ({n} punkter).", name=result.name,
                                       n=len(result.items)))
             self.imported.emit(result)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, SetsError):
-                self.pane.on_failed(str(exc))
+                self.host.on_failed(str(exc))
             else:
                 log.error("import failed: %r", exc)
-                self.pane.on_failed(tr("Settet ble ikke importert ({reason}). Ingenting er endret.", reason=exc))
+                self.host.on_failed(tr("Settet ble ikke importert ({reason}). Ingenting er endret.", reason=exc))
             self.import_failed.emit(str(exc))
 
-        return self.pane.session.runner.run(op, owner=self.pane, name="sets-import", on_success=done,
-                                            on_failure=failed, on_progress=progress)
+        return self.runner.run(op, owner=self.owner, name="sets-import", on_success=done, on_failure=failed,
+                               on_progress=progress)
 
     def copy_published(self) -> OnboardingSet | None:
         """A personal, editable copy of the shown set (a published one, or a personal one to vary)."""
-        data, store = self.pane.current, self.pane.store
+        data, store = self.host.current, self.host.store
         if data is None or store is None:
             return None
         name = store.free_name(set_display_name(data) if data.kind == PUBLISHED else
@@ -223,16 +228,16 @@ class SetFiles(QObject):
         try:
             made = store.add_set(data, name=name)
         except SetsError as exc:
-            self.pane.on_failed(str(exc))
+            self.host.on_failed(str(exc))
             return None
-        self.pane.refresh(select=made.uid)
-        self.pane.message.emit(tr("Kopiert til dine sett som «{name}».", name=made.name))
+        self.host.refresh(select=made.uid)
+        self.host.tell(tr("Kopiert til dine sett som «{name}».", name=made.name))
         return made
 
     # -- PDF and printer ----------------------------------------------------------------------------------
     def on_pdf(self, *, with_ticks: bool = False) -> None:
         """The blank checklist, or (``with_ticks``) the one with this user's ticks and their dates."""
-        data = self.pane.current
+        data = self.host.current
         if data is None:
             return
         name = set_display_name(data) + (" - " + tr("avkrysset") if with_ticks else "")
@@ -241,32 +246,32 @@ class SetFiles(QObject):
                   on_path=lambda path: self.pdf_to(path, with_ticks=with_ticks))
 
     def pdf_to(self, path: str | Path, *, with_ticks: bool = False) -> Path | None:
-        data = self.pane.current
+        data = self.host.current
         if data is None:
             return None
-        ticks = self.pane.items_model.ticks if with_ticks else None
+        ticks = self.host.ticks if with_ticks else None
         try:
-            written = checklist.export_pdf(path, data, self.pane.states, ticks=ticks)
+            written = checklist.export_pdf(path, data, self.host.states, ticks=ticks)
         except SetsError as exc:
-            show_error(self.pane, str(exc), str(path))
+            show_error(self.owner, str(exc), str(path))
             return None
-        self.pane.message.emit(tr("Sjekklisten er lagret som {path}", path=written))
+        self.host.tell(tr("Sjekklisten er lagret som {path}", path=written))
         return written
 
     def on_print(self) -> None:
-        data = self.pane.current
+        data = self.host.current
         if data is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(set_display_name(data))
-        dialog = QPrintDialog(printer, self.pane)
+        dialog = QPrintDialog(printer, self.owner)
         dialog.setWindowTitle(tr("Skriv ut sjekkliste"))
 
         def go() -> None:
             try:
-                checklist.render(printer, data, self.pane.states)
+                checklist.render(printer, data, self.host.states)
             except SetsError as exc:
-                show_error(self.pane, str(exc))
+                show_error(self.owner, str(exc))
 
         dialog.accepted.connect(go)
         dialog.open()

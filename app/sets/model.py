@@ -233,6 +233,10 @@ class SetItemsModel(QAbstractListModel):
         self.ticked.emit()
         return True
 
+    def set_done(self, row: int, done: bool) -> bool:
+        """Tick or untick the item in ``row`` (keyboard, walk-through), as its check box does."""
+        return self.setData(self.index(row), done, Qt.ItemDataRole.CheckStateRole)
+
     # -- reordering ---------------------------------------------------------------------------------------
     def supportedDropActions(self):
         return Qt.DropAction.MoveAction

@@ -4,44 +4,52 @@ Personal sets and "Mine bokmerker" live in the ``SetStore``; sets IT published (
 read from their folder on the task runner and shown apart, read-only (they can be ticked, walked, printed and
 copied). After every index change the items are checked against the engine, so gone and superseded documents
 show as such. A timer notices commits from another app instance (``PRAGMA data_version``) and reloads.
-Editing slots are in ``app.sets.editing``, file operations (export, import, PDF, print) in ``app.sets.files``,
-window actions in ``app.sets.actions``.
+
+The pane builds its own widgets (``_build``). What acts on a set gets the pane's ``SetsHost`` interface, never
+its widgets: ``SetEditor`` (``app.sets.editing``: create, rename, headings, notes, order, removal with undo) and
+``SetFiles`` (``app.sets.files``: export, import, PDF, print); the window's menu is ``app.sets.actions``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import sqlite3
+from collections.abc import Callable, Mapping
 
 from app.errors import show_error
 from app.i18n import tr
 from app.qt import (
-    QDesktopServices,
+    QAbstractItemView,
     QEvent,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
     Qt,
-    QTimer,
-    QUrl,
+    QVBoxLayout,
     QWidget,
     Signal,
 )
 from app.sets import check
-from app.sets.dialogs import ask
-from app.sets.editing import SetEditing
+from app.sets.delegate import SetItemDelegate
+from app.sets.editing import SetEditor
 from app.sets.fileformat import read_published
 from app.sets.files import SetFiles
-from app.sets.layout import build_pane
+from app.sets.keeper import StoreKeeper
+from app.sets.layout import ListFitter
 from app.sets.model import SetItemsModel, SetListModel, set_display_name
-from app.sets.records import OnboardingSet, SetItem, SetsError, StoreBusy, StoreReadOnly
+from app.sets.records import OnboardingSet, SetItem, SetsError
 from app.sets.store import SetStore
 from app.sets.walk import WalkBar
 
 log = logging.getLogger(__name__)
-WATCH_MS = 1500
-REOPEN_MS = 10_000
-BUSY, READ_ONLY, BROKEN = "busy", "read-only", "broken"
 
 
-class SetsPane(SetEditing, QWidget):
+class SetsPane(QWidget):
+    """The pane; to its collaborators it is a ``SetsHost`` (store, shown set, selection, refresh, change)."""
+
     open_requested = Signal(str)  # doc id
     message = Signal(str)  # a short confirmation for the status bar
     states_ready = Signal()  # item states checked against the index (tests)
@@ -49,15 +57,12 @@ class SetsPane(SetEditing, QWidget):
     def __init__(self, *, session, config, store: SetStore | None = None, parent=None):
         super().__init__(parent)
         self.session, self.config = session, config
-        self.store, self.store_error, self.store_state = store, "", ""
-        if store is None:
-            self._take_store(self._open_store)
-        elif store.read_only:
-            self.store_error, self.store_state = store.read_only, READ_ONLY
+        self.keeper = StoreKeeper(store=store, runner=session.runner, widget=self)
+        self.keeper.taken_up.connect(self._on_taken_up)
+        self.keeper.changed_elsewhere.connect(self.refresh)
         self.published: list[OnboardingSet] = []
         self.published_skipped: list[tuple[str, str]] = []
         self.states: dict[str, check.ItemState] = {}
-        self._undo: tuple[str, SetItem, int] | None = None
         self._check_seq = 0
         self.list_model = SetListModel(parent=self)
         self.items_model = SetItemsModel(store=self.store, parent=self)
@@ -67,78 +72,126 @@ class SetsPane(SetEditing, QWidget):
         self.walk = WalkBar()
         self.walk.open_requested.connect(self.open_requested)
         self.walk.tick_requested.connect(self.on_walk_tick)
-        self.files = SetFiles(pane=self)
-        build_pane(self)
-        self._version = self.store.data_version() if self.store else 0
-        self.watch = QTimer(self)
-        self.watch.setInterval(WATCH_MS)
-        self.watch.timeout.connect(self.on_watch)
-        if self.store is not None:
-            self.watch.start()
-        self.reopen = QTimer(self)  # busy or read-only sets: try again now and then, in the background
-        self.reopen.setInterval(REOPEN_MS)
-        self.reopen.timeout.connect(self.on_reopen)
-        if self.store_state in (BUSY, READ_ONLY):
-            self.reopen.start()
+        self.editor = SetEditor(host=self, items=self.items_model, parent=self, edited=self._enable)
+        self.files = SetFiles(host=self, parent=self, runner=session.runner, delete=self.editor.delete_current)
+        self._build()
+        self.fitter = ListFitter(pane=self, splitter=self.splitter, sets_view=self.sets_view, title=self.title)
         session.engine_changed.connect(self.check_states)
         self.retranslate()
         self.refresh()
         self.load_published()
-        if self.store is not None and self.store.recovered_from is not None:
-            QTimer.singleShot(0, self._tell_recovered)
 
-    # -- the store: damaged, busy or read-only ------------------------------------------------------------
-    @staticmethod
-    def _open_store() -> SetStore:
-        return SetStore()
+    # -- layout -------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        """The set list above (with "new" and "import"), the chosen set below: title, progress, what to do with
+        it, its items and the buttons that edit them. Plain push buttons, so the tablet style sheet gives them
+        touch-sized heights."""
+        editor = self.editor
 
-    def _take_store(self, opener) -> None:
-        """Open the store (``opener()``) and note its state; an intact file is never given up here."""
-        try:
-            self.store = opener()
-        except StoreBusy as exc:
-            self.store_error, self.store_state = str(exc), BUSY
-        except StoreReadOnly as exc:  # e.g. the first start on a full disk: nothing to show, nothing lost
-            self.store_error, self.store_state = str(exc), READ_ONLY
-        except (SetsError, sqlite3.Error, OSError) as exc:
-            log.error("sets store unavailable: %s", exc)
-            self.store_error, self.store_state = str(exc), BROKEN
-        else:
-            read_only = self.store.read_only
-            self.store_error, self.store_state = read_only, READ_ONLY if read_only else ""
+        def button(slot) -> QPushButton:
+            b = QPushButton()
+            b.clicked.connect(slot)
+            return b
 
-    def on_reopen(self) -> None:
-        """Busy or read-only: open a fresh store on the task runner; take it when it can be written."""
-        path = self.store.path if self.store is not None else None
+        def label() -> QLabel:
+            text = QLabel()
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.setWordWrap(True)
+            return text
 
-        def done(store: SetStore) -> None:
-            if store.read_only:
-                store.close()
-                return
-            old, self.store = self.store, store
-            if old is not None:
-                old.close()
-            self.items_model.store = store
-            self.store_error, self.store_state = "", ""
-            self.reopen.stop()
-            self._version = store.data_version()
-            self.watch.start()
-            self.retranslate()
-            self.refresh()
-            self.message.emit(tr("Settene kan lagres igjen."))
+        def row(*widgets) -> QHBoxLayout:
+            line = QHBoxLayout()
+            for w in widgets:
+                line.addWidget(w)
+            line.addStretch(1)
+            return line
 
-        self.session.runner.run(lambda _t: SetStore(path=path) if path else SetStore(), owner=self,
-                                name="sets-reopen", on_success=done,
-                                on_failure=lambda exc: log.info("sets store still unavailable: %s", exc))
+        self.sets_view = QListView()
+        self.sets_view.setModel(self.list_model)
+        # long set names wrap instead of hiding behind a horizontal scroll bar (large text, a narrow column)
+        self.sets_view.setWordWrap(True)
+        self.sets_view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.sets_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sets_view.selectionModel().currentChanged.connect(self.on_set_selected)
+        self.new_button = button(editor.on_new)
+        self.import_button = button(self.files.on_import)
+        self.sets_label = QLabel()
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.sets_label)
+        top_layout.addWidget(self.sets_view, 1)
+        top_layout.addLayout(row(self.new_button, self.import_button))
 
-    def _tell_recovered(self) -> None:
-        aside = self.store.recovered_from
-        ask(self, title=tr("Settene dine"),
-            text=tr("Filen med settene dine var skadet og er lagt til side ({path}). Nye sett lagres i en ny fil.",
-                    path=aside),
-            details=tr("Ta vare på filen: IT kan kanskje hente settene ut av den."),
-            choices=[("show", tr("Vis filen")), ("ok", tr("OK"))],
-            on_choice=lambda _key: QDesktopServices.openUrl(QUrl.fromLocalFile(str(aside.parent))))
+        self.title = label()
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2 if font.pointSizeF() > 0 else 12)
+        self.title.setFont(font)  # ListFitter keeps it 1.2 × the pane's font when the text size changes
+        self.description, self.notice = label(), label()
+        self.progress = QProgressBar()
+        self.reset_button = button(lambda: editor.reset_progress())
+        self.walk_button = button(self.start_walk)
+        self.edit_button = button(editor.on_edit)
+        self.file_button = QPushButton()
+        self.file_button.setMenu(self.files.menu)
+        self.items_view = QListView()
+        self.items_view.setModel(self.items_model)
+        self.items_view.setItemDelegate(SetItemDelegate(parent=self))
+        self.items_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.items_view.setUniformItemSizes(False)
+        self.items_view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.items_view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.items_view.setDropIndicatorShown(True)
+        self.items_view.activated.connect(lambda index: self.open_item(index.row()))
+        self.items_view.doubleClicked.connect(lambda index: self.open_item(index.row()))
+        self.items_view.installEventFilter(self)
+        self.items_view.selectionModel().currentChanged.connect(lambda *_: self._enable())
+        self.up_button = button(lambda: editor.move_current(-1))
+        self.down_button = button(lambda: editor.move_current(+1))
+        self.note_button = button(editor.on_note)
+        self.heading_button = button(editor.on_heading)
+        self.replace_button = button(editor.replace_current)
+        self.remove_button = button(editor.remove_current)
+        self.undo_button = button(editor.undo_remove)
+        detail = QWidget()
+        d = QVBoxLayout(detail)
+        d.setContentsMargins(0, 0, 0, 0)
+        d.addWidget(self.title)
+        d.addWidget(self.description)
+        bar = QHBoxLayout()
+        bar.addWidget(self.progress, 1)
+        bar.addWidget(self.reset_button)
+        d.addLayout(bar)
+        d.addWidget(self.notice)
+        d.addLayout(row(self.walk_button, self.edit_button, self.file_button))
+        d.addWidget(self.items_view, 1)
+        d.addLayout(row(self.up_button, self.down_button, self.note_button, self.heading_button))
+        d.addLayout(row(self.replace_button, self.remove_button, self.undo_button))
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.error_label = label()
+        self.error_label.setVisible(bool(self.keeper.error))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.splitter, 1)
+
+    # -- the store ------------------------------------------------------------------------------------------
+    @property
+    def store(self) -> SetStore | None:
+        return self.keeper.store
+
+    def _on_taken_up(self) -> None:
+        self.items_model.store = self.store
+        self.retranslate()
+        self.refresh()
+        self.message.emit(tr("Settene kan lagres igjen."))
 
     # -- loading ------------------------------------------------------------------------------------------
     @property
@@ -185,7 +238,7 @@ class SetsPane(SetEditing, QWidget):
             self.show_set(data)
 
     def show_set(self, data: OnboardingSet | None) -> None:
-        keep = self.items_view.currentIndex().row()
+        keep = self.current_row()
         same = data is not None and self.current is not None and data.uid == self.current.uid
         try:
             ticks = self.store.ticks(data.uid) if data is not None and self.store else {}
@@ -222,15 +275,6 @@ class SetsPane(SetEditing, QWidget):
         self._describe()
         self.states_ready.emit()
 
-    def on_watch(self) -> None:
-        try:
-            version = self.store.data_version()
-        except sqlite3.Error:
-            return
-        if version != self._version:
-            self._version = version
-            self.refresh()
-
     # -- showing ------------------------------------------------------------------------------------------
     def _describe(self) -> None:
         data = self.current
@@ -242,25 +286,7 @@ class SetsPane(SetEditing, QWidget):
         self.progress.setValue(done)
         self.progress.setFormat(tr("{done} av {total} utført", done=done, total=total))
         self.progress.setAccessibleName(tr("Fremdrift: {done} av {total} utført", done=done, total=total))
-        notes = []
-        if data is not None and data.read_only:
-            notes.append(tr("Publisert av IT-avdelingen: kan ikke endres, men du kan krysse av, skrive ut og "
-                            "kopiere det til dine egne sett."))
-        ids = [i.doc_id for i in data.procedures] if data else []
-        gone = sum(self.states.get(d) is not None and self.states[d].state == check.MISSING for d in ids)
-        old = [self.states[d] for d in ids if self.states.get(d) is not None
-               and self.states[d].state == check.SUPERSEDED]
-        replaceable = sum(s.can_replace for s in old)
-        if data is not None and not data.items:
-            notes.append(tr("Settet er tomt. Legg til prosedyrer fra søketreffene: høyreklikk et treff eller trykk "
-                            "Ctrl+Shift+D, eller bruk «☆ Legg til i sett …» over dokumentet."))
-        if gone:
-            notes.append(tr("{n} prosedyre(r) finnes ikke lenger i indeksen.", n=gone))
-        if replaceable:
-            notes.append(tr("{n} prosedyre(r) er utgått; velg punktet og «Bytt til erstatningen».", n=replaceable))
-        if len(old) > replaceable:  # the button cannot help: say what can
-            notes.append(tr("{n} prosedyre(r) er utgått uten at erstatningen finnes i indeksen; søk etter en "
-                            "nyere prosedyre eller fjern punktet.", n=len(old) - replaceable))
+        notes = check.notes(data, self.states) if data is not None else []
         self.notice.setText(" ".join(notes))
         self.notice.setVisible(bool(notes))
         self._enable()
@@ -268,7 +294,7 @@ class SetsPane(SetEditing, QWidget):
     def _enable(self) -> None:
         data, item = self.current, self.current_item()
         editable = self.items_model.editable
-        row = self.items_view.currentIndex().row()
+        row = self.current_row()
         state = self.states.get(item.doc_id) if item and not item.is_heading else None
         self.walk_button.setEnabled(bool(data and data.procedures))
         self.edit_button.setEnabled(bool(editable))
@@ -280,12 +306,12 @@ class SetsPane(SetEditing, QWidget):
         self.heading_button.setEnabled(editable)
         self.replace_button.setEnabled(editable and state is not None and state.can_replace)
         self.remove_button.setEnabled(editable and item is not None)
-        self.undo_button.setEnabled(self._undo is not None and editable and self._undo[0] == data.uid)
+        self.undo_button.setEnabled(data is not None and self.editor.can_undo(data.uid))
         self.new_button.setEnabled(self.store is not None)
         self.files.enable(data)
 
     def current_item(self) -> SetItem | None:
-        return self.items_model.item(self.items_view.currentIndex().row())
+        return self.items_model.item(self.current_row())
 
     def select_item(self, uid: str) -> None:
         row = self.items_model.row_of(uid)
@@ -297,8 +323,21 @@ class SetsPane(SetEditing, QWidget):
         self.items_view.itemDelegate().min_height = target * 2 if target else 0
         self.items_view.scheduleDelayedItemsLayout()
 
-    # -- editing ------------------------------------------------------------------------------------------
-    def _do(self, change, *, select: str = "") -> bool:
+    # -- SetsHost: what the editor, the files and the window's menu use ---------------------------------
+    @property
+    def ticks(self) -> Mapping[str, dt.date]:
+        return self.items_model.ticks
+
+    def current_row(self) -> int:
+        return self.items_view.currentIndex().row()
+
+    def select_row(self, row: int) -> None:
+        self.items_view.setCurrentIndex(self.items_model.index(row))
+
+    def tell(self, text: str) -> None:
+        self.message.emit(text)
+
+    def change(self, change: Callable[[], object], *, select: str = "") -> bool:
         """Run one store change; on an error say why and show the store's current state."""
         try:
             change()
@@ -320,9 +359,7 @@ class SetsPane(SetEditing, QWidget):
 
     def on_walk_tick(self, set_uid: str, item_uid: str, done: bool) -> None:
         if self.current is not None and self.current.uid == set_uid:
-            row = self.items_model.row_of(item_uid)
-            state = Qt.CheckState.Checked if done else Qt.CheckState.Unchecked
-            self.items_model.setData(self.items_model.index(row), state, Qt.ItemDataRole.CheckStateRole)
+            self.items_model.set_done(self.items_model.row_of(item_uid), done)
 
     def _refresh_counts(self) -> None:
         keep = self.current.uid if self.current else ""
@@ -362,29 +399,26 @@ class SetsPane(SetEditing, QWidget):
             return False
         key, mods = event.key(), event.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        row = self.items_view.currentIndex().row()
+        row = self.current_row()
         if ctrl and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-            self.move_current(-1 if key == Qt.Key.Key_Up else +1)
+            self.editor.move_current(-1 if key == Qt.Key.Key_Up else +1)
             return True
         if key == Qt.Key.Key_Delete:
-            self.remove_current()
+            self.editor.remove_current()
             return True
         if key == Qt.Key.Key_F2:
-            self.on_note()
+            self.editor.on_note()
             return True
         if key == Qt.Key.Key_Space and row >= 0:
             item = self.items_model.item(row)
             if item is not None and not item.is_heading:
-                done = item.uid in self.items_model.ticks
-                self.items_model.setData(self.items_model.index(row),
-                                         Qt.CheckState.Unchecked if done else Qt.CheckState.Checked,
-                                         Qt.ItemDataRole.CheckStateRole)
+                self.items_model.set_done(row, item.uid not in self.items_model.ticks)
             return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.open_item(row)
             return True
         if ctrl and key == Qt.Key.Key_Z:
-            self.undo_remove()
+            self.editor.undo_remove()
             return True
         return False
 
@@ -407,9 +441,8 @@ class SetsPane(SetEditing, QWidget):
                         (self.replace_button, tr("Bytt til erstatningen")), (self.remove_button, tr("Fjern")),
                         (self.undo_button, tr("Angre"))):
             b.setText(text)
-        self.error_label.setText(self.store_error if self.store_state in (BUSY, READ_ONLY) else
-                                 tr("Settene kan ikke lagres på denne maskinen: {reason}", reason=self.store_error))
-        self.error_label.setVisible(bool(self.store_error))
+        self.error_label.setText(self.keeper.problem())
+        self.error_label.setVisible(bool(self.keeper.problem()))
         self.walk.retranslate()
         self.files.retranslate()
         self.list_model.layoutChanged.emit()

@@ -53,7 +53,8 @@ class WindowMenus:
                 menu.addSeparator() if a is None else menu.addAction(a)
             self._texts.append((menu, title))
         self.menu_file = self.menuBar().actions()[0].menu()
-        self.sets_actions = SetsActions(pane=self.sets, window=self, target=self.set_target)
+        self.sets_actions = SetsActions(host=self.sets, editor=self.sets.editor, files=self.sets.files, window=self,
+                                        target=self.set_target)
         self.sets_actions.show_requested.connect(self.show_sets)
         self.menuBar().insertMenu(self.menuBar().actions()[-1], self.sets_actions.menu)
         self.results.menu_requested.connect(self.on_hit_menu)

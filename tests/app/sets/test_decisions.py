@@ -55,10 +55,10 @@ def test_set_item_of_a_phased_out_document_is_flagged_and_moves_to_the_var_proce
     sources = _build(tmp_path)
     window = make_window(index_dir=tmp_path / "index")
     pane = window.sets
-    data = pane.create_set("Nyansatt – medisinsk", "")
+    data = pane.editor.create_set("Nyansatt – medisinsk", "")
     window.sets_actions.add_to(data.uid, window.session.engine.document("a-lok-pvk"))
     pane.refresh(select=data.uid)
-    pane.set_note("øves på dukke først", item=pane.current.items[0])
+    pane.editor.set_note("øves på dukke først", item=pane.current.items[0])
     with qtbot.waitSignal(pane.states_ready, timeout=10000):
         pane.check_states()
     assert pane.states["a-lok-pvk"].state == "ok"

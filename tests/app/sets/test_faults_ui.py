@@ -6,15 +6,15 @@ import json
 
 from app.sets import sqlite
 from app.sets.dialogs import open_dialogs
+from app.sets.keeper import StoreKeeper
 from app.sets.records import OnboardingSet, SetItem
 from app.sets.store import SetStore, default_path
-from app.sets.view import SetsPane
 from tests.app.sets.test_faults import hold, release
 
 
 def test_a_busy_store_at_start_says_so_and_is_taken_up_when_free(qtbot, make_window, monkeypatch):
     monkeypatch.setattr(sqlite, "BACKOFF_S", (0.05,))
-    monkeypatch.setattr(SetsPane, "_open_store", staticmethod(lambda: SetStore(busy_ms=100)))
+    monkeypatch.setattr(StoreKeeper, "open_store", staticmethod(lambda: SetStore(busy_ms=100)))
     store = SetStore()
     store.create("Uke 1")
     store.close()
@@ -22,14 +22,14 @@ def test_a_busy_store_at_start_says_so_and_is_taken_up_when_free(qtbot, make_win
     try:
         window = make_window()
         pane = window.sets
-        assert pane.store is None and pane.store_state == "busy"
+        assert pane.store is None and pane.keeper.state == "busy"
         assert "opptatt" in pane.error_label.text() and not pane.error_label.isHidden()
         assert not any(".damaged-" in p.name for p in default_path().parent.iterdir())
     finally:
         release(holder)
-    pane.on_reopen()  # the timer's slot: opens on the task runner
+    pane.keeper.on_reopen()  # the timer's slot: opens on the task runner
     qtbot.waitUntil(lambda: pane.store is not None, timeout=15000)
-    assert pane.store_state == "" and pane.error_label.isHidden()
+    assert pane.keeper.state == "" and pane.error_label.isHidden()
     assert [s.name for s in pane.store.list_sets()] == ["Mine bokmerker", "Uke 1"]
     assert pane.list_model.row_of(pane.store.find_by_name("Uke 1").uid) >= 0
 

@@ -25,7 +25,7 @@ def titles(pane) -> list[str]:
 
 def set_with(window, qtbot, name="Nyansatt – kirurgisk, uke 1–4", queries=("PVK", "blodtrykk", "trykksår")):
     pane = window.sets
-    data = pane.create_set(name, "Prosedyrer ny medarbeider skal kunne")
+    data = pane.editor.create_set(name, "Prosedyrer ny medarbeider skal kunne")
     for query in queries:
         window.sets_actions.add_to(data.uid, search(qtbot, window, query)[0])
     pane.refresh(select=data.uid)
@@ -87,10 +87,10 @@ def test_create_add_from_results_and_document_reorder_note_remove(qtbot, make_wi
 
     # a heading above the selected item, a note through the dialog, then remove (Delete) and undo
     select(pane, 0)
-    pane.add_heading("Uke 1")
+    pane.editor.add_heading("Uke 1")
     assert titles(pane)[0] == "Uke 1"
     select(pane, 1)
-    pane.on_note()
+    pane.editor.on_note()
     dialog = open_dialogs[-1]
     dialog.field.setPlainText("øves med veileder før selvstendig utførelse")
     dialog.accept()
@@ -132,7 +132,7 @@ def test_walk_through_a_set(qtbot, make_window):
     window = make_window(tablet_mode="on")
     pane, data = set_with(window, qtbot)
     select(pane, 0)
-    pane.add_heading("Uke 1")
+    pane.editor.add_heading("Uke 1")
     window.show_sets()
     assert window.left.currentWidget() is pane
     with qtbot.waitSignal(window.document_shown, timeout=10000) as shown:
@@ -210,7 +210,7 @@ def test_reindex_shows_removed_and_superseded_items(qtbot, make_window, tmp_path
     api.build(index_dir, sources, use_model=False)
     window = make_window(index_dir=index_dir)
     pane, _ = set_with(window, qtbot)
-    pane.set_note("øves på dukke først", item=pane.current.items[2])
+    pane.editor.set_note("øves på dukke først", item=pane.current.items[2])
     with qtbot.waitSignal(pane.states_ready, timeout=10000):
         pane.check_states()
     assert {s.state for s in pane.states.values()} == {"ok"}
@@ -258,10 +258,10 @@ def test_pdf_checklist_contains_the_items(qtbot, make_window, tmp_path):
     window = make_window()
     pane, _ = set_with(window, qtbot)
     select(pane, 0)
-    pane.add_heading("Uke 1")
-    pane.set_note("øves med veileder før selvstendig utførelse", item=pane.current.items[1])
+    pane.editor.add_heading("Uke 1")
+    pane.editor.set_note("øves med veileder før selvstendig utførelse", item=pane.current.items[1])
     for _ in range(30):  # enough rows for a second page
-        pane.add_heading("Plass til flere prosedyrer senere")
+        pane.editor.add_heading("Plass til flere prosedyrer senere")
     path = pane.files.pdf_to(tmp_path / "sjekkliste")
     assert path.name == "sjekkliste.pdf" and path.read_bytes().startswith(b"%PDF")
     text = pdf_text(path)
@@ -311,12 +311,12 @@ def test_changes_from_another_instance_show_up(qtbot, make_window):
     pane, data = set_with(window, qtbot, queries=("PVK",))
     other = SetStore(path=pane.store.path)
     other.add_heading(data.uid, "Lagt til i et annet vindu")
-    pane.on_watch()  # what the timer does
+    pane.keeper.on_watch()  # what the timer does
     assert titles(pane)[-1] == "Lagt til i et annet vindu"
     other.remove_item(data.uid, pane.current.items[0].uid)
     errors.shown.clear()
     select(pane, 0)
-    pane.set_note("for sent")  # the item is gone: say so and show the current state
+    pane.editor.set_note("for sent")  # the item is gone: say so and show the current state
     assert errors.shown and "annet vindu" in errors.shown[-1].text()
     assert titles(pane) == ["Lagt til i et annet vindu"]
     other.close()
@@ -335,6 +335,6 @@ def test_sets_pane_fits_both_layouts(qtbot, make_window, tablet):
 def test_an_empty_set_says_how_to_add_procedures(qtbot, make_window):
     window = make_window()
     pane = window.sets
-    data = pane.create_set("Tomt sett", "")
+    data = pane.editor.create_set("Tomt sett", "")
     pane.refresh(select=data.uid)
     assert "Settet er tomt" in pane.notice.text() and "Ctrl+Shift+D" in pane.notice.text()

@@ -52,7 +52,7 @@ def test_main_window_items_are_named(qtbot, make_window, lang):
 def test_sets_pane_items_are_named(qtbot, make_window):
     window = make_window()
     pane = window.sets
-    data = pane.create_set("Nyansatt", "Prosedyrer ny medarbeider skal kunne")
+    data = pane.editor.create_set("Nyansatt", "Prosedyrer ny medarbeider skal kunne")
     for query in ("PVK", "trykksår"):
         window.sets_actions.add_to(data.uid, search(qtbot, window, query)[0])
     pane.refresh(select=data.uid)

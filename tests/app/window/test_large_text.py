@@ -72,7 +72,7 @@ def test_200_percent_text_sets_pane_and_filters_fit(qtbot, make_window):
     window = make_window(tablet_mode="off", font_scale=2.0)
     window.resize(1366, 768)
     pane = window.sets
-    data = pane.create_set("Nyansatt sykepleier – kirurgisk sengepost, uke 1–4", "Prosedyrer før første vakt")
+    data = pane.editor.create_set("Nyansatt sykepleier – kirurgisk sengepost, uke 1–4", "Prosedyrer før første vakt")
     window.sets_actions.add_to(data.uid, search(qtbot, window, "PVK")[0])
     window.search_bar.filter_button.click()
     QApplication.processEvents()

@@ -66,7 +66,7 @@ def test_tab_order_with_hits_and_an_open_document(qtbot, make_window):
 def test_tab_order_in_the_sets_pane(qtbot, make_window):
     window = make_window()
     pane = window.sets
-    data = pane.create_set("Nyansatt", "")
+    data = pane.editor.create_set("Nyansatt", "")
     window.sets_actions.add_to(data.uid, search(qtbot, window, "PVK")[0])
     pane.refresh(select=data.uid)
     window.show_sets()
