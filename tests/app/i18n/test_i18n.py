@@ -1,4 +1,5 @@
-"""Language switch applies live; every translatable string has a nynorsk and an English translation."""
+"""Language switch applies live; every translatable string has a nynorsk and an English translation in the data
+files under resources/i18n, with the same placeholders, and a broken file is refused with its path."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import re
 import string
 from pathlib import Path
 
+import pytest
+
 from app import i18n
-from app.i18n.catalogue import CATALOGUE
+from app.i18n import CATALOGUE, load, read_table
 from tests.app.conftest import search
 
-APP = Path(__file__).resolve().parents[3] / "app"
+ROOT = Path(__file__).resolve().parents[3]
+APP = ROOT / "app"
+DATA = ROOT / "resources" / "i18n"
 
 
 def source_strings() -> list[str]:
@@ -35,6 +40,26 @@ def test_catalogue_is_complete_and_placeholders_match():
         assert i18n.missing(code, texts) == [], code
         for source, translated in CATALOGUE[code].items():
             assert fields(source) == fields(translated), (code, source)
+
+
+def test_every_language_file_translates_the_same_strings_and_each_once():
+    tables = {path.stem: read_table(path) for path in sorted(DATA.glob("*.json"))}
+    assert set(tables) == {code for code in i18n.LANGUAGES if code != "nb"}
+    assert tables == CATALOGUE  # what the app loaded is exactly the files
+    assert set(tables["nn"]) == set(tables["en"])
+    assert all(translated.strip() for table in tables.values() for translated in table.values())
+
+
+def test_a_broken_translation_file_is_refused_with_its_path_and_the_app_stays_in_bokmal(tmp_path, caplog):
+    (tmp_path / "nn.json").write_text('{"Søk": "Søk", "Søk": "Leit"}', encoding="utf-8")
+    (tmp_path / "en.json").write_text('{"Søk": 3}', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"nn\.json: source string given twice: 'Søk'"):
+        read_table(tmp_path / "nn.json")
+    with pytest.raises(ValueError, match=r"en\.json: not an object"):
+        read_table(tmp_path / "en.json")
+    assert load(tmp_path) == {"nn": {}, "en": {}}
+    assert load(tmp_path / "absent") == {"nn": {}, "en": {}}
+    assert str(tmp_path / "nn.json") in caplog.text and "absent" in caplog.text
 
 
 def test_language_switch_is_live(qtbot, make_window):
