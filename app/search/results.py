@@ -32,13 +32,13 @@ from app.qt import (
     Signal,
 )
 from app.search.dochtml import clean
-from index.records import Hit
+from index.records import Hit, Tier
 
 # tier → (light-palette background, light-palette text, dark-palette background, dark-palette text)
 BADGE_COLOURS = {
-    "var": ("#1b5e20", "#ffffff", "#a5d6a7", "#000000"),
-    "regional": ("#0d47a1", "#ffffff", "#90caf9", "#000000"),
-    "local": ("#6a1b9a", "#ffffff", "#ce93d8", "#000000"),
+    Tier.VAR: ("#1b5e20", "#ffffff", "#a5d6a7", "#000000"),
+    Tier.REGIONAL: ("#0d47a1", "#ffffff", "#90caf9", "#000000"),
+    Tier.LOCAL: ("#6a1b9a", "#ffffff", "#ce93d8", "#000000"),
     "stale": ("#ffd54f", "#000000", "#ffd54f", "#000000"),
     "superseded": ("#b71c1c", "#ffffff", "#ef9a9a", "#000000"),
     "overlap": ("#37474f", "#ffffff", "#b0bec5", "#000000"),  # repeats a VAR procedure (or a newer copy)
@@ -48,7 +48,7 @@ LANGUAGE_NAMES = {"nb": "bokmål", "nn": "nynorsk", "en": "English"}
 
 
 def badge_text(tier: str) -> str:
-    return {"var": tr("Primærkilde · VAR"), "regional": tr("Regional"), "local": tr("Lokal")}.get(tier, tier)
+    return {Tier.VAR: tr("Primærkilde · VAR"), Tier.REGIONAL: tr("Regional"), Tier.LOCAL: tr("Lokal")}.get(tier, tier)
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -272,11 +272,11 @@ class ResultDelegate(QStyledItemDelegate):
         fm = QFontMetrics(font)
         painter.setFont(font)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if hit.tier == "var":  # the primary source also gets an edge stripe: visible at a glance
+        if hit.tier == Tier.VAR:  # the primary source also gets an edge stripe: visible at a glance
             stripe = QRectF(option.rect.left() + 1, option.rect.top() + pad / 2, max(3, pad // 2),
                             option.rect.height() - pad)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(chip_colours("var", option.palette)[0])
+            painter.setBrush(chip_colours(Tier.VAR, option.palette)[0])
             painter.drawRoundedRect(stripe, 2, 2)
         if indent:  # an elbow from the VAR hit above down to this variant
             painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Mid), 2))

@@ -22,7 +22,7 @@ from app.qt import (
 )
 from app.search.results import ResultDelegate, ResultsModel
 from app.session import LOADING, UNAVAILABLE, SearchOutcome
-from index.records import Hit
+from index.records import Hit, SearchMode
 
 EXAMPLES = ("PVK", "venflon", "trykksår", "blodtrykksmåling")
 EMPTY, LIST, NONE = 0, 1, 2
@@ -275,7 +275,7 @@ class ResultsPane(QWidget):
                             query=outcome.query))
         if result.fuzzy and result.suggestion:
             notes.append(tr("Viser treff for «{text}».", text=result.suggestion))
-        if result.mode == "lexical" and self._semantic == LOADING and self._pending is None:
+        if result.mode == SearchMode.LEXICAL and self._semantic == LOADING and self._pending is None:
             notes.append(tr("Viser ordtreff mens semantisk søk lastes."))
         self.notice.setText(" ".join(notes))
         self.notice.setVisible(bool(notes))

@@ -21,9 +21,8 @@ from app.qt import (
     Signal,
 )
 from app.tablet import ClearButton
-from index.records import SearchFilters
+from index.records import SearchFilters, Tier
 
-TIER_KEYS = ("var", "regional", "local")
 LANGUAGE_KEYS = ("nb", "nn")
 
 
@@ -58,7 +57,7 @@ class SearchBar(QWidget):
         grid = QGridLayout(self.panel)
         grid.setContentsMargins(0, 0, 0, 0)
         self.source_label = QLabel()
-        self.tier_boxes = {t: QCheckBox() for t in TIER_KEYS}
+        self.tier_boxes = {t: QCheckBox() for t in Tier}
         self.language_label = QLabel()
         self.language_boxes = {lang: QCheckBox() for lang in LANGUAGE_KEYS}
         self.stale_box = QCheckBox()
@@ -109,7 +108,7 @@ class SearchBar(QWidget):
         langs = {lang for lang, b in self.language_boxes.items() if b.isChecked()}
         return SearchFilters(
             # All or none ticked means "no restriction" (an empty result for "none" would only confuse).
-            tiers=frozenset() if len(tiers) in (0, len(TIER_KEYS)) else frozenset(tiers),
+            tiers=frozenset() if len(tiers) in (0, len(Tier)) else frozenset(tiers),
             languages=frozenset() if len(langs) in (0, len(LANGUAGE_KEYS)) else frozenset(langs),
             include_stale=self.stale_box.isChecked(),
             include_superseded=self.superseded_box.isChecked(),
@@ -161,9 +160,9 @@ class SearchBar(QWidget):
         self._update_filter_button()
         self.filter_button.setAccessibleName(tr("Vis eller skjul filtre"))
         self.source_label.setText(tr("Kilde:"))
-        self.tier_boxes["var"].setText(tr("VAR (primærkilde)"))
-        self.tier_boxes["regional"].setText(tr("Regional"))
-        self.tier_boxes["local"].setText(tr("Lokal"))
+        self.tier_boxes[Tier.VAR].setText(tr("VAR (primærkilde)"))
+        self.tier_boxes[Tier.REGIONAL].setText(tr("Regional"))
+        self.tier_boxes[Tier.LOCAL].setText(tr("Lokal"))
         self.language_label.setText(tr("Språk:"))
         self.language_boxes["nb"].setText(tr("Bokmål"))
         self.language_boxes["nn"].setText(tr("Nynorsk"))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from app.i18n import tr
 from app.sets.records import HEADING, PROCEDURE, PUBLISHED, OnboardingSet, SetItem, SetsError, new_uid
+from index.records import Tier
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ VERSION = 1
 MAX_BYTES = 1_000_000
 MAX_ITEMS = 1000
 MAX_NAME, MAX_DESCRIPTION, MAX_TITLE, MAX_NOTE, MAX_FIELD = 200, 5000, 500, 2000, 200
-TIERS = ("", "var", "regional", "local")
+KNOWN_TIERS = frozenset({"", *Tier})  # "" = not known; written and read as plain strings
 _UID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 # C0 and C1 controls, DEL, and the bidi embeddings/overrides/isolates that can make a name read backwards
 # ("Uke 1\u202egnidnal" shows as something else than it is). Tab and newline are handled by ``_text``.
@@ -163,7 +164,7 @@ def _item(raw) -> SetItem:
         raise SetFileError(tr("ukjent type punkt"))
     doc_id = _text(raw, "doc_id", MAX_FIELD, "doc_id", required=True)
     tier = _text(raw, "tier", MAX_FIELD, "tier")
-    if tier not in TIERS:
+    if tier not in KNOWN_TIERS:
         raise SetFileError(tr("ukjent kildenivå «{tier}»", tier=tier[:40]))
     revised = _text(raw, "revised", 10, "revised")
     if revised:

@@ -30,9 +30,10 @@ from app.qt import (
 from app.session import Session
 from app.tasks import Task
 from index.errors import BuildCancelled, IndexWriteError, NothingIndexedError
+from index.records import Tier
 
 log = logging.getLogger(__name__)
-TIERS = (("var", N_("VAR (primærkilde)")), ("regional", N_("Regionale")), ("local", N_("Lokale")))
+TIER_LABELS = {Tier.VAR: N_("VAR (primærkilde)"), Tier.REGIONAL: N_("Regionale"), Tier.LOCAL: N_("Lokale")}
 SEP = ";"
 
 
@@ -47,7 +48,7 @@ class BuildDialog(QDialog):
         self.setWindowTitle(tr("Bygg indeks fra mapper"))
         form = QFormLayout()
         self.fields: dict[str, QLineEdit] = {}
-        for tier, label in TIERS:
+        for tier, label in TIER_LABELS.items():
             field = QLineEdit(SEP.join(config.get(f"sources_{tier}")))
             field.setPlaceholderText(tr("mappe(r), skilt med ;"))
             field.setAccessibleName(tr(label))
@@ -101,7 +102,7 @@ class BuildDialog(QDialog):
             show_error(self, tr("Velg minst én mappe som finnes.") if not missing
                        else tr("Disse mappene finnes ikke: {folders}", folders=", ".join(missing)))
             return
-        for tier, _ in TIERS:
+        for tier in Tier:
             self.config.set_user(f"sources_{tier}", [str(p) for t, p in sources if t == tier])
         self.config.save()
         run_build(parent=self.parentWidget(), session=self.session, config=self.config,

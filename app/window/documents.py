@@ -16,7 +16,7 @@ from app.search import dochtml
 from app.search.history import Place
 from app.search.originals import DOCUMENT_SUFFIXES, open_url, openable
 from app.search.results import marked_terms
-from index.records import Hit, Procedure
+from index.records import Hit, Procedure, Tier
 
 log = logging.getLogger("app.window.mainwindow")
 
@@ -123,7 +123,7 @@ class WindowDocuments:
             self.document.show_find()
 
     def on_open_original(self, proc: Procedure) -> None:
-        folders = {t: self.config.get(f"sources_{t}") for t in ("var", "regional", "local")}
+        folders = {t: self.config.get(f"sources_{t}") for t in Tier}
         path = self.session.original_file(proc, folders)
         url = QUrl.fromLocalFile(str(path)) if path is not None else QUrl(proc.url) if proc.url else None
         if url is None or not url.isValid():

@@ -8,7 +8,7 @@ import time
 from app.i18n import N_, tr
 from app.qt import QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar, Qt
 from app.session import LOADING, READY
-from index.records import IndexStats
+from index.records import IndexStats, Tier
 
 STAGES = {"scan": N_("Leser mapper"), "parse": N_("Leser dokumenter"), "embed": N_("Beregner vektorer"),
           "write": N_("Skriver indeks")}
@@ -173,7 +173,7 @@ class StatusBar(QStatusBar):
         tiers = s.by_tier
         text = tr("{name} {date} · {n} dokumenter: VAR {var}, regionale {reg}, lokale {loc}",
                   name=tr("Demoindeks") if self._demo else tr("Indeks"), date=snapshot_date(s), n=s.documents,
-                  var=tiers.get("var", 0), reg=tiers.get("regional", 0), loc=tiers.get("local", 0))
+                  var=tiers.get(Tier.VAR, 0), reg=tiers.get(Tier.REGIONAL, 0), loc=tiers.get(Tier.LOCAL, 0))
         self.index_label.setText(text)
         self.index_label.setToolTip(text + "\n" + tr("Øyeblikksbilde {snapshot}; {stale} med forfalt revisjon, "
                                                      "{sup} utgåtte", snapshot=s.snapshot, stale=s.stale,

@@ -9,6 +9,7 @@ import pytest
 from app.sets import fileformat
 from app.sets.fileformat import SetFileError, parse, read_published
 from app.sets.store import SetStore
+from index.records import Tier
 
 
 @pytest.fixture
@@ -131,3 +132,20 @@ def test_merge_or_rename_on_a_name_clash(store):
     assert merged.items[-1].doc_id == "x" and merged.items[1].note == "min egen merknad"
     renamed = store.add_set(theirs, name=store.free_name(theirs.name))
     assert renamed.name == f"{mine.name} (2)" and renamed.uid != mine.uid
+
+
+def test_a_tier_is_stored_and_written_as_the_plain_word_whatever_names_it(store, tmp_path):
+    """The app names tiers with ``Tier``; the store and the file keep the word ("var", …), so files made by
+    other versions read the same and ``Tier`` never leaks into the format."""
+    data = store.create("Uke 1")
+    store.add_procedure(data.uid, doc_id="a", title="A", tier=Tier.VAR)
+    store.add_procedure(data.uid, doc_id="b", title="B", tier=Tier.LOCAL)
+    path = fileformat.export_set(store.get(data.uid), tmp_path / "uke1")
+    items = json.loads(path.read_text(encoding="utf-8"))["set"]["items"]
+    assert [i["tier"] for i in items] == ["var", "local"]
+    assert [type(i.tier) for i in store.get(data.uid).items] == [str, str]
+    assert [i.tier for i in fileformat.read_set(path).items] == [Tier.VAR, Tier.LOCAL]
+    unknown = good()
+    unknown["set"]["items"][0]["tier"] = "nasjonal"
+    with pytest.raises(SetFileError, match="ukjent kildenivå «nasjonal»"):
+        parse(json.dumps(unknown).encode())
