@@ -3,8 +3,9 @@
 The matching sections found at build time are listed on top; choosing one scrolls both texts to that pair, so
 a reviewer can judge an overlap in seconds. The local sections VAR does not cover (``Overlap.additions``, what
 a «Lokalt tillegg» would keep) are highlighted, and the two texts scroll together (proportionally, so a short
-and a long document stay level) unless «Synkron rulling» is switched off. Both documents are read on the task runner, never on the main
-thread. The text is rendered by ``app.search.dochtml`` into ``SafeBrowser``s: nothing is fetched, nothing followed.
+and a long document stay level) unless «Synkron rulling» is switched off. Both documents are read on the task
+runner, never on the main thread. The text is rendered by ``app.search.dochtml`` into ``SafeBrowser``s: nothing is
+fetched, nothing followed.
 """
 
 from __future__ import annotations

@@ -130,8 +130,8 @@ class CleanupView(QDialog):
             return
         self.count_label.setText(tr("Analyserer …"))
         # Serial lane: the report reads the same snapshot the searches read.
-        self.session.runner.run(lambda _t: (engine.report(), writable_store(engine)), serial=True, owner=self, name="cleanup-report",
-                                on_success=self.on_report,
+        self.session.runner.run(lambda _t: (engine.report(), writable_store(engine)), serial=True, owner=self,
+                                name="cleanup-report", on_success=self.on_report,
                                 on_failure=lambda exc: show_error(self, tr("Rapporten kunne ikke lages."), str(exc)))
 
     def on_report(self, result) -> None:

@@ -16,7 +16,7 @@ from tests.helpers.corpus import write_corpus
 
 def _build(tmp_path, decided: dict[str, Decision] | None = None):
     root = tmp_path / "src"
-    sources = write_corpus(root, corpus_docs("http://127.0.0.1:9")) + [("regional", root / "regional")]
+    sources = [*write_corpus(root, corpus_docs("http://127.0.0.1:9")), ("regional", root / "regional")]
     if decided:
         store = DecisionStore(decisions.decisions_path(sources), user="kari")
         store.load()

@@ -177,7 +177,7 @@ def test_a_large_import_is_one_linear_transaction(tmp_path):
     statements: list[str] = []
     store._db.set_trace_callback(statements.append)
     assert store.merge_into(made.uid, OnboardingSet(uid="", name="x", description="", kind="published",
-                                                    items=items + (SetItem("", "heading", "Uke 2"),))) == 1
+                                                    items=(*items, SetItem("", "heading", "Uke 2")))) == 1
     store._db.set_trace_callback(None)
     # one statement per item at most: no renumbering of the whole set per insert (that was quadratic)
     assert sum(s.lstrip().upper().startswith("UPDATE ITEMS") for s in statements) == 0

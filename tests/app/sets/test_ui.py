@@ -186,7 +186,8 @@ def test_bad_imports_change_nothing_and_say_why(qtbot, make_window, tmp_path):
     assert "Du har allerede et sett som heter" in box.text()
     with qtbot.waitSignal(pane.files.imported, timeout=10000):  # stored on the task runner
         next(b for b in box.buttons() if b.text() == "Importer med nytt navn").click()
-    assert pane.current.name == f"{data.name} (2)" and pane.current.content()[1:] == pane.store.get(data.uid).content()[1:]
+    assert pane.current.name == f"{data.name} (2)"
+    assert pane.current.content()[1:] == pane.store.get(data.uid).content()[1:]
     hostile = json.loads(text)
     hostile["set"]["name"] = "<h1>Stor</h1><img src='http://127.0.0.1:9/x.png'>"
     path = tmp_path / "hostile.kildesett"
@@ -205,7 +206,7 @@ def test_reindex_shows_removed_and_superseded_items(qtbot, make_window, tmp_path
 
     docs = corpus_docs("http://127.0.0.1:9")
     root = tmp_path / "src"
-    sources = write_corpus(root, docs) + [("regional", root / "regional")]
+    sources = [*write_corpus(root, docs), ("regional", root / "regional")]
     index_dir = tmp_path / "index"
     api.build(index_dir, sources, use_model=False)
     window = make_window(index_dir=index_dir)
