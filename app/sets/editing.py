@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.i18n import tr
-from app.qt import QWidget
+from app.qt import Qt, QWidget
 from app.sets.dialogs import SetDialog, TextDialog, ask
 from app.sets.host import SetsHost
 from app.sets.model import SetItemsModel, set_display_name
@@ -25,6 +25,21 @@ class SetEditor:
 
     def can_undo(self, set_uid: str) -> bool:
         return self.undo is not None and self.items.editable and self.undo[0] == set_uid
+
+    def on_key(self, key: int, *, ctrl: bool) -> bool:
+        """The editing keys of the item list: Ctrl+↑/↓ move, Delete removes, F2 writes a note, Ctrl+Z undoes a
+        removal. True when the key was one of them."""
+        if ctrl and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.move_current(-1 if key == Qt.Key.Key_Up else +1)
+        elif key == Qt.Key.Key_Delete:
+            self.remove_current()
+        elif key == Qt.Key.Key_F2:
+            self.on_note()
+        elif ctrl and key == Qt.Key.Key_Z:
+            self.undo_remove()
+        else:
+            return False
+        return True
 
     def create_set(self, name: str, description: str = "") -> OnboardingSet | None:
         host, made = self.host, []

@@ -397,17 +397,8 @@ class SetsPane(QWidget):
     def eventFilter(self, obj, event) -> bool:
         if obj is not self.items_view or event.type() != QEvent.Type.KeyPress:
             return False
-        key, mods = event.key(), event.modifiers()
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        row = self.current_row()
-        if ctrl and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-            self.editor.move_current(-1 if key == Qt.Key.Key_Up else +1)
-            return True
-        if key == Qt.Key.Key_Delete:
-            self.editor.remove_current()
-            return True
-        if key == Qt.Key.Key_F2:
-            self.editor.on_note()
+        key, row = event.key(), self.current_row()
+        if self.editor.on_key(key, ctrl=bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)):
             return True
         if key == Qt.Key.Key_Space and row >= 0:
             item = self.items_model.item(row)
@@ -416,9 +407,6 @@ class SetsPane(QWidget):
             return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.open_item(row)
-            return True
-        if ctrl and key == Qt.Key.Key_Z:
-            self.editor.undo_remove()
             return True
         return False
 

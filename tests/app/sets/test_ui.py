@@ -103,6 +103,16 @@ def test_create_add_from_results_and_document_reorder_note_remove(qtbot, make_wi
     assert pane.undo_button.isEnabled()
     pane.undo_button.click()
     assert titles(pane) == before
+    # the same by keyboard: Delete, then Ctrl+Z; F2 opens the note of the selected item
+    select(pane, 2)
+    qtbot.keyClick(pane.items_view, Qt.Key.Key_Delete)
+    assert len(titles(pane)) == len(before) - 1
+    qtbot.keyClick(pane.items_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert titles(pane) == before and not pane.undo_button.isEnabled()
+    select(pane, 1)
+    qtbot.keyClick(pane.items_view, Qt.Key.Key_F2)
+    assert open_dialogs[-1].field.toPlainText() == "øves med veileder før selvstendig utførelse"
+    open_dialogs[-1].reject()
 
 
 def test_progress_ticks_with_date_bar_and_reset(qtbot, make_window):
