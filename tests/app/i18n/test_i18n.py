@@ -4,8 +4,12 @@ files under resources/i18n, with the same placeholders, and a broken file is ref
 from __future__ import annotations
 
 import ast
+import json
 import re
+import shutil
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,6 +64,22 @@ def test_a_broken_translation_file_is_refused_with_its_path_and_the_app_stays_in
     assert load(tmp_path) == {"nn": {}, "en": {}}
     assert load(tmp_path / "absent") == {"nn": {}, "en": {}}
     assert str(tmp_path / "nn.json") in caplog.text and "absent" in caplog.text
+
+
+def test_the_frozen_bundle_reads_the_translations_from_its_own_resources(tmp_path):
+    """PyInstaller unpacks resources/ under sys._MEIPASS (build.spec collects resources/i18n there): the app must
+    look there, as it does for its other resources, not beside its source files."""
+    bundled = tmp_path / "resources" / "i18n"
+    shutil.copytree(DATA, bundled)
+    table = read_table(bundled / "en.json")
+    table["Avbryt"] = "Cancel (from the bundle)"
+    (bundled / "en.json").write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    code = ("import sys; sys._MEIPASS = sys.argv[1]\n"
+            "from app import i18n\n"
+            "print(i18n.tr_in('en', 'Avbryt'))")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert proc.stdout.strip() == "Cancel (from the bundle)", proc.stderr[-2000:]
 
 
 def test_language_switch_is_live(qtbot, make_window):
