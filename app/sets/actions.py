@@ -1,7 +1,8 @@
 """The window's side of sets: the "Sett" menu, the star (Ctrl+D) and the "add to set" menu for a hit or document.
 
 ``target()`` (given by the window) says what an action applies to: the open document or the selected hit.
-Both ``Procedure`` and ``Hit`` carry what an item keeps (``check.snapshot_of``).
+Both ``Procedure`` and ``Hit`` carry what an item keeps (``app.sets.check.snapshot_of``). The sets themselves are
+reached through the pane's ``SetsHost`` interface, its ``SetEditor`` (a new set) and ``SetFiles`` (import).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from app.i18n import tr
@@ -38,8 +39,8 @@ MARGINS_MM = QMarginsF(15, 14, 15, 14)
 BODY_PT = 9.5
 
 
-def checklist_html(data: OnboardingSet, states: dict[str, ItemState],
-                   ticks: dict[str, dt.date] | None = None) -> str:
+def checklist_html(data: OnboardingSet, states: Mapping[str, ItemState],
+                   ticks: Mapping[str, dt.date] | None = None) -> str:
     """``ticks`` (item uid → date): a learner's progress, printed as ticked boxes with the date; None = blank."""
     e = html.escape
     out = [f"<h2>{e(set_display_name(data))}</h2>"]
@@ -104,8 +105,8 @@ def _warning(state: ItemState | None) -> str:
 class Checklist:
     """The laid-out checklist for one page geometry; ``paint_page`` draws page ``n`` (0-based)."""
 
-    def __init__(self, *, data: OnboardingSet, states: dict[str, ItemState], device, page_px: QRectF,
-                 printed_on: dt.date | None = None, ticks: dict[str, dt.date] | None = None):
+    def __init__(self, *, data: OnboardingSet, states: Mapping[str, ItemState], device, page_px: QRectF,
+                 printed_on: dt.date | None = None, ticks: Mapping[str, dt.date] | None = None):
         self.data = data
         self.printed_on = printed_on or dt.date.today()
         self.page = QRectF(page_px)
@@ -152,8 +153,8 @@ class Checklist:
         painter.restore()
 
 
-def render(device, data: OnboardingSet, states: dict[str, ItemState], *,
-           printed_on: dt.date | None = None, ticks: dict[str, dt.date] | None = None) -> int:
+def render(device, data: OnboardingSet, states: Mapping[str, ItemState], *,
+           printed_on: dt.date | None = None, ticks: Mapping[str, dt.date] | None = None) -> int:
     """Paint the checklist on a ``QPdfWriter`` or ``QPrinter``; returns the number of pages."""
     painter = QPainter()
     if not painter.begin(device):
@@ -172,8 +173,8 @@ def render(device, data: OnboardingSet, states: dict[str, ItemState], *,
         painter.end()
 
 
-def export_pdf(path: str | Path, data: OnboardingSet, states: dict[str, ItemState], *,
-               printed_on: dt.date | None = None, ticks: dict[str, dt.date] | None = None) -> Path:
+def export_pdf(path: str | Path, data: OnboardingSet, states: Mapping[str, ItemState], *,
+               printed_on: dt.date | None = None, ticks: Mapping[str, dt.date] | None = None) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
@@ -194,8 +195,8 @@ def export_pdf(path: str | Path, data: OnboardingSet, states: dict[str, ItemStat
     return path
 
 
-def page_image(data: OnboardingSet, states: dict[str, ItemState], *, page: int = 0, dpi: int = 110,
-               printed_on: dt.date | None = None, ticks: dict[str, dt.date] | None = None) -> QImage:
+def page_image(data: OnboardingSet, states: Mapping[str, ItemState], *, page: int = 0, dpi: int = 110,
+               printed_on: dt.date | None = None, ticks: Mapping[str, dt.date] | None = None) -> QImage:
     """One A4 page as an image (README pictures, a quick look in tests)."""
     size = QPageSize(QPageSize.PageSizeId.A4).sizePoints()
     image = QImage(round(size.width() / 72 * dpi), round(size.height() / 72 * dpi), QImage.Format.Format_RGB32)
