@@ -280,11 +280,7 @@ class Config:
 
 def decode_config(raw: bytes) -> tuple[str | None, str]:
     """``(text, warning)`` for the bytes of a config file, or ``(None, reason)`` when it cannot be used."""
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            break
-    else:
-        bom, encoding = b"", "utf-8"
+    bom, encoding = next(((b, e) for b, e in _BOMS if raw.startswith(b)), (b"", "utf-8"))
     try:
         text = raw[len(bom):].decode(encoding)
     except UnicodeDecodeError as exc:

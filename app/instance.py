@@ -13,6 +13,7 @@ a start never ends without something visible.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
 import json
@@ -99,10 +100,8 @@ def session_scope() -> str:
         except (AttributeError, OSError):
             pass
     else:
-        try:
-            parts.append(open("/proc/self/sessionid", encoding="ascii").read().strip())  # noqa: SIM115
-        except OSError:
-            pass
+        with contextlib.suppress(OSError), open("/proc/self/sessionid", encoding="ascii") as fh:
+            parts.append(fh.read().strip())
     return "|".join(parts)
 
 

@@ -109,10 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         log.warning("setting %s from the %s layer ignored: %s", key, layer, reason)
     log.info("starting; log file %s", log_path)
 
-    from app.mainwindow import MainWindow
     from app.session import Session
     from app.tasks import TaskRunner
     from app.updates import IndexUpdater, ReusingModelLoader
+    from app.window.mainwindow import MainWindow
 
     runner = TaskRunner()
     session = Session(runner=runner, index_dir=config.get("index_dir") or None,
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                       model_loader=ReusingModelLoader())
     window = MainWindow(config=config, session=session)
     if config.machine_value("gap_log"):  # IT's machine configuration only: a user cannot switch it on
-        from app.gaplog import GapRecorder
+        from app.search.gaplog import GapRecorder
         from index.gaps import GapLog, default_path
 
         recorder = GapRecorder(GapLog(default_path()))

@@ -11,6 +11,7 @@ import time
 
 from app.qt import QCoreApplication, QEventLoop
 from app.session import LOADING, READY, SearchOutcome
+from index.records import SearchMode, Tier
 
 QUERIES = ("PVK", "venflon", "trykksår")
 OPEN_TIMEOUT_S = 600  # a first-run demo build with vectors on a slow PC
@@ -58,12 +59,12 @@ def run_self_test(*, window, session, need_model: bool, out=print) -> int:
                 out(f"  {hit.tier:<8} {hit.title}  § {hit.section}")
             if not hits:
                 failures.append(f"{label} search {query!r}: no hits")
-            elif hits[0].tier != "var":
+            elif hits[0].tier != Tier.VAR:
                 failures.append(f"{label} search {query!r}: top hit is {hits[0].tier}, not VAR")
-            if label == "hybrid" and result.mode != "hybrid":
+            if label == SearchMode.HYBRID and result.mode != SearchMode.HYBRID:
                 failures.append(f"hybrid search {query!r} ran as {result.mode}")
 
-    search_all("lexical" if session.semantic != READY else "hybrid")
+    search_all(SearchMode.LEXICAL if session.semantic != READY else SearchMode.HYBRID)
     if need_model:
         if not wait_until(lambda: session.semantic != LOADING, MODEL_TIMEOUT_S):
             failures.append("the embedding model did not finish loading")
@@ -71,7 +72,7 @@ def run_self_test(*, window, session, need_model: bool, out=print) -> int:
             failures.append(f"semantic search unavailable: {session.semantic_reason}")
         else:
             out(f"\nmodel ready after {time.perf_counter() - started:.1f} s")
-            search_all("hybrid")
+            search_all(SearchMode.HYBRID)
     else:
         out("\n(semantic search turned off: lexical only)")
 

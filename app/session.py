@@ -8,6 +8,7 @@ its model), so the old snapshot keeps serving throughout a rebuild.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -21,7 +22,7 @@ from app.qt import QObject, Signal
 from app.tasks import Task, TaskRunner
 from index import api
 from index.errors import KildefinnerError
-from index.records import Hit, IndexStats, Procedure, SearchFilters, SearchResult
+from index.records import Hit, IndexStats, Procedure, SearchFilters, SearchMode, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,8 @@ def replacement_titles(engine: api.Engine, result: SearchResult) -> dict[str, st
     titles = {}
     for hit in result.hits:
         if hit.replaced_by and hit.replaced_by not in titles:
-            try:
+            with contextlib.suppress(KildefinnerError):  # not in this index: the id is shown instead
                 titles[hit.replaced_by] = engine.document(hit.replaced_by).title
-            except KildefinnerError:
-                pass  # the replacement is not in this index: the id is shown instead
     return titles
 
 
@@ -268,7 +267,7 @@ class Session(QObject):
         def op(_task: Task) -> tuple[SearchResult, dict] | None:
             if seq != self._seq:  # superseded while waiting in the queue
                 return None
-            result = engine.search(query, filters=filters, top=top, mode="hybrid")
+            result = engine.search(query, filters=filters, top=top, mode=SearchMode.HYBRID)
             return result, replacement_titles(engine, result)
 
         state = self.semantic

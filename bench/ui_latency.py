@@ -75,10 +75,10 @@ def measure(index_dir: Path, queries: list[str], *, hybrid: bool) -> dict[str, l
     from PySide6.QtTest import QTest
 
     from app.config import Config
-    from app.mainwindow import MainWindow
     from app.qt import QApplication
     from app.session import LOADING, READY, Session
     from app.tasks import TaskRunner
+    from app.window.mainwindow import MainWindow
 
     app = QApplication.instance() or QApplication([])
     config = Config(flags={"tablet_mode": "off", "language": "nb"})
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--starts", type=int, default=5, help="cold starts to time (default 5)")
     args = p.parse_args(argv)
     sys.path.insert(0, str(REPO))
-    from app.mainwindow import DEBOUNCE_MS
+    from app.window.mainwindow import DEBOUNCE_MS
     from index import api
 
     OUT.mkdir(parents=True, exist_ok=True)

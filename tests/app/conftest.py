@@ -122,8 +122,8 @@ def isolated_dirs(tmp_path, monkeypatch):
     from app.i18n import set_language
 
     errors.shown.clear()  # error boxes die with their test's window
-    from app.mainwindow import system_font
     from app.qt import QApplication
+    from app.window.mainwindow import system_font
 
     set_language("nb")
     from app.qt import QLocale
@@ -138,9 +138,9 @@ def isolated_dirs(tmp_path, monkeypatch):
 def make_window(qtbot, app_index):
     """make_window(index_dir=..., model_loader=..., semantic=False, **config flags) → an open MainWindow."""
     from app.config import Config
-    from app.mainwindow import MainWindow
     from app.session import Session
     from app.tasks import TaskRunner
+    from app.window.mainwindow import MainWindow
 
     made = []
 

@@ -19,7 +19,8 @@ ENGLISH = ("expected", "must be", "unknown setting", "not UTF-8", "machine", "co
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("nb", ["font_scale fra IT-oppsettet: ventet tall, fikk tekst", "tablet_mode fra IT-oppsettet: må være en av auto, on, off",
+    ("nb", ["font_scale fra IT-oppsettet: ventet tall, fikk tekst",
+            "tablet_mode fra IT-oppsettet: må være en av auto, on, off",
             "farge fra IT-oppsettet: ukjent innstilling",
             "update_check_minutes fra IT-oppsettet: må være mellom 0 og 10080 minutter (én uke)",
             "fra ditt oppsett: ikke UTF-8-tekst (byte", "filen er ignorert, lagre den som UTF-8"]),

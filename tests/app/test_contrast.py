@@ -9,11 +9,13 @@ import re
 
 import pytest
 
-from app import contrast, dochtml, sets_print
+from app import contrast
 from app.contrast import AA, GROUPS, PAIRS, accessible_palette, ratio
-from app.findbar import CURRENT_MATCH_BG
 from app.qt import QApplication, QColor, QPalette
-from app.results import BADGE_COLOURS
+from app.search import dochtml
+from app.search.findbar import CURRENT_MATCH_BG
+from app.search.results import BADGE_COLOURS
+from app.sets import checklist
 from tests.app.conftest import search
 
 
@@ -34,7 +36,7 @@ def test_chips_and_badges_meet_aa_in_light_and_dark_themes(kind):
 def test_find_bar_print_and_flag_colours_meet_aa():
     assert ratio("#000000", CURRENT_MATCH_BG) >= AA
     # the grey table backgrounds of the printed checklist (black text)
-    greys = set(re.findall(r"background-color:(#[0-9a-f]{6})", inspect.getsource(sets_print)))
+    greys = set(re.findall(r"background-color:(#[0-9a-f]{6})", inspect.getsource(checklist)))
     assert greys and all(ratio("#000000", grey) >= AA for grey in greys)
     flag_bg = dochtml.procedure_html.__kwdefaults__["flag_bg"]
     assert ratio("#000000", flag_bg) >= AA

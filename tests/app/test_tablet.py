@@ -65,7 +65,7 @@ def test_tabs_menus_and_set_check_boxes_are_44_px_in_tablet_mode(qtbot, make_win
     assert all(menu.actionGeometry(a).height() >= 44 for a in menu.actions() if not a.isSeparator())
     menu.close()
     pane = window.sets
-    data = pane.create_set("Nyansatt", "")
+    data = pane.editor.create_set("Nyansatt", "")
     window.sets_actions.add_to(data.uid, search(qtbot, window, "PVK")[0])
     pane.refresh(select=data.uid)
     window.show_sets()
@@ -88,8 +88,8 @@ def test_auto_mode_shows_one_pane_when_two_do_not_fit(qtbot, make_window):
 
 
 def published_and_personal_sets(window_factory, tmp_path, **flags):
-    from app import sets_format
-    from app.sets_store import SetStore
+    from app.sets import fileformat
+    from app.sets.store import SetStore
 
     folder = tmp_path / "published"
     folder.mkdir()
@@ -99,11 +99,11 @@ def published_and_personal_sets(window_factory, tmp_path, **flags):
     for n, name in enumerate(names):
         made = other.create(name)
         other.add_procedure(made.uid, doc_id="a-var-pvk", title="PVK", tier="var")
-        sets_format.export_set(other.get(made.uid), folder / f"sett{n}")
+        fileformat.export_set(other.get(made.uid), folder / f"sett{n}")
     other.close()
     window = window_factory(published_sets_dir=str(folder), **flags)
     for name in ("Nyansatt – kirurgisk, uke 1–4", "Kveldsvakt medisin", "Nattevakt"):
-        window.sets.create_set(name, "")
+        window.sets.editor.create_set(name, "")
     return window
 
 
@@ -165,7 +165,7 @@ def test_every_visible_button_and_field_is_a_touch_target(qtbot, make_window):
     window.search_bar.filter_button.click()
     QApplication.processEvents()
     assert small_targets(window) == []  # search field, ✕, filters and the filter panel, hits page
-    data = window.sets.create_set("Nyansatt", "")
+    data = window.sets.editor.create_set("Nyansatt", "")
     window.sets_actions.add_to(data.uid, window.results.current_hit())
     window.sets.refresh(select=data.uid)
     window.show_sets()

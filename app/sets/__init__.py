@@ -1,0 +1,1 @@
+"""Bookmarks and onboarding sets: the SQLite store, the .kildesett file, the pane, walk-through and checklist."""
