@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml
 
 model: $(MODEL_STAMP)
 
-$(MODEL_STAMP): $(STAMP) index/model.py index/model_convert.py index/model_export.py
-	$(PY) -m index.model provision --out $(MODEL_DIR)
+$(MODEL_STAMP): $(STAMP) index/embed/model.py index/embed/convert.py index/embed/export.py
+	$(PY) -m index.embed.model provision --out $(MODEL_DIR)
 
 # The demo index with vectors, built once here (and for the bundle) so a first start has hybrid search at once.
 DEMO_INDEX_STAMP := resources/demo-index/demo-sources.json

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from app.i18n import tr
 from app.qt import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
-from index import decisions
-from index.decisions import Decision
+from index.store import decisions
+from index.store.decisions import Decision
 
 CHOICES = (("utfases", "Utfases"), ("lokalt_tillegg", "Lokalt tillegg"), ("beholdes", "Beholdes"),
            ("", "Ikke vurdert"))

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from app.i18n import N_, tr
 from app.qt import QAbstractTableModel, QSortFilterProxyModel, Qt
-from index.decisions import LABELS, Decision
+from index.cleanup.report import Report, owner_unit
 from index.records import Overlap
-from index.report import Report, owner_unit
+from index.store.decisions import LABELS, Decision
 
 CATEGORIES = {
     "full": N_("Full overlapp"),

@@ -8,7 +8,7 @@ the last one settles when the app closes. Only ``GapLog``'s scrubbed aggregate i
 
 from __future__ import annotations
 
-from index.gaps import GapLog
+from index.cleanup.gaps import GapLog
 
 
 class GapRecorder:

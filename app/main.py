@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(config=config, session=session)
     if config.machine_value("gap_log"):  # IT's machine configuration only: a user cannot switch it on
         from app.gaplog import GapRecorder
-        from index.gaps import GapLog, default_path
+        from index.cleanup.gaps import GapLog, default_path
 
         recorder = GapRecorder(GapLog(default_path()))
         recorder.attach(session, window)

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from app.i18n import tr
 from app.sets_records import SetItem
-from index.decisions import Decision
 from index.errors import KildefinnerError
 from index.records import Procedure
+from index.store.decisions import Decision
 
 OK, MISSING, SUPERSEDED, STALE = "ok", "missing", "superseded", "stale"
 

@@ -29,8 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import OUT, machine, table
-from index import build, overlap, snapshot
-from index.analysis import Analyzer, Vocabulary
+from index.analysis.analyzer import Analyzer, Vocabulary
+from index.builder import build
+from index.cleanup import overlap
+from index.store import snapshot
 
 SOURCE = OUT / "scale" / "synthetic"
 WORK = OUT / "overlap-incremental"

@@ -33,7 +33,7 @@ from bench.common import (
     write_run,
 )
 from index import api
-from index.model import default_model_dir
+from index.embed.model import default_model_dir
 
 MODES = ("lexical", "dense", "hybrid")
 

@@ -8,7 +8,7 @@ Per corpus, in one run:
 - **lexical build** (``api.build(..., use_model=False)``, fresh folder): full time and docs/s;
 - **embedding throughput** on ``--embed-sample`` documents (all their chunks), extrapolated to the corpus — the
   full embedded build is *not* run (tens of minutes to hours on 2 shared cores); the table says so;
-- **hybrid index** at full size: built by ``index.build`` with an embedder that returns the real vectors of the
+- **hybrid index** at full size: built by ``index.builder.build`` with an embedder that returns the real vectors of the
   sampled chunks and seeded random unit vectors for the rest (same model name and dimension). The chunk matrix
   has the real shape, so dense latency, snapshot size and RSS are true to scale; hybrid *ranking* is not
   meaningful on it and is not measured here (bench/quality.py does that);
@@ -43,10 +43,11 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import EVAL, NURSING, OUT, REPO, beir_to_folder, machine, read_tsv, table
-from index import api, snapshot
-from index import build as _build
+from index import api
+from index.builder import build as _build
 from index.errors import ParseError
-from index.formats import parse_file
+from index.ingest.formats import parse_file
+from index.store import snapshot
 
 SCALE = OUT / "scale"
 DEMO = REPO / "resources" / "demo"
@@ -562,7 +563,7 @@ def main() -> None:
     SCALE.mkdir(parents=True, exist_ok=True)
     embedder = None
     if not args.no_model:
-        from index.model import load_embedder
+        from index.embed.model import load_embedder
 
         embedder = load_embedder()
     run_one = run_latency_only if args.latency_only else run

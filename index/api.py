@@ -14,16 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
-from index import gaps as _gaps
-from index import publish as _publish
-from index import snapshot as _snapshot
-from index.analysis import Analyzer, Vocabulary
+from index.analysis.analyzer import Analyzer, Vocabulary
+from index.analysis.spelling import Speller
+from index.analysis.synonyms import SynonymTable
+from index.builder import publish as _publish
+from index.cleanup import gaps as _gaps
 from index.errors import IndexCorruptError, KildefinnerError, ModelUnavailableError
-from index.lexical import LexicalIndex
 from index.records import BuildReport, IndexStats, Procedure, SearchFilters, SearchResult
-from index.search import Searcher
-from index.spelling import Speller
-from index.synonyms import SynonymTable
+from index.search.lexical import LexicalIndex
+from index.search.searcher import Searcher
+from index.store import snapshot as _snapshot
 
 log = logging.getLogger(__name__)
 
@@ -73,31 +73,31 @@ def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: P
     needs torch): its vectors are searchable by the ONNX encoder exported from the same folder."""
     embedder = None
     if use_model:
-        from index.model import load_embedder
+        from index.embed.model import load_embedder
         try:
             embedder = load_embedder(model_path, encoder=encoder)
         except ModelUnavailableError as exc:
             log.warning("building without vectors: %s", exc)
-    from index import build as _build  # parsers, scipy: only when building, not on the app's start path
+    from index.builder import build as _build  # parsers, scipy: only when building, not on the app's start path
 
     return _build.build(Path(index_dir), sources, manifest=manifest, embedder=embedder, progress=progress,
                         full=full)
 
 
 def publish(index_dir: str | Path, share: str | Path, *, keep: int = _publish.KEEP_PUBLISHED):
-    """Publish the serving snapshot of ``index_dir`` to a share (see ``index.publish``)."""
+    """Publish the serving snapshot of ``index_dir`` to a share (see ``index.builder.publish``)."""
     return _publish.publish(index_dir, share, keep=keep)
 
 
 def write_report(engine: Engine, out_dir: str | Path, *, today=None, gap_files=()) -> list[Path]:
     """Write the cleanup report (CSV files + self-contained HTML) for the engine's snapshot into ``out_dir``.
-    ``gap_files``: exported content-gap files (``index.gaps``) to merge into the report's gap section.
+    ``gap_files``: exported content-gap files (``index.cleanup.gaps``) to merge into the report's gap section.
 
     Read-only analysis: the sources and the index are never modified. Returns the files written.
     """
     import dataclasses
 
-    from index import report as _report  # overlap analysis and scipy: only for the cleanup report
+    from index.cleanup import report as _report  # overlap analysis and scipy: only for the cleanup report
 
     report = engine.report(today=today)
     if gap_files:
@@ -181,7 +181,7 @@ class Engine:
         if not wanted:
             self.model_error = "this index has no vectors (built without a model)"
             return False
-        from index.model import load_embedder
+        from index.embed.model import load_embedder
         try:
             embedder = load_embedder(model_path)
         except ModelUnavailableError as exc:
@@ -191,9 +191,9 @@ class Engine:
 
     def attach_embedder(self, embedder) -> bool:
         """Use an already loaded embedder if it matches the snapshot's vectors (model, variant, file hash,
-        dimension, pooling: ``index.model.vectors_mismatch``); otherwise search stays lexical, with the reason
+        dimension, pooling: ``index.embed.model.vectors_mismatch``); otherwise search stays lexical, with the reason
         in ``model_error``."""
-        from index.model import vectors_mismatch
+        from index.embed.model import vectors_mismatch
 
         reason = vectors_mismatch(self.snapshot.manifest, embedder.record)
         if reason:
@@ -201,8 +201,8 @@ class Engine:
             log.warning("semantic search off for %s: %s", self.snapshot.folder, reason)
             return False
         vectors = self.snapshot.vectors()  # load now, off the caller's critical path
-        if vectors is not None:  # and the float32 copy the product needs (index.search.dense_scores)
-            from index.search import dense_scores
+        if vectors is not None:  # and the float32 copy the product needs (index.search.searcher.dense_scores)
+            from index.search.searcher import dense_scores
 
             dense_scores(vectors[0], np.zeros(vectors[0].shape[1], np.float32))
         with self._lock:
@@ -238,8 +238,8 @@ class Engine:
                           dim=m.get("dim", 0))
 
     def report(self, *, today=None):
-        """The cleanup report's data (``index.report.Report``): overlaps, duplicates, stale, superseded, local only."""
-        from index import report as _report  # overlap analysis and scipy: not on the search path
+        """The cleanup report's data (``index.cleanup.report.Report``): overlaps, duplicates, stale, superseded, local only."""
+        from index.cleanup import report as _report  # overlap analysis and scipy: not on the search path
 
         return _report.collect(self.snapshot, today=today)
 

@@ -84,14 +84,14 @@ class Hit:
     dense: float = 0.0
     fused: float = 0.0
     replaced_by: str = ""
-    # Overlap with a VAR procedure (or, for a local duplicate, with its newer copy), from index.overlap.
+    # Overlap with a VAR procedure (or, for a local duplicate, with its newer copy), from index.cleanup.overlap.
     overlaps_id: str = ""
     overlaps_title: str = ""
     overlap_kind: str = ""  # one of OVERLAP_KINDS, "" if none
     grouped: bool = False  # placed right under the VAR procedure it overlaps, which is in this result list
     marks: tuple[tuple[int, int], ...] = ()  # [start, end) character spans of the matched words in ``snippet``
-    good: bool = True  # a real match (index.ranking.Confidence), not only the closest the index has
-    # The procedure team's decision (index.decisions): "utfases" / "lokalt_tillegg" / "beholdes", "" if none;
+    good: bool = True  # a real match (index.search.ranking.Confidence), not only the closest the index has
+    # The procedure team's decision (index.store.decisions): "utfases" / "lokalt_tillegg" / "beholdes", "" if none;
     # a decision naming a VAR procedure also sets overlaps_id/overlaps_title to it (the one-click jump).
     decision: str = ""
     decision_last_date: dt.date | None = None
@@ -172,7 +172,7 @@ class Overlap:
     primary: bool  # this document's verdict (False = an alternative worth a look)
     shared_terms: tuple[str, ...] = ()
     sections: tuple[SectionMatch, ...] = ()
-    additions: tuple[str, ...] = ()  # sections of ``doc_id`` with no counterpart in ``other_id`` (index.overlap)
+    additions: tuple[str, ...] = ()  # sections of ``doc_id`` with no counterpart in ``other_id`` (index.cleanup.overlap)
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -16,7 +16,7 @@ from tests.helpers.corpus import write_corpus
 @pytest.fixture(scope="session")
 def embedder():
     """The real provisioned model (make test provisions it first)."""
-    from index.model import default_model_dir, load_embedder
+    from index.embed.model import default_model_dir, load_embedder
 
     if not (default_model_dir() / ".verified").exists():
         pytest.fail(f"model not provisioned at {default_model_dir()}: run `make model` (make test does)")
@@ -26,7 +26,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def hybrid_index(tmp_path_factory, embedder):
     """A snapshot of the test corpus with vectors, built once."""
-    from index import build
+    from index.builder import build
 
     root = tmp_path_factory.mktemp("corpus")
     sources = write_corpus(root)

@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from app.updates import IndexUpdater, ReusingModelLoader
-from index import api, publish
+from index import api
+from index.builder import publish
 from tests.app.conftest import search
 
 
