@@ -18,6 +18,7 @@ from index.analysis.analyzer import Analyzer, Vocabulary
 from index.analysis.spelling import Speller
 from index.analysis.synonyms import SynonymTable
 from index.builder import publish as _publish
+from index.builder import sync as _sync
 from index.cleanup import gaps as _gaps
 from index.errors import IndexCorruptError, KildefinnerError, ModelUnavailableError
 from index.records import BuildReport, IndexStats, Procedure, SearchFilters, SearchResult
@@ -111,13 +112,13 @@ def published_copy_dir(share: str | Path, cache_root: str | Path | None = None) 
         import platformdirs
 
         cache_root = Path(platformdirs.user_cache_dir("kildefinner", appauthor=False)) / "published"
-    return _publish.local_copy_dir(share, cache_root)
+    return _sync.local_copy_dir(share, cache_root)
 
 
 def sync_published(share: str | Path, cache_root: str | Path | None = None, *, cancelled=lambda: False):
     """Copy a newer published version into the local copy and switch it in; a ``SyncResult``, never raises
     for an unreachable or damaged share."""
-    return _publish.sync(share, published_copy_dir(share, cache_root), cancelled=cancelled)
+    return _sync.sync(share, published_copy_dir(share, cache_root), cancelled=cancelled)
 
 
 def is_published_share(location: str | Path, cache_root: str | Path | None = None) -> bool:
@@ -133,7 +134,7 @@ def open_index(location: str | Path, *, cache_root: str | Path | None = None) ->
     """
     if is_published_share(location, cache_root):
         local = published_copy_dir(location, cache_root)
-        _publish.ensure_local_copy(location, local)
+        _sync.ensure_local_copy(location, local)
         return Engine(local)
     return Engine(location)
 

@@ -322,7 +322,7 @@ def cmd_publish(args) -> int:
 
 
 def cmd_sync(args) -> int:
-    from index.builder.publish import UP_TO_DATE, UPDATED, sync
+    from index.builder.sync import UP_TO_DATE, UPDATED, sync
 
     r = sync(args.share, args.index)
     print(f"{r.status}: serving {r.version or 'nothing'}" + (f" (share: {r.published})" if r.published else "")

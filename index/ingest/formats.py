@@ -17,17 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import ParseError
-from index.ingest import textutil, zipcheck
+from index.ingest import sections, zipcheck
+from index.ingest.decode import decode_text
+from index.ingest.markdown import front_matter
 from index.ingest.metadata import PLACEHOLDERS, STATUS_ALIASES, derived_id, normalise, tier_of
-from index.ingest.textutil import (
-    SectionBuilder,
-    decode_text,
-    front_matter,
-    heading_of,
-    normalise_block,
-    one_line,
-    prettify_stem,
-)
+from index.ingest.sections import SectionBuilder, heading_of, normalise_block, one_line, prettify_stem
 from index.records import Procedure, Section
 
 __all__ = ["MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "derived_id", "parse_file", "tier_of"]
@@ -241,7 +235,7 @@ def _parse_pdf(data: bytes, path: Path) -> _Raw:
             continue
         pages.append(page)
         size += len(page)
-        if size > textutil.MAX_TEXT_CHARS:
+        if size > sections.MAX_TEXT_CHARS:
             break
     if failed and not any(p.strip() for p in pages):
         raise ParseError(path, f"not a readable PDF ({_reason(first_error)})")
@@ -364,7 +358,7 @@ def _parse_docx(data: bytes, path: Path) -> _Raw:
 
 # --- plain text -------------------------------------------------------------------------------------------
 def _parse_txt(data: bytes, path: Path) -> _Raw:
-    text, warnings = _decode_head(data, path, textutil.MAX_TEXT_CHARS + 1)  # the rest would be cut anyway
+    text, warnings = _decode_head(data, path, sections.MAX_TEXT_CHARS + 1)  # the rest would be cut anyway
     raw = _Raw(warnings=warnings)
     raw.builder.plain_lines(text.split("\n"), first_is_title=True)
     return raw
@@ -405,10 +399,10 @@ def _assemble(raw: _Raw, path: Path, rel: str, tier_default: str, extra: dict) -
     if not title:
         title = prettify_stem(path.stem)
         warnings.append("no title found; using the file name")
-    sections = _sections(raw.builder, title)
-    if not sections:
+    found = _sections(raw.builder, title)
+    if not found:
         raise ParseError(path, "empty document")
     if raw.builder.truncated:
-        warnings.append(f"text truncated at {_mb(textutil.MAX_TEXT_CHARS)} MB")
-    return Procedure(title=title, sections=sections, path=rel.replace("\\", "/"), **fields,
+        warnings.append(f"text truncated at {_mb(sections.MAX_TEXT_CHARS)} MB")
+    return Procedure(title=title, sections=found, path=rel.replace("\\", "/"), **fields,
                      warnings=tuple(dict.fromkeys(warnings)))

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import re
 
-from index.ingest.textutil import one_line
+from index.ingest.sections import one_line
 
 FIELDS = ("id", "title", "source", "owner", "unit", "language", "revised", "review_due", "status",
           "keywords", "url", "replaced_by")

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import ParseError
+from index.ingest.decode import decode_text
 from index.ingest.formats import SUPPORTED_SUFFIXES
 from index.ingest.metadata import tier_of
 from index.ingest.safetext import is_clean_name, printable
-from index.ingest.textutil import decode_text
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("path", "id", "title", "source", "owner", "unit", "language", "revised", "review_due",

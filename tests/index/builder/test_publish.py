@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from index import api
-from index.builder import build, publish
+from index.builder import build, publish, sync
 from index.cli import main as cli
 from index.errors import IndexMissingError
 from index.store.snapshot import POINTER, current_dir
@@ -61,15 +61,15 @@ def test_publish_v1_then_client_serves_v1(source, tmp_path, no_network):
     assert (version_dir(share, report.version) / publish.LISTING).is_file()
     assert not list((share / publish.VERSIONS).glob(".incoming-*"))
 
-    result = publish.sync(share, cache)
-    assert result.status == publish.UPDATED and result.version == report.version and result.changed
+    result = sync.sync(share, cache)
+    assert result.status == sync.UPDATED and result.version == report.version and result.changed
     engine = api.Engine(cache)
     try:
         assert engine.snapshot.name == report.version
         assert engine.search("PVK", mode="lexical").hits[0].doc_id == "t-var-pvk"
     finally:
         engine.close()
-    assert publish.sync(share, cache).status == publish.UP_TO_DATE
+    assert sync.sync(share, cache).status == sync.UP_TO_DATE
 
 
 def test_same_content_is_not_published_twice(source, tmp_path):
@@ -85,14 +85,14 @@ def test_publish_v2_while_a_client_reads_switches_cleanly(source, tmp_path):
     index_dir, rebuild = source
     share, cache = tmp_path / "share", tmp_path / "cache"
     v1 = publish.publish(index_dir, share, now=T1).version
-    publish.sync(share, cache)
+    sync.sync(share, cache)
     old = api.Engine(cache)  # the app serving v1
     try:
         rebuild()
         v2 = publish.publish(index_dir, share, now=T2).version
         assert v2 != v1 and v2 > v1
-        result = publish.sync(share, cache)
-        assert result.status == publish.UPDATED and result.version == v2
+        result = sync.sync(share, cache)
+        assert result.status == sync.UPDATED and result.version == v2
         # The open v1 engine keeps answering after the switch (its folder is kept).
         assert old.search("PVK", mode="lexical").hits
         assert (cache / "snapshots" / v1).is_dir()
@@ -111,11 +111,11 @@ def test_share_removed_client_still_serves(source, tmp_path):
     index_dir, _ = source
     share, cache_root = tmp_path / "share", tmp_path / "cache-root"
     v1 = publish.publish(index_dir, share, now=T1).version
-    assert api.sync_published(share, cache_root).status == publish.UPDATED
+    assert api.sync_published(share, cache_root).status == sync.UPDATED
     shutil.rmtree(share)
 
     result = api.sync_published(share, cache_root)
-    assert result.status == publish.UNREACHABLE and result.version == v1 and result.reason
+    assert result.status == sync.UNREACHABLE and result.version == v1 and result.reason
     engine = api.open_index(share, cache_root=cache_root)  # the local copy, though the share is gone
     try:
         assert engine.snapshot.name == v1 and engine.search("PVK", mode="lexical").hits
@@ -125,7 +125,7 @@ def test_share_removed_client_still_serves(source, tmp_path):
 
 def test_first_start_without_share_or_copy_is_a_clear_error(tmp_path):
     with pytest.raises(IndexMissingError, match="no local copy"):
-        publish.ensure_local_copy(tmp_path / "gone", tmp_path / "cache")
+        sync.ensure_local_copy(tmp_path / "gone", tmp_path / "cache")
 
 
 def test_open_index_copies_on_first_start_and_plain_folders_open_directly(source, tmp_path):
@@ -149,7 +149,7 @@ def test_read_only_share_is_never_written(source, tmp_path):
     index_dir, rebuild = source
     share, cache = tmp_path / "share", tmp_path / "cache"
     publish.publish(index_dir, share, now=T1)
-    publish.sync(share, cache)
+    sync.sync(share, cache)
     rebuild()
     v2 = publish.publish(index_dir, share, now=T2).version
     modes = {}
@@ -158,8 +158,8 @@ def test_read_only_share_is_never_written(source, tmp_path):
         p.chmod(p.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
     try:
         before = tree(share)
-        result = publish.sync(share, cache)
-        assert result.status == publish.UPDATED and result.version == v2
+        result = sync.sync(share, cache)
+        assert result.status == sync.UPDATED and result.version == v2
         engine = api.Engine(cache)
         engine.search("PVK", mode="lexical")
         engine.close()
@@ -174,7 +174,7 @@ def test_half_copied_version_on_the_share_is_never_used(source, tmp_path):
     index_dir, rebuild = source
     share, cache = tmp_path / "share", tmp_path / "cache"
     v1 = publish.publish(index_dir, share, now=T1).version
-    publish.sync(share, cache)
+    sync.sync(share, cache)
     rebuild()
     v2 = publish.publish(index_dir, share, now=T2).version
 
@@ -186,23 +186,23 @@ def test_half_copied_version_on_the_share_is_never_used(source, tmp_path):
         (version_dir(share, v1) / publish.LISTING).read_bytes()).hexdigest()
     (share / publish.POINTER).write_text(json.dumps(pointer_v1), encoding="utf-8")
     shutil.copytree(version_dir(share, v2), share / publish.VERSIONS / f".incoming-999999-{v2}")
-    assert publish.sync(share, cache).status == publish.UP_TO_DATE
+    assert sync.sync(share, cache).status == sync.UP_TO_DATE
 
     # (b) the pointer names v2 but one file of v2 is truncated, another missing
     (share / publish.POINTER).write_bytes(pointer_v2)
     sqlite = version_dir(share, v2) / "docs.sqlite"
     sqlite.write_bytes(sqlite.read_bytes()[:100])
-    result = publish.sync(share, cache)
-    assert result.status == publish.REJECTED and result.version == v1 and "docs.sqlite" in result.reason
+    result = sync.sync(share, cache)
+    assert result.status == sync.REJECTED and result.version == v1 and "docs.sqlite" in result.reason
     (version_dir(share, v2) / "vocab.json").unlink()
-    assert publish.sync(share, cache).status == publish.REJECTED
+    assert sync.sync(share, cache).status == sync.REJECTED
     assert current_dir(cache).name == v1
     assert not list(cache.glob(".building-*")), "a refused copy is cleaned up"
     assert not (cache / "snapshots" / v2).exists()
 
     # (c) no listing at all (the version folder was still being written)
     (version_dir(share, v2) / publish.LISTING).unlink()
-    assert publish.sync(share, cache).status == publish.REJECTED
+    assert sync.sync(share, cache).status == sync.REJECTED
     engine = api.Engine(cache)
     try:
         assert engine.snapshot.name == v1
@@ -214,7 +214,7 @@ def test_killed_client_copy_is_never_used(source, tmp_path):
     index_dir, rebuild = source
     share, cache = tmp_path / "share", tmp_path / "cache"
     v1 = publish.publish(index_dir, share, now=T1).version
-    publish.sync(share, cache)
+    sync.sync(share, cache)
     rebuild()
     v2 = publish.publish(index_dir, share, now=T2).version
 
@@ -224,8 +224,8 @@ def test_killed_client_copy_is_never_used(source, tmp_path):
         calls["n"] += 1
         return calls["n"] > 2
 
-    result = publish.sync(share, cache, cancelled=cancel_after_two)
-    assert result.status == publish.UNREACHABLE and result.version == v1
+    result = sync.sync(share, cache, cancelled=cancel_after_two)
+    assert result.status == sync.UNREACHABLE and result.version == v1
     assert current_dir(cache).name == v1 and not (cache / "snapshots" / v2).exists()
 
     # A copy whose process was killed outright leaves a .building folder: never opened, removed next sync.
@@ -235,7 +235,7 @@ def test_killed_client_copy_is_never_used(source, tmp_path):
     engine = api.Engine(cache)
     assert engine.snapshot.name == v1
     engine.close()
-    assert publish.sync(share, cache).version == v2
+    assert sync.sync(share, cache).version == v2
     assert not dead.exists()
 
 
@@ -248,10 +248,10 @@ def test_damaged_pointer_is_rejected_and_the_copy_serves(source, tmp_path, conte
     index_dir, _ = source
     share, cache = tmp_path / "share", tmp_path / "cache"
     v1 = publish.publish(index_dir, share, now=T1).version
-    publish.sync(share, cache)
+    sync.sync(share, cache)
     (share / publish.POINTER).write_bytes(content)
-    result = publish.sync(share, cache)
-    assert result.status == publish.REJECTED and result.version == v1 and result.reason
+    result = sync.sync(share, cache)
+    assert result.status == sync.REJECTED and result.version == v1 and result.reason
     assert current_dir(cache).name == v1
 
 
@@ -259,15 +259,15 @@ def test_pointer_and_listing_must_agree(source, tmp_path):
     index_dir, rebuild = source
     share, cache = tmp_path / "share", tmp_path / "cache"
     v1 = publish.publish(index_dir, share, now=T1).version
-    publish.sync(share, cache)
+    sync.sync(share, cache)
     rebuild()
     v2 = publish.publish(index_dir, share, now=T2).version
     listing = version_dir(share, v2) / publish.LISTING
     data = json.loads(listing.read_text(encoding="utf-8"))
     data["files"].append({"path": "../outside.txt", "size": 1, "sha256": "0" * 64})
     listing.write_text(json.dumps(data), encoding="utf-8")
-    result = publish.sync(share, cache)
-    assert result.status == publish.REJECTED and "does not match the pointer" in result.reason
+    result = sync.sync(share, cache)
+    assert result.status == sync.REJECTED and "does not match the pointer" in result.reason
     assert current_dir(cache).name == v1
 
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.errors import ParseError
-from index.ingest import formats, textutil
+from index.ingest import formats, sections
 from index.ingest.formats import parse_file
 from index.records import Procedure
 from tests.helpers.paths import REPO
@@ -237,7 +237,7 @@ def test_file_metadata_wins_and_manifest_fills_gaps(tmp_path):
 
 
 def test_text_is_truncated_with_a_warning(tmp_path, monkeypatch):
-    monkeypatch.setattr(textutil, "MAX_TEXT_CHARS", 1000)
+    monkeypatch.setattr(sections, "MAX_TEXT_CHARS", 1000)
     p = parse(write(tmp_path, "lang.txt", "Tittel\n" + "ord " * 2000))
     assert len(p.text) <= 1100 and any("truncated" in w for w in p.warnings)
 
@@ -594,4 +594,4 @@ def test_text_just_under_the_size_limit_parses_in_bounded_memory(tmp_path, suffi
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
                          cwd=REPO, timeout=300).stdout.split()
     chars, truncated = int(out[0]), out[1] == "True"
-    assert truncated and chars <= textutil.MAX_TEXT_CHARS * 1.05
+    assert truncated and chars <= sections.MAX_TEXT_CHARS * 1.05
