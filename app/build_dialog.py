@@ -29,7 +29,7 @@ from app.qt import (
 )
 from app.session import Session
 from app.tasks import Task
-from index.errors import BuildCancelled, IndexWriteError, NothingIndexedError
+from index.api import BuildCancelled, IndexWriteError, NothingIndexedError
 
 log = logging.getLogger(__name__)
 TIERS = (("var", N_("VAR (primærkilde)")), ("regional", N_("Regionale")), ("local", N_("Lokale")))

@@ -37,8 +37,8 @@ from app.qt import (
     Signal,
 )
 from app.results import badge_text, chip_colours
+from index.api import Decision
 from index.records import Procedure
-from index.store.decisions import Decision
 
 log = logging.getLogger(__name__)
 SHORT_INTRO = 200  # characters: an introduction this short above the hit's section needs no "from the start"

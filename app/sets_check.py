@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 from app.i18n import tr
 from app.sets_records import SetItem
-from index.errors import KildefinnerError
+from index.api import Decision, KildefinnerError
 from index.records import Procedure
-from index.store.decisions import Decision
 
 OK, MISSING, SUPERSEDED, STALE = "ok", "missing", "superseded", "stale"
 

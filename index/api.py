@@ -6,11 +6,16 @@ semantic search and is meant to run in the background. ``search`` is safe to cal
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import logging
 import sys
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self
 
 import numpy as np
 
@@ -19,28 +24,66 @@ from index.analysis.spelling import Speller
 from index.analysis.synonyms import SynonymTable
 from index.builder import publish as _publish
 from index.builder import sync as _sync
+from index.builder.publish import PublishReport
+from index.builder.sync import LOCAL_FAILED, REJECTED, UNREACHABLE, UP_TO_DATE, UPDATED, SyncResult
 from index.cleanup import gaps as _gaps
-from index.errors import IndexCorruptError, KildefinnerError, ModelUnavailableError
-from index.records import BuildReport, IndexStats, Procedure, SearchFilters, SearchResult
+from index.cleanup.gaps import GapLog
+from index.errors import (
+    BuildCancelled,
+    BuildRunningError,
+    IndexCorruptError,
+    IndexMissingError,
+    IndexWriteError,
+    KildefinnerError,
+    ModelUnavailableError,
+    NothingIndexedError,
+    ParseError,
+)
+from index.ingest.safetext import printable
+from index.records import (
+    BuildReport,
+    IndexStats,
+    Procedure,
+    ProgressFn,
+    Report,
+    SearchFilters,
+    SearchMode,
+    SearchResult,
+    Tier,
+)
 from index.search.lexical import LexicalIndex
 from index.search.searcher import Searcher
 from index.store import snapshot as _snapshot
+from index.store.decisions import LABELS as DECISION_LABELS
+from index.store.decisions import SNAPSHOT_FILE as DECISIONS_SNAPSHOT_FILE
+from index.store.decisions import Decision, DecisionConflictError, DecisionError, DecisionStore, decisions_path
+from index.store.decisions import Loaded as LoadedDecisions
+from index.store.decisions import read as read_decisions
+from index.store.decisions import render as render_decisions
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "Engine",
-    "KildefinnerError",
-    "SearchFilters",
-    "build",
-    "demo_sources",
-    "open_index",
-    "publish",
-    "published_copy_dir",
-    "resources_dir",
-    "sync_published",
-    "write_report",
+__all__ = [  # what the app and the CLI may use: nothing else of the engine is theirs to import
+    "DECISIONS_SNAPSHOT_FILE", "DECISION_LABELS", "LOCAL_FAILED", "REJECTED", "UNREACHABLE", "UPDATED", "UP_TO_DATE",
+    "BuildCancelled", "BuildRunningError", "Decision", "DecisionConflictError", "DecisionError", "DecisionStore",
+    "Embedder", "Engine", "GapLog", "IndexCorruptError", "IndexMissingError", "IndexWriteError", "KildefinnerError",
+    "LoadedDecisions", "ModelUnavailableError", "NothingIndexedError", "ParseError", "ProgressFn", "PublishReport",
+    "SearchFilters", "SearchMode", "SyncResult", "Tier", "build", "decisions_path", "default_gap_log_path",
+    "default_model_dir", "demo_sources", "is_published_share", "is_share", "open_index", "parse_source_arg",
+    "printable", "publish", "published_copy_dir", "read_decisions", "render_decisions", "resources_dir",
+    "sync", "sync_published", "write_report"
 ]
+
+
+class Embedder(Protocol):
+    """What the engine needs of a loaded embedding model (``index.embed``: the ONNX or the reference encoder)."""
+
+    @property
+    def record(self) -> dict: ...
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
 def resources_dir() -> Path:
@@ -49,11 +92,30 @@ def resources_dir() -> Path:
     return base / "resources"
 
 
+def default_model_dir() -> Path:
+    """The provisioned embedding model's folder (``resources/models/…``, or the configured override)."""
+    from index.embed.model import default_model_dir as model_dir  # numpy only; onnxruntime loads on use
+
+    return model_dir()
+
+
+def default_gap_log_path() -> Path:
+    """This user's content-gap log (kept only when IT enables ``gap_log``)."""
+    return _gaps.default_path()
+
+
+def parse_source_arg(text: str) -> tuple[str, Path]:
+    """``[TIER=]PATH`` from the command line → (tier, folder); ``ValueError`` with the reason if malformed."""
+    from index.ingest.sources import parse_source_arg as parse  # the parsers: not on the app's start path
+
+    return parse(text)
+
+
 def demo_sources() -> tuple[list[tuple[str, Path]], Path | None]:
+    """The demo corpus under ``resources/demo`` (one folder per tier) and its manifest."""
     demo = resources_dir() / "demo"
     manifest = demo / "manifest.csv"
-    return ([(tier, demo / tier) for tier in ("var", "regional", "local")],
-            manifest if manifest.is_file() else None)
+    return [(tier.value, demo / tier) for tier in Tier], manifest if manifest.is_file() else None
 
 
 def load_synonyms(path: Path | None = None) -> SynonymTable:
@@ -66,7 +128,7 @@ def load_synonyms(path: Path | None = None) -> SynonymTable:
 
 
 def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: Path | None = None,
-          model_path: str | Path | None = None, use_model: bool = True, progress=None,
+          model_path: str | Path | None = None, use_model: bool = True, progress: ProgressFn | None = None,
           full: bool = False, encoder: str = "onnx") -> BuildReport:
     """Build or update a snapshot. Without a loadable model the snapshot is lexical-only (and says so).
 
@@ -85,19 +147,18 @@ def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: P
                         full=full)
 
 
-def publish(index_dir: str | Path, share: str | Path, *, keep: int = _publish.KEEP_PUBLISHED):
+def publish(index_dir: str | Path, share: str | Path, *, keep: int = _publish.KEEP_PUBLISHED) -> PublishReport:
     """Publish the serving snapshot of ``index_dir`` to a share (see ``index.builder.publish``)."""
     return _publish.publish(index_dir, share, keep=keep)
 
 
-def write_report(engine: Engine, out_dir: str | Path, *, today=None, gap_files=()) -> list[Path]:
+def write_report(engine: Engine, out_dir: str | Path, *, today: dt.date | None = None,
+                 gap_files: Iterable[str | Path] = ()) -> list[Path]:
     """Write the cleanup report (CSV files + self-contained HTML) for the engine's snapshot into ``out_dir``.
     ``gap_files``: exported content-gap files (``index.cleanup.gaps``) to merge into the report's gap section.
 
     Read-only analysis: the sources and the index are never modified. Returns the files written.
     """
-    import dataclasses
-
     from index.cleanup import report as _report  # overlap analysis and scipy: only for the cleanup report
 
     report = engine.report(today=today)
@@ -115,7 +176,8 @@ def published_copy_dir(share: str | Path, cache_root: str | Path | None = None) 
     return _sync.local_copy_dir(share, cache_root)
 
 
-def sync_published(share: str | Path, cache_root: str | Path | None = None, *, cancelled=lambda: False):
+def sync_published(share: str | Path, cache_root: str | Path | None = None, *,
+                   cancelled: Callable[[], bool] = lambda: False) -> SyncResult:
     """Copy a newer published version into the local copy and switch it in; a ``SyncResult``, never raises
     for an unreachable or damaged share."""
     return _sync.sync(share, published_copy_dir(share, cache_root), cancelled=cancelled)
@@ -125,6 +187,16 @@ def is_published_share(location: str | Path, cache_root: str | Path | None = Non
     """True for a share with a published pointer, or one already copied locally (even if unreachable now)."""
     return ((published_copy_dir(location, cache_root) / _snapshot.POINTER).is_file()
             or _publish.is_share(Path(location)))
+
+
+def sync(share: str | Path, index_dir: str | Path, *, cancelled: Callable[[], bool] = lambda: False) -> SyncResult:
+    """Bring the index folder ``index_dir`` up to the version ``share`` publishes (``kildefinner-index sync``)."""
+    return _sync.sync(share, index_dir, cancelled=cancelled)
+
+
+def is_share(location: str | Path) -> bool:
+    """True if ``location`` itself holds a published pointer (a share to ``sync`` from, not an index folder)."""
+    return _publish.is_share(Path(location))
 
 
 def open_index(location: str | Path, *, cache_root: str | Path | None = None) -> Engine:
@@ -140,7 +212,7 @@ def open_index(location: str | Path, *, cache_root: str | Path | None = None) ->
 
 
 class Engine:
-    """An open snapshot ready to search."""
+    """An open snapshot ready to search. ``with open_index(...) as engine:`` closes it at the end."""
 
     def __init__(self, index_dir: str | Path, *, synonyms: SynonymTable | None = None):
         self.index_dir = Path(index_dir)
@@ -167,8 +239,15 @@ class Engine:
         """Why an older snapshot serves instead of the one the pointer names ("" normally)."""
         return getattr(self.snapshot, "fallback_reason", "")
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
     @property
-    def embedder(self):
+    def embedder(self) -> Embedder | None:
         """The loaded embedder (None before ``load_model``), to hand to another Engine's ``attach_embedder``."""
         return self._searcher.embedder
 
@@ -190,7 +269,7 @@ class Engine:
             return False
         return self.attach_embedder(embedder)
 
-    def attach_embedder(self, embedder) -> bool:
+    def attach_embedder(self, embedder: Embedder) -> bool:
         """Use an already loaded embedder if it matches the snapshot's vectors (model, variant, file hash,
         dimension, pooling: ``index.embed.model.vectors_mismatch``); otherwise search stays lexical, with the reason
         in ``model_error``."""
@@ -212,7 +291,7 @@ class Engine:
         return True
 
     def search(self, query: str, *, filters: SearchFilters = SearchFilters(), top: int = 20,
-               mode: str = "hybrid") -> SearchResult:
+               mode: str = SearchMode.HYBRID) -> SearchResult:
         with self._lock:
             return self._searcher.search(query, filters=filters, top=top, mode=mode)
 
@@ -223,8 +302,6 @@ class Engine:
         return self.snapshot.procedure(idx)
 
     def stats(self) -> IndexStats:
-        import datetime as dt
-
         today = dt.date.today()
         docs = self.snapshot.docs
         by_lang: dict[str, int] = {}
@@ -238,8 +315,8 @@ class Engine:
                           superseded=sum(d.status == "superseded" for d in docs), model=m.get("model", ""),
                           dim=m.get("dim", 0))
 
-    def report(self, *, today=None):
-        """The cleanup report's data (``index.cleanup.report.Report``): overlaps, duplicates, stale, superseded, local only."""
+    def report(self, *, today: dt.date | None = None) -> Report:
+        """The cleanup report's data: overlaps, duplicates, stale, superseded and local-only documents."""
         from index.cleanup import report as _report  # overlap analysis and scipy: not on the search path
 
         return _report.collect(self.snapshot, today=today)

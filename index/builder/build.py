@@ -16,7 +16,6 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +32,7 @@ from index.errors import (
 )
 from index.ingest.formats import parse_file
 from index.ingest.sources import SourceFile, discover, file_hash
-from index.records import TIERS, BuildReport, Procedure
+from index.records import TIERS, BuildReport, Procedure, ProgressFn
 from index.search import lexical
 from index.store import decisions, snapshot
 from index.store import progress as _progress
@@ -41,8 +40,6 @@ from index.store.lock import BuildLock
 
 log = logging.getLogger(__name__)
 
-# progress(stage, done, total) -> False to cancel. Stages: "scan", "parse", "embed", "overlap", "write".
-ProgressFn = Callable[[str, int, int], "bool | None"]
 CHUNKING_VERSION = 2  # bump when chunk_texts changes: vectors are then reused only where a chunk's text is
 CHUNK_WORDS = 180
 CHUNK_OVERLAP = 30

@@ -9,13 +9,12 @@ what the app's cleanup view shows); ``write`` puts it on disk as CSV files plus 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from index.cleanup.overlap import OverlapPolicy, confidence
+from index.cleanup.report_html import render
 from index.ingest.safetext import write_csv
-from index.records import Overlap
+from index.records import Overlap, OverlapRow, Report, ReportDoc, SearchFilters
 from index.store import progress
 from index.store.snapshot import DocMeta, Snapshot
 
@@ -43,92 +42,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
 HTML_FILE = "report.html"
 
 
-@dataclass(frozen=True, slots=True)
-class OverlapRow:
-    """One overlap pair with both documents' metadata: ``doc`` repeats (or copies) ``other``."""
-
-    overlap: Overlap
-    doc: DocMeta
-    other: DocMeta
-
-    @property
-    def kind(self) -> str:
-        return self.overlap.kind
-
-    @property
-    def score(self) -> float:
-        return self.overlap.score
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    """Everything the report shows. Lists are sorted the way the team works through them."""
-
-    snapshot: str
-    built_at: str
-    today: dt.date
-    documents: tuple[DocMeta, ...]
-    overlaps: tuple[OverlapRow, ...]  # each document's VAR verdict (full, partial), most certain first
-    alternatives: dict  # doc_id → tuple of runner-up OverlapRows (also similar VAR procedures, not verdicts)
-    duplicates: tuple[OverlapRow, ...]  # local copies of one another: ``doc`` is the older copy
-    stale: tuple[DocMeta, ...]  # active documents past review_due, longest overdue first
-    superseded: tuple[DocMeta, ...]  # marked superseded but still in the sources
-    local_only: tuple[DocMeta, ...]  # active non-VAR documents with no VAR equivalent and no newer copy: keep
-    hybrid: bool = True  # overlaps found with embeddings (the confidence scale depends on it)
-    paths: dict | None = None  # rel path → the file's real path at build time (manifest ``source_paths``)
-    gaps: tuple = ()  # (Gap, ((var_id, title), …)): merged unmet searches with their closest VAR procedures
-    decisions: dict | None = None  # doc_id → index.store.decisions.Decision applied by the build
-    progress: tuple = ()  # index.store.progress entries, oldest first (one per build)
-
-    def path_of(self, doc: DocMeta) -> str:
-        return (self.paths or {}).get(doc.path, doc.path)
-
-    def confidence(self, o: Overlap) -> float:
-        return confidence_of(o, self.hybrid)
-
-    def title_of(self, doc_id: str) -> str:
-        return next((d.title for d in self.documents if d.doc_id == doc_id), "")
-
-    def has(self, doc_id: str) -> bool:
-        return any(d.doc_id == doc_id for d in self.documents)
-
-    def summary(self) -> list[tuple[str, str, int]]:
-        """(measure, group, count) rows: documents by tier, status, language, owner/unit; overlaps by kind;
-        stale documents by owner/unit."""
-        rows: list[tuple[str, str, int]] = [("documents", "all", len(self.documents))]
-
-        def add(measure: str, counts: Counter) -> None:
-            rows.extend((measure, group, n) for group, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-        add("documents_by_tier", Counter(d.tier for d in self.documents))
-        add("documents_by_status", Counter("stale" if is_stale(d, self.today) else d.status
-                                           for d in self.documents))
-        add("documents_by_language", Counter(d.language for d in self.documents))
-        add("documents_by_owner_unit", Counter(owner_unit(d) for d in self.documents))
-        kinds = Counter(r.kind for r in self.overlaps)
-        kinds["duplicate"] = len(self.duplicates)
-        kinds["local_only"] = len(self.local_only)
-        add("overlaps_by_kind", Counter({k: kinds.get(k, 0) for k in ("full", "partial", "duplicate",
-                                                                      "local_only")}))
-        add("stale_by_owner_unit", Counter(owner_unit(d) for d in self.stale))
-        decided = self.decisions or {}
-        candidates = {r.doc.doc_id: r.doc for r in (*self.overlaps, *self.duplicates)}
-        by_kind = Counter(d.decision for k, d in decided.items() if d.decision)
-        by_kind["not_assessed"] = sum(1 for k in candidates if not getattr(decided.get(k), "decision", ""))
-        add("decisions_by_kind", Counter({k: by_kind.get(k, 0)
-                                          for k in ("utfases", "lokalt_tillegg", "beholdes", "not_assessed")}))
-        docs = {d.doc_id: d for d in self.documents}
-        add("decided_by_owner_unit", Counter(owner_unit(docs[k]) for k, d in decided.items()
-                                             if d.decision and k in docs))
-        add("not_assessed_by_owner_unit", Counter(owner_unit(d) for k, d in candidates.items()
-                                                  if not getattr(decided.get(k), "decision", "")))
-        for e in self.progress:  # the trend: one group per build
-            rows.extend((f"progress_{c}", e["built_at"], int(e.get(c, 0))) for c in ("candidates", "utfases",
-                        "lokalt_tillegg", "beholdes", "not_assessed"))
-        return rows
-
-
-def unit_of(doc: DocMeta) -> str:
+def unit_of(doc: ReportDoc) -> str:
     """The unit: from the metadata, else the first part of an owner written "unit, hospital[, trust]"."""
     if doc.unit:
         return doc.unit
@@ -136,26 +50,24 @@ def unit_of(doc: DocMeta) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-def owner_unit(doc: DocMeta) -> str:
-    if doc.unit and doc.unit not in doc.owner:
-        return f"{doc.owner} / {doc.unit}" if doc.owner else doc.unit
-    return doc.owner or "(ukjent eier)"
-
-
-def is_stale(doc: DocMeta, today: dt.date) -> bool:
-    return doc.overdue(today)
-
-
 def confidence_of(o: Overlap, hybrid: bool = True) -> float:
     """The overlap's 0–1 confidence (``index.cleanup.overlap.confidence``)."""
     return confidence(o.score, OverlapPolicy(), hybrid=hybrid)
 
 
+def _doc(d: DocMeta) -> ReportDoc:
+    return ReportDoc(doc_id=d.doc_id, title=d.title, tier=d.tier, owner=d.owner, unit=d.unit, language=d.language,
+                     status=d.status, revised=d.revised, review_due=d.review_due, path=d.path,
+                     replaced_by=d.replaced_by)
+
+
 def collect(snapshot: Snapshot, *, today: dt.date | None = None) -> Report:
     """Analyse one open snapshot (read-only)."""
     today = today or dt.date.today()
-    docs = {d.doc_id: d for d in snapshot.docs}
-    rows = [OverlapRow(o, docs[o.doc_id], docs[o.other_id]) for o in snapshot.overlaps()
+    hybrid = bool(snapshot.manifest.get("model"))
+    all_docs = tuple(_doc(d) for d in snapshot.docs)
+    docs = {d.doc_id: d for d in all_docs}
+    rows = [OverlapRow(o, docs[o.doc_id], docs[o.other_id], confidence_of(o, hybrid)) for o in snapshot.overlaps()
             if o.doc_id in docs and o.other_id in docs]
     overlaps = sorted((r for r in rows if r.kind in ("full", "partial") and r.overlap.primary),
                       key=lambda r: (r.kind != "full", -r.score, r.doc.doc_id))
@@ -165,17 +77,17 @@ def collect(snapshot: Snapshot, *, today: dt.date | None = None) -> Report:
             alternatives[r.doc.doc_id] = (*alternatives.get(r.doc.doc_id, ()), r)
     duplicates = sorted((r for r in rows if r.kind == "duplicate"), key=lambda r: (-r.score, r.doc.doc_id))
     covered = {r.doc.doc_id for r in rows}  # any VAR overlap (also an alternative) or an older copy
-    active = [d for d in snapshot.docs if d.status == "active"]
+    active = [d for d in all_docs if d.status == "active"]
     return Report(
         snapshot=snapshot.name, built_at=snapshot.manifest.get("built_at", ""), today=today,
-        documents=tuple(snapshot.docs), overlaps=tuple(overlaps), alternatives=alternatives,
-        duplicates=tuple(duplicates), hybrid=bool(snapshot.manifest.get("model")),
+        documents=all_docs, overlaps=tuple(overlaps), alternatives=alternatives,
+        duplicates=tuple(duplicates), hybrid=hybrid,
         paths=dict(snapshot.manifest.get("source_paths", {})), decisions=snapshot.decisions(),
         progress=tuple(progress.load(snapshot.folder)),
-        stale=tuple(sorted((d for d in active if is_stale(d, today)), key=lambda d: (d.review_due, d.doc_id))),
-        superseded=tuple(sorted((d for d in snapshot.docs if d.status == "superseded"), key=lambda d: d.doc_id)),
+        stale=tuple(sorted((d for d in active if d.overdue(today)), key=lambda d: (d.review_due, d.doc_id))),
+        superseded=tuple(sorted((d for d in all_docs if d.status == "superseded"), key=lambda d: d.doc_id)),
         local_only=tuple(sorted((d for d in active if d.tier != "var" and d.doc_id not in covered),
-                                key=lambda d: (d.tier, owner_unit(d), d.title))))
+                                key=lambda d: (d.tier, d.owner_unit, d.title))))
 
 
 GAPS_SHOWN = 50  # top unmet needs in the report
@@ -184,8 +96,6 @@ GAPS_SHOWN = 50  # top unmet needs in the report
 def closest_var(engine, merged) -> list[tuple]:
     """The top merged gaps, each with the three VAR procedures a search for it ranks first (what exists
     nearest to the unmet need)."""
-    from index.records import SearchFilters
-
     only_var = SearchFilters(tiers=frozenset({"var"}))
     out = []
     for gap in merged[:GAPS_SHOWN]:
@@ -211,7 +121,7 @@ def csv_rows(report: Report) -> dict[str, list[tuple]]:
         o, d = r.overlap, r.doc
         alternatives = "; ".join(a.other.doc_id for a in report.alternatives.get(d.doc_id, ()))
         return (rank, d.doc_id, d.title, d.tier, d.owner, unit(d), d.language, o.kind, VERDICTS[o.kind],
-                f"{report.confidence(o):.2f}", f"{o.score:.4f}", f"{o.semantic:.4f}", f"{o.lexical:.4f}",
+                f"{r.confidence:.2f}", f"{o.score:.4f}", f"{o.semantic:.4f}", f"{o.lexical:.4f}",
                 f"{o.title:.4f}", r.other.doc_id, r.other.title, alternatives, "; ".join(o.shared_terms),
                 sections_text(o), path(d))
 
@@ -244,8 +154,6 @@ def csv_rows(report: Report) -> dict[str, list[tuple]]:
 
 def write(report: Report, out_dir: str | Path) -> list[Path]:
     """Write the CSV files and ``report.html`` into ``out_dir`` (created if needed). Returns the paths."""
-    from index.cleanup.report_html import render
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from index.cleanup.report import OverlapRow, Report, owner_unit
+from index.records import OverlapRow, Report, ReportDoc
 
 KIND_NAMES = {"full": "Full overlapp", "partial": "Delvis overlapp", "duplicate": "Lokal kopi",
               "local_only": "Bare lokal – behold"}
@@ -115,8 +115,8 @@ def table(headers: Iterable[str], rows: Iterable[Iterable[str]], *, css: str = "
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-def doc_cell(doc) -> str:
-    return f'{esc(doc.title)}<br/><span class="id">{esc(doc.doc_id)} · {esc(owner_unit(doc))}</span>'
+def doc_cell(doc: ReportDoc) -> str:
+    return f'{esc(doc.title)}<br/><span class="id">{esc(doc.doc_id)} · {esc(doc.owner_unit)}</span>'
 
 
 def evidence(row: OverlapRow, other_label: str) -> str:
@@ -166,12 +166,12 @@ def render(report: Report) -> str:
                    ([esc(g), str(n), str(counts.get(("stale_by_owner_unit", g), 0))]
                     for (m, g), n in counts.items() if m == "documents_by_owner_unit"), numeric={1, 2})
     overlaps = table(("#", "Type", "Sikkerhet", "Lokalt dokument", "VAR-prosedyre", "Bevis"),
-                     ([str(i), _kind(r.kind), f"{report.confidence(r.overlap):.0%}", doc_cell(r.doc),
+                     ([str(i), _kind(r.kind), f"{r.confidence:.0%}", doc_cell(r.doc),
                        doc_cell(r.other) + _alternatives(report, r), evidence(r, "VAR-seksjon")]
                       for i, r in enumerate(report.overlaps, 1)), css="overlaps", numeric={0, 2})
     duplicates = table(("Eldre kopi", "Revidert", "Kopi av (nyere)", "Revidert", "Sikkerhet", "Bevis"),
                        ([doc_cell(r.doc), esc(r.doc.revised or ""), doc_cell(r.other), esc(r.other.revised or ""),
-                         f"{report.confidence(r.overlap):.0%}", evidence(r, "Seksjon i kopien")]
+                         f"{r.confidence:.0%}", evidence(r, "Seksjon i kopien")]
                         for r in report.duplicates),
                        css="duplicates", numeric={4})
     stale = table(("Dokument", "Kilde", "Revisjon forfalt", "Dager over"),

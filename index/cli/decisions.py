@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from index.store import decisions
+from index import api
 
 
 def add_parser(sub) -> None:
@@ -44,9 +44,7 @@ def add_gap_parser(sub) -> None:
 
 
 def run_export_gaps(args: argparse.Namespace) -> int:
-    from index.cleanup import gaps
-
-    log = gaps.GapLog(args.log or gaps.default_path())
+    log = api.GapLog(args.log or api.default_gap_log_path())
     if not log.path.exists():
         print(f"no gap log at {log.path} (the gap log is off unless IT enables gap_log)", file=sys.stderr)
         return 1
@@ -54,14 +52,14 @@ def run_export_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
-def run(args: argparse.Namespace, parse_source_arg) -> int:
+def run(args: argparse.Namespace) -> int:
     try:
-        path = args.file or decisions.decisions_path([parse_source_arg(s) for s in args.source])
-    except (ValueError, decisions.DecisionError) as exc:
+        path = args.file or api.decisions_path([api.parse_source_arg(s) for s in args.source])
+    except (ValueError, api.DecisionError) as exc:
         print(f"error: {exc} (give --source folders or --file)", file=sys.stderr)
         return 2
     if args.action == "export":
-        text = decisions.render(decisions.read(path).decisions.values())
+        text = api.render_decisions(api.read_decisions(path).decisions.values())
         if args.out:
             args.out.write_text(text, encoding="utf-8")
             print(f"wrote {text.count(chr(10)) - 1} decisions to {args.out}")
@@ -69,12 +67,12 @@ def run(args: argparse.Namespace, parse_source_arg) -> int:
             sys.stdout.write(text)
         return 0
     if args.action == "check":
-        return _report(path, decisions.read(path, **_ids(args.index)))
+        return _report(path, api.read_decisions(path, **_ids(args.index)))
     if args.incoming is None:
         print("error: import needs the CSV file to import", file=sys.stderr)
         return 2
-    incoming = decisions.read(args.incoming)
-    store = decisions.DecisionStore(path, user=args.user)
+    incoming = api.read_decisions(args.incoming)
+    store = api.DecisionStore(path, user=args.user)
     store.load()
     after = store.save(incoming.decisions)
     print(f"imported {len(incoming.decisions)} decisions into {path} ({len(after)} in all)")
@@ -82,20 +80,15 @@ def run(args: argparse.Namespace, parse_source_arg) -> int:
 
 
 def _ids(index: Path | None) -> dict:
-    """The document and VAR ids of ``index`` for ``decisions.read`` (none without an index: format only)."""
+    """The document and VAR ids of ``index`` for ``api.read_decisions`` (none without an index: format only)."""
     if index is None:
         return {}
-    from index import api
-
-    engine = api.Engine(index)
-    try:
+    with api.Engine(index) as engine:
         docs = engine.snapshot.docs
-        return {"known": {m.doc_id for m in docs}, "var_ids": {m.doc_id for m in docs if m.tier == "var"}}
-    finally:
-        engine.close()
+        return {"known": {m.doc_id for m in docs}, "var_ids": {m.doc_id for m in docs if m.tier == api.Tier.VAR}}
 
 
-def _report(path: Path, loaded: decisions.Loaded) -> int:
+def _report(path: Path, loaded: api.LoadedDecisions) -> int:
     for line, message in loaded.problems:
         print(f"{path}:{line}: {message}", file=sys.stderr)
     return 1 if loaded.problems else 0

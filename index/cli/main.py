@@ -20,11 +20,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from index import api
-from index.builder.publish import POINTER
+from index.api import IndexCorruptError, IndexMissingError, KildefinnerError, NothingIndexedError, printable
 from index.cli import decisions
-from index.errors import IndexCorruptError, IndexMissingError, KildefinnerError, NothingIndexedError
-from index.ingest.safetext import printable
-from index.ingest.sources import parse_source_arg
 from index.records import SearchFilters
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -133,7 +130,7 @@ def cmd_build(args) -> int:
         sources, manifest = api.demo_sources()
     else:
         try:
-            sources = [parse_source_arg(a) for a in args.source]
+            sources = [api.parse_source_arg(a) for a in args.source]
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_USAGE
@@ -322,12 +319,10 @@ def cmd_publish(args) -> int:
 
 
 def cmd_sync(args) -> int:
-    from index.builder.sync import UP_TO_DATE, UPDATED, sync
-
-    r = sync(args.share, args.index)
+    r = api.sync(args.share, args.index)
     print(f"{r.status}: serving {r.version or 'nothing'}" + (f" (share: {r.published})" if r.published else "")
           + (f" — {printable(r.reason)}" if r.reason else ""))
-    return EXIT_OK if r.status in (UPDATED, UP_TO_DATE) else EXIT_FAIL
+    return EXIT_OK if r.status in (api.UPDATED, api.UP_TO_DATE) else EXIT_FAIL
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"build": cmd_build, "search": cmd_search, "stats": cmd_stats, "publish": cmd_publish,
                 "sync": cmd_sync, "report": cmd_report,
-                "decisions": lambda a: decisions.run(a, parse_source_arg),
+                "decisions": decisions.run,
                 "export-gaps": decisions.run_export_gaps}[args.command](args)
     except BrokenPipeError:  # `... | head` closed the pipe: stop quietly, as other command-line tools do
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -346,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     except IndexMissingError as exc:
         print(f"error: {printable(exc)}", file=sys.stderr)
         index = getattr(args, "index", None)
-        if index is not None and (Path(index) / POINTER).is_file():
+        if index is not None and api.is_share(index):
             print(f"note: {printable(index)} is a published share; copy it to a local index first:\n"
                   f"  kildefinner-index sync --from {printable(index)} --index LOCAL_FOLDER", file=sys.stderr)
         return EXIT_USAGE

@@ -53,13 +53,10 @@ def _change(root: Path, n: int) -> None:
 
 def _serves(index_dir: Path, doc_id: str = "t-var-bt") -> str:
     """Open the index as the app does, search, and return the snapshot name that answered."""
-    engine = Engine(index_dir)
-    try:
+    with Engine(index_dir) as engine:
         hits = engine.search("blodtrykksmåling", mode="lexical").hits
         assert hits and hits[0].doc_id == doc_id, [h.doc_id for h in hits]
         return engine.snapshot.name
-    finally:
-        engine.close()
 
 
 def _leftovers(index_dir: Path) -> list[str]:

@@ -63,12 +63,9 @@ def test_publish_v1_then_client_serves_v1(source, tmp_path, no_network):
 
     result = sync.sync(share, cache)
     assert result.status == sync.UPDATED and result.version == report.version and result.changed
-    engine = api.Engine(cache)
-    try:
+    with api.Engine(cache) as engine:
         assert engine.snapshot.name == report.version
         assert engine.search("PVK", mode="lexical").hits[0].doc_id == "t-var-pvk"
-    finally:
-        engine.close()
     assert sync.sync(share, cache).status == sync.UP_TO_DATE
 
 
@@ -86,8 +83,7 @@ def test_publish_v2_while_a_client_reads_switches_cleanly(source, tmp_path):
     share, cache = tmp_path / "share", tmp_path / "cache"
     v1 = publish.publish(index_dir, share, now=T1).version
     sync.sync(share, cache)
-    old = api.Engine(cache)  # the app serving v1
-    try:
+    with api.Engine(cache) as old:  # the app serving v1
         rebuild()
         v2 = publish.publish(index_dir, share, now=T2).version
         assert v2 != v1 and v2 > v1
@@ -96,15 +92,10 @@ def test_publish_v2_while_a_client_reads_switches_cleanly(source, tmp_path):
         # The open v1 engine keeps answering after the switch (its folder is kept).
         assert old.search("PVK", mode="lexical").hits
         assert (cache / "snapshots" / v1).is_dir()
-        new = api.Engine(cache)
-        try:
+        with api.Engine(cache) as new:
             assert new.snapshot.name == v2
             assert new.search("sommerfuglnål", mode="lexical").hits[0].doc_id == "t-var-pvk"
             assert not old.search("sommerfuglnål", mode="lexical").hits
-        finally:
-            new.close()
-    finally:
-        old.close()
 
 
 def test_share_removed_client_still_serves(source, tmp_path):
@@ -116,11 +107,8 @@ def test_share_removed_client_still_serves(source, tmp_path):
 
     result = api.sync_published(share, cache_root)
     assert result.status == sync.UNREACHABLE and result.version == v1 and result.reason
-    engine = api.open_index(share, cache_root=cache_root)  # the local copy, though the share is gone
-    try:
+    with api.open_index(share, cache_root=cache_root) as engine:  # the local copy, though the share is gone
         assert engine.snapshot.name == v1 and engine.search("PVK", mode="lexical").hits
-    finally:
-        engine.close()
 
 
 def test_first_start_without_share_or_copy_is_a_clear_error(tmp_path):
@@ -132,17 +120,11 @@ def test_open_index_copies_on_first_start_and_plain_folders_open_directly(source
     index_dir, _ = source
     share, cache_root = tmp_path / "share", tmp_path / "cache-root"
     v1 = publish.publish(index_dir, share, now=T1).version
-    engine = api.open_index(share, cache_root=cache_root)
-    try:
+    with api.open_index(share, cache_root=cache_root) as engine:
         assert engine.snapshot.name == v1
         assert engine.index_dir == api.published_copy_dir(share, cache_root)
-    finally:
-        engine.close()
-    plain = api.open_index(index_dir, cache_root=cache_root)
-    try:
+    with api.open_index(index_dir, cache_root=cache_root) as plain:
         assert plain.index_dir == index_dir
-    finally:
-        plain.close()
 
 
 def test_read_only_share_is_never_written(source, tmp_path):
@@ -203,11 +185,8 @@ def test_half_copied_version_on_the_share_is_never_used(source, tmp_path):
     # (c) no listing at all (the version folder was still being written)
     (version_dir(share, v2) / publish.LISTING).unlink()
     assert sync.sync(share, cache).status == sync.REJECTED
-    engine = api.Engine(cache)
-    try:
+    with api.Engine(cache) as engine:
         assert engine.snapshot.name == v1
-    finally:
-        engine.close()
 
 
 def test_killed_client_copy_is_never_used(source, tmp_path):

@@ -98,21 +98,15 @@ def test_nynorsk_local_copy_of_a_bokmal_var_procedure_is_found(tmp_path, embedde
     (tmp_path / "var" / "sonde.md").write_text(NB_OTHER, encoding="utf-8")
     (tmp_path / "local" / "fall-nn.md").write_text(NN_LOCAL, encoding="utf-8")
     build.build(tmp_path / "idx", [("var", tmp_path / "var"), ("local", tmp_path / "local")], embedder=embedder)
-    engine = Engine(tmp_path / "idx")
-    try:
+    with Engine(tmp_path / "idx") as engine:
         assert verdicts(engine)["l-fall-nn"][0] == "v-fall"
-    finally:
-        engine.close()
 
 
 def test_lexical_only_snapshot_still_detects_copies(corpus, tmp_path):
     _, sources = corpus
     build.build(tmp_path / "idx", sources)
-    engine = Engine(tmp_path / "idx")
-    try:
+    with Engine(tmp_path / "idx") as engine:
         assert verdicts(engine).get("t-lok-pvk", ("",))[0] == "t-var-pvk"
-    finally:
-        engine.close()
 
 
 def test_search_verdicts_come_from_the_docstore_or_an_older_snapshots_overlap_file(corpus, tmp_path):
@@ -126,12 +120,9 @@ def test_search_verdicts_come_from_the_docstore_or_an_older_snapshots_overlap_fi
     con.close()
     (folder / "manifest.json").write_text(json.dumps(
         {**json.loads((folder / "manifest.json").read_text()), "sizes": snapshot.file_sizes(folder)}))
-    engine = Engine(tmp_path / "idx")
-    try:
+    with Engine(tmp_path / "idx") as engine:
         local = next(h for h in engine.search("PVK", mode="lexical").hits if h.doc_id == "t-lok-pvk")
         assert local.overlaps_id == "t-var-pvk"
-    finally:
-        engine.close()
 
 
 # ------------------------------------------------------------------------------------------------ updates
@@ -159,11 +150,8 @@ def _region(root: Path, docs: dict, fillers: int = FILLERS) -> list[tuple[str, P
 
 
 def _pairs(index_dir: Path) -> set[tuple[str, str, str, bool]]:
-    engine = Engine(index_dir)
-    try:
+    with Engine(index_dir) as engine:
         return {(o.doc_id, o.other_id, o.kind, o.primary) for o in engine.snapshot.overlaps()}
-    finally:
-        engine.close()
 
 
 def _verdicts_at(index_dir: Path) -> dict[str, tuple[str, str]]:

@@ -36,7 +36,8 @@ def test_every_command_and_option_is_described(name):
 
 
 def test_the_list_of_commands_says_what_each_does():
-    r = subprocess.run([sys.executable, "-m", "index.cli", "--help"], cwd=REPO, capture_output=True, text=True, check=False)
+    r = subprocess.run([sys.executable, "-m", "index.cli", "--help"], cwd=REPO, capture_output=True, text=True,
+                       check=False)
     assert r.returncode == 0
     for name in ("build", "search", "stats", "publish", "report", "sync", "decisions", "export-gaps"):
         line = next(ln for ln in r.stdout.splitlines() if ln.strip().startswith(name + " "))

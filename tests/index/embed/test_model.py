@@ -228,14 +228,11 @@ def test_mismatching_encoder_falls_back_to_lexical(hybrid_index, embedder, tmp_p
     assert manifest["encoder"] == embedder.record
     manifest["encoder"] = {**manifest["encoder"], "variant": "int8-emb8", "sha256": "f" * 64}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    engine = Engine(copy)
-    try:
+    with Engine(copy) as engine:
         assert not engine.attach_embedder(embedder)
         assert "int8-emb8" in engine.model_error and "rebuild" in engine.model_error
         result = engine.search("perifert venekateter")
         assert result.mode == "lexical" and result.notice
-    finally:
-        engine.close()
 
 
 def test_central_build_with_sentence_transformers_is_searched_by_onnx(tmp_path, reference, embedder):
@@ -255,13 +252,10 @@ def test_central_build_with_sentence_transformers_is_searched_by_onnx(tmp_path, 
                      "--encoder", "sentence-transformers"]) == 0
     manifest = json.loads((snapshot.current_dir(index) / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["encoder"]["variant"] == "sentence-transformers"
-    engine = Engine(index)
-    try:
+    with Engine(index) as engine:
         assert engine.attach_embedder(embedder), engine.model_error
         result = engine.search("hvordan legge inn venekateter", mode="hybrid")
         assert result.mode == "hybrid" and result.hits[0].title == "Perifert venekateter"
-    finally:
-        engine.close()
 
 
 _NO_TORCH_CLI = """

@@ -46,11 +46,8 @@ def test_the_report_neutralises_titles_owners_units_and_paths(tmp_path):
     (root / "local/=cmd.md").write_text(f"---\n{front}---\n{body}", encoding="utf-8")
     index_dir = tmp_path / "index"
     api.build(index_dir, [("var", root / "var"), ("local", root / "local")], use_model=False)
-    engine = api.Engine(index_dir)
-    try:
+    with api.Engine(index_dir) as engine:
         written = api.write_report(engine, tmp_path / "out")
-    finally:
-        engine.close()
     cells = []
     for path in written:
         if path.suffix == ".csv":

@@ -62,12 +62,9 @@ def test_links_leaving_the_source_folder_are_not_indexed(tmp_path):
     out = next(k for k in reasons if k.endswith("lenke-ut.md"))
     assert "outside the source folder" in reasons[out] and "hemmelig.md" in reasons[out]
     assert any(k.endswith("mappe-ut") and "not followed" in r for k, r in reasons.items())
-    engine = api.Engine(tmp_path / "index")
-    try:
+    with api.Engine(tmp_path / "index") as engine:
         assert engine.search("passordet serveren sommer2025").hits == ()
         assert engine.search("venekateter").hits  # the link inside the tree is followed
-    finally:
-        engine.close()
 
 
 @posix_only

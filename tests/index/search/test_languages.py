@@ -33,13 +33,10 @@ def test_english_text_is_stemmed_as_english_and_not_split_into_parts():
 def test_english_query_finds_the_english_procedure_and_norwegian_queries_are_unchanged(tmp_path):
     sources = write_corpus(tmp_path / "src", {**DOCS, **ENGLISH})
     build.build(tmp_path / "index", sources)
-    engine = Engine(tmp_path / "index")
-    try:
+    with Engine(tmp_path / "index") as engine:
         # "bleeding"/"bleeds" meet only through the English stemmer; "what", "to", "do", "if" are stop words.
         result = engine.search("what to do if a patient is bleeding", mode="lexical")
         assert ids(result)[0] == "t-var-bleeding-en" and result.hits[0].good
         assert ids(engine.search("bleeds", mode="lexical"))[0] == "t-var-bleeding-en"
         assert ids(engine.search("PVK", mode="lexical"))[0] == "t-var-pvk"
         assert ids(engine.search("blodtrykksmåling", mode="lexical"))[0] == "t-var-bt"
-    finally:
-        engine.close()

@@ -68,8 +68,7 @@ def updated_demo_index(tmp_path_factory):
 
 
 def test_scores_equal_whoosh_bm25f(updated_demo_index):
-    engine = Engine(updated_demo_index)
-    try:
+    with Engine(updated_demo_index) as engine:
         searcher = engine._searcher
         lex = searcher.lexical
         assert len(lex._leaves) == 2 and not lex._live.all()  # the update wrote a segment and deleted documents
@@ -80,18 +79,13 @@ def test_scores_equal_whoosh_bm25f(updated_demo_index):
             ours = lex.search(concepts, searcher.analyzer, 20)
             ref = whoosh_reference(lex, concepts, searcher.analyzer, 20)
             assert dict(ours) == pytest.approx(dict(ref), rel=1e-5), query
-    finally:
-        engine.close()
 
 
 def test_no_match_and_limit(updated_demo_index):
-    engine = Engine(updated_demo_index)
-    try:
+    with Engine(updated_demo_index) as engine:
         searcher = engine._searcher
         concepts = searcher.synonyms.concepts("xyzzy plugh")
         assert searcher.lexical.search(concepts, searcher.analyzer, 10) == []
         many = searcher.lexical.search(searcher.synonyms.concepts("pasient"), searcher.analyzer, 5)
         assert len(many) == 5
         assert [s for _, s in many] == sorted((s for _, s in many), reverse=True)
-    finally:
-        engine.close()

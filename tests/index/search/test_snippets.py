@@ -21,11 +21,8 @@ Testesen, A. (2021). Stomistell for sykepleiere. Testforlaget."""),
 
 def test_a_title_match_opens_the_procedure_not_its_references_or_preamble(tmp_path):
     build.build(tmp_path / "index", write_corpus(tmp_path / "src", DOCS))
-    engine = Engine(tmp_path / "index")
-    try:
+    with Engine(tmp_path / "index") as engine:
         hit = engine.search("stomistell", mode="lexical").hits[0]
         assert hit.doc_id == "t-var-stomi" and hit.section == "Hensikt", hit.section
         hit = engine.search("klippe plate", mode="lexical").hits[0]
         assert hit.section == "Framgangsmåte"  # the words' own section when the text has them
-    finally:
-        engine.close()

@@ -133,11 +133,8 @@ def test_build_applies_valid_decisions_reports_the_rest_and_cli_round_trips(tmp_
         "t-finnes-ikke,beholdes,,,,,\n", encoding="utf-8")
     report = api.build(tmp_path / "idx", sources, use_model=False)
     assert ("beslutninger.csv:3", "unknown document id 't-finnes-ikke'") in report.warnings
-    engine = api.Engine(tmp_path / "idx")
-    try:
+    with api.Engine(tmp_path / "idx") as engine:
         got = engine.snapshot.decisions()
-    finally:
-        engine.close()
     assert set(got) == {"t-lok-pvk"} and got["t-lok-pvk"].var_id == "t-var-pvk"
 
     out = tmp_path / "eksport.csv"
@@ -185,8 +182,7 @@ def test_round_trip_through_publish_to_a_second_machines_search(tmp_path):
     store.save({"t-lok-pvk": Decision("t-lok-pvk", "utfases", "t-var-pvk", dt.date(2026, 1, 31), "VAR dekker")})
     api.build(tmp_path / "idx", sources, use_model=False)
     api.publish(tmp_path / "idx", tmp_path / "publisert")
-    ward = api.open_index(tmp_path / "publisert", cache_root=tmp_path / "avdeling")
-    try:
+    with api.open_index(tmp_path / "publisert", cache_root=tmp_path / "avdeling") as ward:
         searcher = ward._searcher
         searcher.today = dt.date(2026, 1, 15)  # before the last date: shown, with the badge
         hit = next(h for h in ward.search("PVK venflon").hits if h.doc_id == "t-lok-pvk")
@@ -196,8 +192,6 @@ def test_round_trip_through_publish_to_a_second_machines_search(tmp_path):
         assert "t-lok-pvk" not in [h.doc_id for h in ward.search("PVK venflon").hits]
         assert "t-lok-pvk" in [h.doc_id for h in ward.search("utgått: PVK venflon").hits]
         assert "t-lok-pvk" in [h.doc_id for h in ward.search("t-lok-pvk").hits]
-    finally:
-        ward.close()
 
 
 def test_progress_over_builds_reaches_the_report_and_summary(tmp_path):
@@ -213,12 +207,9 @@ def test_progress_over_builds_reaches_the_report_and_summary(tmp_path):
     engine.close()
     store.save({candidate: Decision(candidate, "utfases", "t-var-pvk")})
     api.build(tmp_path / "idx", sources, use_model=False)
-    engine = api.Engine(tmp_path / "idx")
-    try:
+    with api.Engine(tmp_path / "idx") as engine:
         report = engine.report()
         write(report, tmp_path / "rapport")
-    finally:
-        engine.close()
     assert [e["utfases"] for e in report.progress] == [0, 1]
     assert report.progress[1]["not_assessed"] == report.progress[0]["not_assessed"] - 1
     rows = list(csv.reader((tmp_path / "rapport" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()))
