@@ -34,8 +34,9 @@ from bench.common import (
 )
 from index import api
 from index.embed.model import default_model_dir
+from index.records import SearchMode
 
-MODES = ("lexical", "dense", "hybrid")
+MODES = (SearchMode.LEXICAL, SearchMode.DENSE, SearchMode.HYBRID)
 
 
 LIVEQA_OTHERS = 600  # unjudged passages beside the judged ones in liveqa-sub

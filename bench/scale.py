@@ -47,6 +47,7 @@ from index import api
 from index.builder import build as _build
 from index.errors import ParseError
 from index.ingest.formats import parse_file
+from index.records import SearchMode, Tier
 from index.store import snapshot
 
 SCALE = OUT / "scale"
@@ -88,7 +89,7 @@ def _sentences(text: str) -> list[str]:
 def _demo_material() -> dict:
     """Titles, keywords and sentences (by heading and language) from the demo corpus, parsed with the engine."""
     titles, keywords, by_heading, sentences = [], [], {}, {"nb": [], "nn": []}
-    for tier in ("var", "regional", "local"):
+    for tier in Tier:
         for path in sorted((DEMO / tier).iterdir()):
             try:
                 p = parse_file(path, rel=f"{tier}/{path.name}", tier_default=tier)
@@ -330,7 +331,7 @@ def rss_probe(index: Path, queries_file: Path) -> None:
     loaded = vm_rss()
     queries = json.loads(queries_file.read_text(encoding="utf-8"))
     for q in queries:
-        engine.search(q, top=30, mode="hybrid")
+        engine.search(q, top=30, mode=SearchMode.HYBRID)
     # VmHWM, not ru_maxrss: Linux carries the forked parent's peak into ru_maxrss across exec, so a probe
     # started from this (large) benchmark process would report the benchmark's own peak.
     peak = int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
@@ -356,7 +357,7 @@ def _lexical_latency(engine, fts_db: Path, queries: list[str], reps: int) -> dic
         kf_t, fts_t = [], []
         for q in queries:
             t = time.perf_counter()
-            engine.search(q, top=TOP, mode="lexical")
+            engine.search(q, top=TOP, mode=SearchMode.LEXICAL)
             kf_t.append(time.perf_counter() - t)
             t = time.perf_counter()
             fts_search(q)
@@ -394,7 +395,7 @@ def run(name: str, args, embedder) -> dict:
           f"{r['fts_first'][0]:.1f}/{r['fts_first'][1]:.1f} ms; repeated {r['kf_lex'][0]:.1f}/{r['kf_lex'][1]:.1f}"
           f" ms, FTS5 {r['fts'][0]:.1f}/{r['fts'][1]:.1f} ms  load {_load()}", flush=True)
     if args.profile:
-        _profile(engine, queries, base / "profile-lexical.txt", mode="lexical")
+        _profile(engine, queries, base / "profile-lexical.txt", mode=SearchMode.LEXICAL)
     snap_for_sample = engine.snapshot
     emb = embed_sample(embedder, snap_for_sample, args.embed_sample, args.seed) if embedder else None
     engine.close()
@@ -428,7 +429,7 @@ def run(name: str, args, embedder) -> dict:
           f"hybrid p50/p95 {r['hyb'][0]:.1f}/{r['hyb'][1]:.1f} ms (query embedding alone "
           f"{r['qemb'][0]:.1f}/{r['qemb'][1]:.1f})  load {_load()}", flush=True)
     if args.profile:
-        _profile(engine, queries, base / "profile-hybrid.txt", mode="hybrid")
+        _profile(engine, queries, base / "profile-hybrid.txt", mode=SearchMode.HYBRID)
     engine.close()
 
     _touch_docs(sources, CHANGED, args.seed + 2)
@@ -443,12 +444,12 @@ def run(name: str, args, embedder) -> dict:
 def _hybrid_latency(engine, embedder, queries: list[str], reps: int) -> dict:
     """Hybrid p50/p95 over ``reps`` passes after a warm pass, and the query embedding alone (interleaved)."""
     for q in queries:
-        engine.search(q, top=TOP, mode="hybrid")
+        engine.search(q, top=TOP, mode=SearchMode.HYBRID)
     hyb_t, emb_t = [], []
     for _ in range(reps):
         for q in queries:
             t = time.perf_counter()
-            engine.search(q, top=TOP, mode="hybrid")
+            engine.search(q, top=TOP, mode=SearchMode.HYBRID)
             hyb_t.append(time.perf_counter() - t)
             t = time.perf_counter()
             embedder.encode_queries([q])

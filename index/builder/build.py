@@ -32,7 +32,7 @@ from index.errors import (
 )
 from index.ingest.formats import parse_file
 from index.ingest.sources import SourceFile, discover, file_hash
-from index.records import TIERS, BuildReport, Procedure, ProgressFn
+from index.records import BuildReport, Procedure, ProgressFn, Tier
 from index.search import lexical
 from index.store import decisions, snapshot
 from index.store import progress as _progress
@@ -182,7 +182,7 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
             # Which encoder made the vectors (name, variant, file hash, dim, pooling): searches check it.
             "encoder": embedder.record if model_name else None,
             "documents": len(entries),
-            "by_tier": {t: sum(1 for p, *_ in entries if p.tier == t) for t in TIERS},
+            "by_tier": {t: sum(1 for p, *_ in entries if p.tier == t) for t in Tier},
             "files": {rel: h for _, rel, h, _ in entries},
             # the files' real paths, for the cleanup report (the team opens and removes files by them)
             "source_paths": {rel: str(real[rel]) for _, rel, _, _ in entries if rel in real},
@@ -269,7 +269,7 @@ def _previous_overlaps(prev, entries) -> overlap.Previous | None:
 
 def _drop_duplicate_ids(entries, skipped):
     """Two files claiming one id: the higher tier (then the first path) keeps it, the other is skipped."""
-    rank = {t: i for i, t in enumerate(TIERS)}
+    rank = {t: i for i, t in enumerate(Tier)}
     ordered = sorted(entries, key=lambda e: (rank.get(e[0].tier, 9), e[1]))
     seen: dict[str, str] = {}
     keep = set()

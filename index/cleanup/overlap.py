@@ -48,7 +48,7 @@ import numpy as np
 from index.analysis.analyzer import Analyzer
 from index.cleanup.evidence import Evidence
 from index.cleanup.signals import Candidates, Terms, clean_title, doc_vectors, dot
-from index.records import Overlap, Procedure
+from index.records import Overlap, Procedure, Tier
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
         weight, full, partial = 1.0, policy.full_lexical, policy.partial_lexical
     else:
         weight, full, partial = policy.lexical_weight, policy.full, policy.partial
-    is_var = np.array([p.tier == "var" for p in procs], bool)
+    is_var = np.array([p.tier == Tier.VAR for p in procs], bool)
     signals = dict(dense=doc_vecs, lex=tfidf, weight=weight, titles=titles,
                    title_weight=policy.title_weight if doc_vecs is not None else 0.0)
     cand = Candidates(is_var, policy.candidates, policy.block, signals)

@@ -14,7 +14,7 @@ from pathlib import Path
 from index.cleanup.overlap import OverlapPolicy, confidence
 from index.cleanup.report_html import render
 from index.ingest.safetext import write_csv
-from index.records import Overlap, OverlapRow, Report, ReportDoc, SearchFilters
+from index.records import Overlap, OverlapRow, Report, ReportDoc, SearchFilters, Tier
 from index.store import progress
 from index.store.snapshot import DocMeta, Snapshot
 
@@ -86,7 +86,7 @@ def collect(snapshot: Snapshot, *, today: dt.date | None = None) -> Report:
         progress=tuple(progress.load(snapshot.folder)),
         stale=tuple(sorted((d for d in active if d.overdue(today)), key=lambda d: (d.review_due, d.doc_id))),
         superseded=tuple(sorted((d for d in all_docs if d.status == "superseded"), key=lambda d: d.doc_id)),
-        local_only=tuple(sorted((d for d in active if d.tier != "var" and d.doc_id not in covered),
+        local_only=tuple(sorted((d for d in active if d.tier != Tier.VAR and d.doc_id not in covered),
                                 key=lambda d: (d.tier, d.owner_unit, d.title))))
 
 
@@ -96,7 +96,7 @@ GAPS_SHOWN = 50  # top unmet needs in the report
 def closest_var(engine, merged) -> list[tuple]:
     """The top merged gaps, each with the three VAR procedures a search for it ranks first (what exists
     nearest to the unmet need)."""
-    only_var = SearchFilters(tiers=frozenset({"var"}))
+    only_var = SearchFilters(tiers=frozenset({Tier.VAR}))
     out = []
     for gap in merged[:GAPS_SHOWN]:
         hits = engine.search(gap.query, filters=only_var, top=3).hits

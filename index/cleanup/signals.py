@@ -22,7 +22,7 @@ from scipy import sparse
 
 from index.analysis.analyzer import Analyzer
 from index.cleanup.evidence import row_of
-from index.records import Procedure
+from index.records import Procedure, Tier
 
 _PARENTHESIS = re.compile(r"\([^)]*\)")
 
@@ -208,7 +208,7 @@ def pair_signals(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.
     body.refresh_idf()
     title.refresh_idf()
     tfidf, titles = body.weighted(), title.weighted()
-    is_var = np.array([p.tier == "var" for p in procs], bool)
+    is_var = np.array([p.tier == Tier.VAR for p in procs], bool)
     a, b = np.flatnonzero(~is_var), np.flatnonzero(is_var)
     doc_vecs = doc_vectors(n, vectors, chunk_table)
     return {"rows": a, "cols": b, "lexical": (tfidf[a] @ tfidf[b].T).toarray(),

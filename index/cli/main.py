@@ -22,7 +22,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 from index import api
 from index.api import IndexCorruptError, IndexMissingError, KildefinnerError, NothingIndexedError, printable
 from index.cli import decisions
-from index.records import SearchFilters
+from index.records import SearchFilters, SearchMode
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
                  "--timings says where the time went.")
     s.add_argument("--index", required=True, type=Path, help=INDEX_HELP)
     s.add_argument("--top", type=int, default=None, help="number of hits (default 10; 100 with --queries)")
-    s.add_argument("--mode", choices=("hybrid", "lexical", "dense"), default="hybrid",
+    s.add_argument("--mode", choices=tuple(SearchMode), default=SearchMode.HYBRID,
                    help="hybrid (words and meaning, default), lexical (words only: no model is loaded) or dense")
     s.add_argument("--json", action="store_true", help="print the result as JSON (one line per query with --stdin)")
     s.add_argument("--model", help="embedding model folder (default: the provisioned e5-small)")
@@ -178,12 +178,12 @@ def _open(args) -> api.Engine:
     opened = time.perf_counter()
     if engine.fallback_reason:
         print(f"warning: serving an older snapshot: {engine.fallback_reason}", file=sys.stderr)
-    if args.mode != "lexical" and not engine.load_model(args.model):
+    if args.mode != SearchMode.LEXICAL and not engine.load_model(args.model):
         print(f"note: semantic search unavailable ({engine.model_error}); lexical only", file=sys.stderr)
     if getattr(args, "timings", False):
-        print(f"timings: index opened in {opened - started:.2f} s, model "
-              + (f"loaded in {time.perf_counter() - opened:.2f} s" if args.mode != "lexical" else "not loaded (lexical)"),
-              file=sys.stderr)
+        loaded = (f"loaded in {time.perf_counter() - opened:.2f} s" if args.mode != SearchMode.LEXICAL
+                  else "not loaded (lexical)")
+        print(f"timings: index opened in {opened - started:.2f} s, model {loaded}", file=sys.stderr)
     return engine
 
 

@@ -11,6 +11,7 @@ import hashlib
 import re
 
 from index.ingest.sections import one_line
+from index.records import Tier
 
 FIELDS = ("id", "title", "source", "owner", "unit", "language", "revised", "review_due", "status",
           "keywords", "url", "replaced_by")
@@ -19,8 +20,9 @@ _ALIASES = {"erstattet_av": "replaced_by", "tittel": "title", "kilde": "source",
             "lang": "language", "språk": "language", "sprak": "language", "målform": "language",
             "revidert": "revised", "neste_revisjon": "review_due", "nøkkelord": "keywords",
             "emneord": "keywords", "identifier": "id", "lenke": "url"}
-_TIER_ALIASES = {"var": "var", "regional": "regional", "regionalt": "regional", "regionale": "regional",
-                 "local": "local", "lokal": "local", "lokalt": "local", "lokale": "local"}
+# What a folder name, a manifest or front matter may call a tier (bokmål, nynorsk, English) → the tier.
+_TIER_ALIASES = {"var": Tier.VAR, "regional": Tier.REGIONAL, "regionalt": Tier.REGIONAL, "regionale": Tier.REGIONAL,
+                 "local": Tier.LOCAL, "lokal": Tier.LOCAL, "lokalt": Tier.LOCAL, "lokale": Tier.LOCAL}
 _LANG_ALIASES = {"nb": "nb", "no": "nb", "nob": "nb", "bokmål": "nb", "bokmal": "nb", "norsk": "nb",
                  "nn": "nn", "nno": "nn", "nynorsk": "nn", "en": "en", "eng": "en", "english": "en",
                  "engelsk": "en"}
@@ -153,7 +155,7 @@ def normalise(file_meta: dict, extra: dict, *, rel: str, tier_default: str, warn
     return {
         "title": _scalar(meta, "title", warnings)[:300],
         "doc_id": _checked_id(meta, "id", warnings, derived_id(rel)),
-        "tier": _choice(meta, "source", _TIER_ALIASES, tier_of(tier_default) or "local", warnings),
+        "tier": _choice(meta, "source", _TIER_ALIASES, tier_of(tier_default) or Tier.LOCAL, warnings),
         "owner": _scalar(meta, "owner", warnings), "unit": _scalar(meta, "unit", warnings),
         "language": _choice(meta, "language", _LANG_ALIASES, "nb", warnings),
         "revised": _date(meta, "revised", warnings), "review_due": _date(meta, "review_due", warnings),

@@ -28,6 +28,7 @@ from index.ingest.decode import decode_text
 from index.ingest.formats import SUPPORTED_SUFFIXES
 from index.ingest.metadata import tier_of
 from index.ingest.safetext import is_clean_name, printable
+from index.records import Tier
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("path", "id", "title", "source", "owner", "unit", "language", "revised", "review_due",
@@ -65,7 +66,7 @@ def parse_source_arg(arg: str) -> tuple[str, Path]:
         if re.fullmatch(r"[^\W\d]+", name.strip()):
             raise ValueError(f"unknown source tier {name.strip()!r} in {arg!r}: "
                              "use var=FOLDER, regional=FOLDER or local=FOLDER (lokal=FOLDER)")
-    return "local", Path(text).expanduser()
+    return Tier.LOCAL, Path(text).expanduser()
 
 
 def _key(path: str) -> str:

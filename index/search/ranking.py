@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.records import Tier
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -79,7 +81,7 @@ class SourcePriority:
     # at 0.2, 0.935 at 0.15, 0.918 at 0.3; VAR-first 0.96 and R@10 0.99–1.0 throughout (bench/tune.py --grid
     # policy, 2026-12-03). The dev set's gain below 0.25 is not worth VAR losing first place where the overlap
     # check missed a link; linking that routine (issue 18's detector) would let the bonus fall.
-    bonus: dict = field(default_factory=lambda: {"var": 0.25, "regional": 0.1, "local": 0.0})
+    bonus: dict = field(default_factory=lambda: {Tier.VAR: 0.25, Tier.REGIONAL: 0.1, Tier.LOCAL: 0.0})
     stale_penalty: float = 0.05
 
     def final_score(self, fused: float, tier: str, stale: bool) -> float:
@@ -161,7 +163,7 @@ class VariantGrouping:
         for c in ranked:
             parent, kind = parents.get(c.idx, (None, ""))
             p = by_idx.get(parent)
-            if p is None or p.tier != "var" or parent in parents:
+            if p is None or p.tier != Tier.VAR or parent in parents:
                 continue
             need = self.link_floor if kind == "full" else self.partial_ratio
             if c.idx in stale or p.fused >= need * c.fused:
@@ -181,7 +183,7 @@ class VariantGrouping:
                 if parents[kid.idx][1] == "full":
                     own = min(own, kid.final - kid.fused + p.fused) - self.copy_penalty
                 at = pos[parent]
-                while (kid.idx not in stale and at + 1 < len(base) and base[at + 1].tier == "var"
+                while (kid.idx not in stale and at + 1 < len(base) and base[at + 1].tier == Tier.VAR
                        and base[at + 1].final > own):
                     at += 1
                 after.setdefault(at, []).append(kid)

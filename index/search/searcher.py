@@ -17,7 +17,7 @@ import numpy as np
 from index.analysis.analyzer import STOP_WORDS, Analyzer, fold, folded_words, is_english, stem
 from index.analysis.spelling import Speller
 from index.analysis.synonyms import Concept, SynonymTable, with_english
-from index.records import Hit, SearchFilters, SearchResult
+from index.records import Hit, SearchFilters, SearchMode, SearchResult, Tier
 from index.search.lexical import LexicalIndex
 from index.search.ranking import (
     Candidate,
@@ -43,7 +43,8 @@ _REFERENCE_RE = re.compile(r"(\d+[.)]?\s*)?(referans|kilde|kjelde|litteratur|bib
 _EMBED_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kildefinner-embed")
 _PREFIX_RE = re.compile(r"(?<!\S)(var|regional|regionalt|lokal|local|nb|nn|en|nynorsk|bokmål|utgått|alle):",
                         re.IGNORECASE)
-_TIER_PREFIX = {"var": "var", "regional": "regional", "regionalt": "regional", "lokal": "local", "local": "local"}
+_TIER_PREFIX = {"var": Tier.VAR, "regional": Tier.REGIONAL, "regionalt": Tier.REGIONAL, "lokal": Tier.LOCAL,
+                "local": Tier.LOCAL}  # what a user may type before the colon
 _LANG_PREFIX = {"nb": "nb", "bokmål": "nb", "nn": "nn", "nynorsk": "nn", "en": "en"}
 
 
@@ -121,7 +122,7 @@ class Searcher:
     today: dt.date | None = None
 
     def search(self, query: str, *, filters: SearchFilters = SearchFilters(), top: int = 20,
-               mode: str = "hybrid") -> SearchResult:
+               mode: str = SearchMode.HYBRID) -> SearchResult:
         ev = self.evidence(query, filters=filters, mode=mode)
         today = self.today or dt.date.today()
         ranked, grouped = self.rank(ev, today)
@@ -133,17 +134,17 @@ class Searcher:
         return SearchResult(query=ev.query, hits=hits, mode=ev.mode, suggestion=ev.suggestion, fuzzy=ev.fuzzy,
                             notice=ev.notice)
 
-    def evidence(self, query: str, *, filters: SearchFilters = SearchFilters(), mode: str = "hybrid") -> Evidence:
+    def evidence(self, query: str, *, filters: SearchFilters = SearchFilters(), mode: str = SearchMode.HYBRID) -> Evidence:
         """What the index says about the query, before any ranking policy: lexical and dense scores."""
         query = "".join(ch if ch.isprintable() else " " for ch in query[:MAX_QUERY_CHARS])
         text, filters = parse_prefixes(query, filters)
         concepts = self._concepts(text)
         dense_ok = self.embedder is not None and self.snapshot.vectors() is not None
-        if mode == "dense" and not dense_ok:
-            mode = "lexical"
+        if mode == SearchMode.DENSE and not dense_ok:
+            mode = SearchMode.LEXICAL
         notice = ""
-        if mode == "hybrid" and not dense_ok:
-            mode = "lexical"
+        if mode == SearchMode.HYBRID and not dense_ok:
+            mode = SearchMode.LEXICAL
             notice = "semantic search not available: lexical results only"
 
         # Words the index has never seen: corrected before searching when they are most of the query, else only
@@ -154,8 +155,8 @@ class Searcher:
         # The query embedding (torch, GIL released) runs beside the lexical search (Python): on two cores
         # hybrid latency is max(lexical, embedding) rather than their sum.
         embedding = (_EMBED_POOL.submit(self.embedder.encode_queries, [text])
-                     if mode in ("hybrid", "dense") and text else None)
-        lex, coverage = self._lexical(concepts) if mode in ("hybrid", "lexical") and concepts else ({}, {})
+                     if mode in (SearchMode.HYBRID, SearchMode.DENSE) and text else None)
+        lex, coverage = self._lexical(concepts) if mode in (SearchMode.HYBRID, SearchMode.LEXICAL) and concepts else ({}, {})
         dense: dict[int, float] = {}
         chunk_scores, dense_median = None, 0.0
         if embedding is not None:

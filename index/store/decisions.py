@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.errors import KildefinnerError
+from index.records import Tier
 
 FILE = "beslutninger.csv"
 HISTORY = "beslutninger-historikk.csv"
@@ -302,7 +303,7 @@ def write_snapshot(folder: Path, sources: Iterable[tuple[str, Path]], docs: Iter
     message)`` per invalid line."""
     docs = list(docs)
     path = decisions_path(list(sources))
-    loaded = read(path, known={d for d, _ in docs}, var_ids={d for d, t in docs if t == "var"})
+    loaded = read(path, known={d for d, _ in docs}, var_ids={d for d, t in docs if t == Tier.VAR})
     rows = []
     for d in loaded.decisions.values():
         row = d.to_json()

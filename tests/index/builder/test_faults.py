@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from index.api import Engine
 from index.builder import build
 from index.errors import IndexCorruptError
+from index.records import SearchMode
 from index.store import snapshot
 from index.store.lock import LOCK_NAME
 from tests.helpers.corpus import write_corpus
@@ -54,7 +55,7 @@ def _change(root: Path, n: int) -> None:
 def _serves(index_dir: Path, doc_id: str = "t-var-bt") -> str:
     """Open the index as the app does, search, and return the snapshot name that answered."""
     with Engine(index_dir) as engine:
-        hits = engine.search("blodtrykksmåling", mode="lexical").hits
+        hits = engine.search("blodtrykksmåling", mode=SearchMode.LEXICAL).hits
         assert hits and hits[0].doc_id == doc_id, [h.doc_id for h in hits]
         return engine.snapshot.name
 
@@ -137,7 +138,7 @@ def _kill_and_recover(tmp_path: Path, seeds: list[int]) -> None:
     assert _leftovers(ix) == [], _leftovers(ix)
     assert report.snapshot != first and snapshot.current_dir(ix).name == report.snapshot
     engine = Engine(ix)
-    assert engine.search("nattrapport fjell", mode="lexical").hits[0].doc_id == "t-ny-1"
+    assert engine.search("nattrapport fjell", mode=SearchMode.LEXICAL).hits[0].doc_id == "t-ny-1"
     engine.close()
 
 
@@ -271,7 +272,7 @@ def test_searching_writes_nothing_in_the_index_folder(corpus, tmp_path):
     time.sleep(0.01)  # a write now would change an mtime
     engine = Engine(ix)
     for q in ("blodtrykk", "PVK", "var: venekateter", "nn: trykksår", "mente du"):
-        engine.search(q, mode="lexical")
+        engine.search(q, mode=SearchMode.LEXICAL)
     engine.document(engine.snapshot.docs[0].doc_id)
     engine.stats()
     engine.close()
@@ -363,7 +364,7 @@ def test_damaged_snapshot_is_detected_at_open_and_previous_serves(tmp_path, dama
     engine = Engine(ix)
     assert engine.snapshot.name == good
     assert expected in engine.fallback_reason and current.name in engine.fallback_reason
-    assert engine.search("blodtrykksmåling", mode="lexical").hits[0].doc_id == "t-var-bt"
+    assert engine.search("blodtrykksmåling", mode=SearchMode.LEXICAL).hits[0].doc_id == "t-var-bt"
     engine.close()
     with pytest.raises(IndexCorruptError, match="is damaged|is missing|unreadable"):
         snapshot.Snapshot(current)
@@ -487,10 +488,10 @@ _QUERY_BITS = ["title:*", "body:", "*", "?", '"', "(", ")", "[", "]", "{", "}", 
 @given(query=st.one_of(st.text(max_size=200),
                        st.lists(st.sampled_from(_QUERY_BITS) | st.text(max_size=8), max_size=30).map(" ".join)))
 def test_hostile_queries_always_answer(lexical_engine, query):
-    result = lexical_engine.search(query, mode="lexical")
+    result = lexical_engine.search(query, mode=SearchMode.LEXICAL)
     assert result.mode == "lexical" and len(result.hits) <= 20
 
 
 def test_very_long_query_is_cut_and_answers(lexical_engine):
-    result = lexical_engine.search("blodtrykksmåling " * 5000, mode="lexical")
+    result = lexical_engine.search("blodtrykksmåling " * 5000, mode=SearchMode.LEXICAL)
     assert result.hits and result.hits[0].doc_id == "t-var-bt"

@@ -15,6 +15,7 @@ from index import api
 from index.builder import build, publish, sync
 from index.cli import main as cli
 from index.errors import IndexMissingError
+from index.records import SearchMode
 from index.store.snapshot import POINTER, current_dir
 from tests.helpers.corpus import write_corpus
 
@@ -65,7 +66,7 @@ def test_publish_v1_then_client_serves_v1(source, tmp_path, no_network):
     assert result.status == sync.UPDATED and result.version == report.version and result.changed
     with api.Engine(cache) as engine:
         assert engine.snapshot.name == report.version
-        assert engine.search("PVK", mode="lexical").hits[0].doc_id == "t-var-pvk"
+        assert engine.search("PVK", mode=SearchMode.LEXICAL).hits[0].doc_id == "t-var-pvk"
     assert sync.sync(share, cache).status == sync.UP_TO_DATE
 
 
@@ -90,12 +91,12 @@ def test_publish_v2_while_a_client_reads_switches_cleanly(source, tmp_path):
         result = sync.sync(share, cache)
         assert result.status == sync.UPDATED and result.version == v2
         # The open v1 engine keeps answering after the switch (its folder is kept).
-        assert old.search("PVK", mode="lexical").hits
+        assert old.search("PVK", mode=SearchMode.LEXICAL).hits
         assert (cache / "snapshots" / v1).is_dir()
         with api.Engine(cache) as new:
             assert new.snapshot.name == v2
-            assert new.search("sommerfuglnål", mode="lexical").hits[0].doc_id == "t-var-pvk"
-            assert not old.search("sommerfuglnål", mode="lexical").hits
+            assert new.search("sommerfuglnål", mode=SearchMode.LEXICAL).hits[0].doc_id == "t-var-pvk"
+            assert not old.search("sommerfuglnål", mode=SearchMode.LEXICAL).hits
 
 
 def test_share_removed_client_still_serves(source, tmp_path):
@@ -108,7 +109,7 @@ def test_share_removed_client_still_serves(source, tmp_path):
     result = api.sync_published(share, cache_root)
     assert result.status == sync.UNREACHABLE and result.version == v1 and result.reason
     with api.open_index(share, cache_root=cache_root) as engine:  # the local copy, though the share is gone
-        assert engine.snapshot.name == v1 and engine.search("PVK", mode="lexical").hits
+        assert engine.snapshot.name == v1 and engine.search("PVK", mode=SearchMode.LEXICAL).hits
 
 
 def test_first_start_without_share_or_copy_is_a_clear_error(tmp_path):
@@ -143,7 +144,7 @@ def test_read_only_share_is_never_written(source, tmp_path):
         result = sync.sync(share, cache)
         assert result.status == sync.UPDATED and result.version == v2
         engine = api.Engine(cache)
-        engine.search("PVK", mode="lexical")
+        engine.search("PVK", mode=SearchMode.LEXICAL)
         engine.close()
         assert tree(share) == before  # nothing created, changed or touched (root ignores the mode bits)
     finally:

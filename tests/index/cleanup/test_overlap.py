@@ -14,7 +14,7 @@ import pytest
 from index.api import Engine
 from index.builder import build
 from index.cleanup import overlap
-from index.records import SearchFilters
+from index.records import SearchFilters, SearchMode
 from index.store import snapshot
 from tests.helpers.corpus import DOCS, write_corpus
 
@@ -121,7 +121,7 @@ def test_search_verdicts_come_from_the_docstore_or_an_older_snapshots_overlap_fi
     (folder / "manifest.json").write_text(json.dumps(
         {**json.loads((folder / "manifest.json").read_text()), "sizes": snapshot.file_sizes(folder)}))
     with Engine(tmp_path / "idx") as engine:
-        local = next(h for h in engine.search("PVK", mode="lexical").hits if h.doc_id == "t-lok-pvk")
+        local = next(h for h in engine.search("PVK", mode=SearchMode.LEXICAL).hits if h.doc_id == "t-lok-pvk")
         assert local.overlaps_id == "t-var-pvk"
 
 

@@ -25,6 +25,7 @@ from index.embed.model import (
     vectors_mismatch,
 )
 from index.errors import ModelUnavailableError
+from index.records import SearchMode
 from tests.helpers.paths import REPO
 
 HEAVY = ("torch", "transformers", "sentence_transformers")
@@ -254,7 +255,7 @@ def test_central_build_with_sentence_transformers_is_searched_by_onnx(tmp_path, 
     assert manifest["encoder"]["variant"] == "sentence-transformers"
     with Engine(index) as engine:
         assert engine.attach_embedder(embedder), engine.model_error
-        result = engine.search("hvordan legge inn venekateter", mode="hybrid")
+        result = engine.search("hvordan legge inn venekateter", mode=SearchMode.HYBRID)
         assert result.mode == "hybrid" and result.hits[0].title == "Perifert venekateter"
 
 

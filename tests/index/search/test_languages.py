@@ -3,6 +3,7 @@
 from index.analysis.analyzer import Analyzer, Vocabulary
 from index.api import Engine
 from index.builder import build
+from index.records import SearchMode
 from tests.helpers.corpus import DOCS, write_corpus
 
 ENGLISH = {
@@ -35,8 +36,8 @@ def test_english_query_finds_the_english_procedure_and_norwegian_queries_are_unc
     build.build(tmp_path / "index", sources)
     with Engine(tmp_path / "index") as engine:
         # "bleeding"/"bleeds" meet only through the English stemmer; "what", "to", "do", "if" are stop words.
-        result = engine.search("what to do if a patient is bleeding", mode="lexical")
+        result = engine.search("what to do if a patient is bleeding", mode=SearchMode.LEXICAL)
         assert ids(result)[0] == "t-var-bleeding-en" and result.hits[0].good
-        assert ids(engine.search("bleeds", mode="lexical"))[0] == "t-var-bleeding-en"
-        assert ids(engine.search("PVK", mode="lexical"))[0] == "t-var-pvk"
-        assert ids(engine.search("blodtrykksmåling", mode="lexical"))[0] == "t-var-bt"
+        assert ids(engine.search("bleeds", mode=SearchMode.LEXICAL))[0] == "t-var-bleeding-en"
+        assert ids(engine.search("PVK", mode=SearchMode.LEXICAL))[0] == "t-var-pvk"
+        assert ids(engine.search("blodtrykksmåling", mode=SearchMode.LEXICAL))[0] == "t-var-bt"

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from index.records import SearchFilters
+from index.records import SearchFilters, SearchMode
 from index.search.ranking import Candidate, SourcePriority
 from index.search.searcher import parse_prefixes
 
@@ -27,12 +27,12 @@ def test_abbreviation_and_colloquial_words_find_the_procedure(hybrid_engine):
 
 
 def test_compound_parts_match(hybrid_engine):
-    assert ids(hybrid_engine.search("trykksår", mode="lexical"))[0] == "t-var-trykksar"
-    assert ids(hybrid_engine.search("måling blodtrykk", mode="lexical"))[0] == "t-var-bt"
+    assert ids(hybrid_engine.search("trykksår", mode=SearchMode.LEXICAL))[0] == "t-var-trykksar"
+    assert ids(hybrid_engine.search("måling blodtrykk", mode=SearchMode.LEXICAL))[0] == "t-var-bt"
 
 
 def test_typo_gets_results_and_a_suggestion(hybrid_engine):
-    result = hybrid_engine.search("blodtryksmåling", mode="lexical")
+    result = hybrid_engine.search("blodtryksmåling", mode=SearchMode.LEXICAL)
     assert result.fuzzy and result.suggestion == "blodtrykksmåling"
     assert ids(result)[0] == "t-var-bt"
 
@@ -67,7 +67,7 @@ def test_modes_and_lexical_only_without_model(hybrid_index, hybrid_engine):
     from index.api import Engine
 
     assert hybrid_engine.search("PVK").mode == "hybrid"
-    assert hybrid_engine.search("PVK", mode="dense").mode == "dense"
+    assert hybrid_engine.search("PVK", mode=SearchMode.DENSE).mode == "dense"
     lexical_only = Engine(hybrid_index)  # model not loaded yet
     result = lexical_only.search("PVK")
     assert result.mode == "lexical" and "lexical" in result.notice and result.hits
@@ -109,5 +109,5 @@ def test_grouping_is_the_same_whichever_mode_found_the_hits(hybrid_engine):
 
 
 def test_an_unknown_word_in_a_longer_question_is_offered_not_rewritten(hybrid_engine):
-    result = hybrid_engine.search("hvordan legge inn perifert venekateter hos pasienten xyzqvistad", mode="lexical")
+    result = hybrid_engine.search("hvordan legge inn perifert venekateter hos pasienten xyzqvistad", mode=SearchMode.LEXICAL)
     assert not result.fuzzy and ids(result)[0] == "t-var-pvk"

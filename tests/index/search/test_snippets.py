@@ -2,6 +2,7 @@
 
 from index.api import Engine
 from index.builder import build
+from index.records import SearchMode
 from tests.helpers.corpus import write_corpus
 
 DOCS = {
@@ -22,7 +23,7 @@ Testesen, A. (2021). Stomistell for sykepleiere. Testforlaget."""),
 def test_a_title_match_opens_the_procedure_not_its_references_or_preamble(tmp_path):
     build.build(tmp_path / "index", write_corpus(tmp_path / "src", DOCS))
     with Engine(tmp_path / "index") as engine:
-        hit = engine.search("stomistell", mode="lexical").hits[0]
+        hit = engine.search("stomistell", mode=SearchMode.LEXICAL).hits[0]
         assert hit.doc_id == "t-var-stomi" and hit.section == "Hensikt", hit.section
-        hit = engine.search("klippe plate", mode="lexical").hits[0]
+        hit = engine.search("klippe plate", mode=SearchMode.LEXICAL).hits[0]
         assert hit.section == "Framgangsmåte"  # the words' own section when the text has them
