@@ -43,8 +43,11 @@ test: $(STAMP) $(MODEL_STAMP)
 test-slow: $(STAMP) $(MODEL_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m slow $(PYTEST_ARGS)
 
+# ruff; mypy (its configuration in pyproject.toml says what it checks); the import contracts (layers, no Qt in index/).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app index bench tests
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP) $(MODEL_STAMP)
 	$(PY) -m bench.quality

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -49,3 +50,16 @@ def hybrid_engine(hybrid_index, embedder):
 def corpus(tmp_path):
     root = tmp_path / "src"
     return root, write_corpus(root)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to reach the network (connect, resolve a name) fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)

@@ -447,7 +447,7 @@ _DOCX = None
 def _real_pdf() -> bytes:
     global _PDF
     if _PDF is None:
-        from tests.index.conftest import pdf_bytes
+        from tests.helpers.documents import pdf_bytes
 
         _PDF = pdf_bytes([["Urinkateter", "Hensikt", "Hindre infeksjon."], ["Framgangsmåte", "Vask hendene."]],
                          title="Urinkateter", author="Test")
@@ -457,7 +457,7 @@ def _real_pdf() -> bytes:
 def _real_docx() -> bytes:
     global _DOCX
     if _DOCX is None:
-        from tests.index.conftest import docx_bytes
+        from tests.helpers.documents import docx_bytes
 
         _DOCX = docx_bytes([("Title", "Sondeernæring"), ("Heading 1", "Hensikt"), (None, "Sikker ernæring."),
                             ("table", [["Utstyr", "Antall"], ["Sprøyte", "2"]])], core={"title": "Sonde"})

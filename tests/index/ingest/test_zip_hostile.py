@@ -16,7 +16,7 @@ import pytest
 from index.errors import ParseError
 from index.ingest import zipcheck
 from index.ingest.formats import MAX_DOCX_XML, parse_file
-from tests.index.conftest import docx_bytes
+from tests.helpers.documents import docx_bytes
 
 XML_HEAD = b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="x"><w:body>'
 
