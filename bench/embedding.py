@@ -260,8 +260,8 @@ def main() -> None:
     rows = []
     for (name, label), q in quality.items():
         ref = quality[(name, refs[name])]
-        rows.append([name, label + (" (reference)" if label == refs[name] else ""), f"{q['hybrid']:.4f}", f"{q['hybrid'] - ref['hybrid']:+.4f}",
-                     f"{q['dense']:.4f}", f"{q['dense'] - ref['dense']:+.4f}"])
+        rows.append([name, label + (" (reference)" if label == refs[name] else ""), f"{q['hybrid']:.4f}",
+                     f"{q['hybrid'] - ref['hybrid']:+.4f}", f"{q['dense']:.4f}", f"{q['dense'] - ref['dense']:+.4f}"])
     print(f"\n{time.strftime('%Y-%m-%d %H:%M')} · {machine()} · load avg {load_before} → "
           + "/".join(f"{x:.1f}" for x in os.getloadavg()))
     print(table(["dataset", "encoder", "hybrid nDCG@10", "Δ ref", "dense nDCG@10", "Δ ref"], rows))
@@ -271,8 +271,8 @@ def main() -> None:
         nb, lq = s.get("query_nursing-nb", (0, 0)), s.get("query_liveqa-med", (0, 0))
         srows.append([label, f"{s['file_mb']:.0f}", f"{s['load_s']:.1f}", f"{s.get('chunks_per_s', 0):.1f}",
                       f"{nb[0]:.1f} / {nb[1]:.1f}", f"{lq[0]:.1f} / {lq[1]:.1f}"])
-    print(table(["encoder", "file MB", "load s", f"chunks/s ({args.speed_sample} nursing-nb chunks)", "query ms p50/p95 nb",
-                 "query ms p50/p95 LiveQA"], srows))
+    print(table(["encoder", "file MB", "load s", f"chunks/s ({args.speed_sample} nursing-nb chunks)",
+                 "query ms p50/p95 nb", "query ms p50/p95 LiveQA"], srows))
     (OUT / "embedding" / f"result-{'-'.join(args.datasets.split(','))}.json").write_text(json.dumps(
         {"quality": {f"{k[0]}|{k[1]}": v for k, v in quality.items()}, "speed": speed}, indent=1))
 

@@ -175,7 +175,8 @@ def main() -> None:
     print(f"\n{time.strftime('%Y-%m-%d %H:%M')} · {machine()} · model {args.model} · load avg "
           f"{load_before:.2f} → {os.getloadavg()[0]:.2f}")
     for v in variants:
-        print(f"{v}: imported {', '.join(results[v][0]['heavy']) or 'none of torch, transformers, sentence_transformers'}")
+        heavy = ", ".join(results[v][0]["heavy"]) or "none of torch, transformers, sentence_transformers"
+        print(f"{v}: imported {heavy}")
     print_report(results)
 
 

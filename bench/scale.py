@@ -532,8 +532,8 @@ def report(results: list[dict]) -> None:
         rows.append([r["name"], f"{r['lex_build_s']:.0f} s ({r['docs'] / r['lex_build_s']:.0f} docs/s)",
                      f"{e['chunks_s']:.1f} chunks/s on {e['chunks']}" if e else "–",
                      f"{e['total_chunks']} chunks → {embed_s / 60:.0f} min" if e else "–",
-                     f"{(r['lex_build_s'] + embed_s) / 60:.0f} min ({r['docs'] / (r['lex_build_s'] + embed_s):.1f} docs/s)"
-                     if e else "–",
+                     (f"{(r['lex_build_s'] + embed_s) / 60:.0f} min "
+                      f"({r['docs'] / (r['lex_build_s'] + embed_s):.1f} docs/s)") if e else "–",
                      f"{r['fts_build_s']:.0f} s"])
     print(table(["corpus", "lexical build (measured)", "embedding (sample)", "embedding (extrapolated)",
                  "full build (est.)", "FTS5 build"], rows))

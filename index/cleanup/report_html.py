@@ -16,7 +16,8 @@ KIND_NAMES = {"full": "Full overlapp", "partial": "Delvis overlapp", "duplicate"
 TIER_NAMES = {Tier.VAR: "VAR", Tier.REGIONAL: "Regional", Tier.LOCAL: "Lokal"}
 STATUS_NAMES = {"active": "Aktiv", "stale": "Revisjon forfalt", "superseded": "Utgått"}
 # Bar colours per group; the same hues as the app's badges so the two read alike.
-COLOURS = {Tier.VAR: "#1b5e20", Tier.REGIONAL: "#0d47a1", Tier.LOCAL: "#6a1b9a", "full": "#b71c1c", "partial": "#e65100",
+COLOURS = {Tier.VAR: "#1b5e20", Tier.REGIONAL: "#0d47a1", Tier.LOCAL: "#6a1b9a", "full": "#b71c1c",
+           "partial": "#e65100",
            "duplicate": "#37474f", "local_only": "#2e7d32", "active": "#1b5e20", "stale": "#f9a825",
            "superseded": "#b71c1c", "utfases": "#b71c1c", "lokalt_tillegg": "#0d47a1", "beholdes": "#2e7d32",
            "not_assessed": "#e65100"}
@@ -203,8 +204,10 @@ def render(report: Report) -> str:
 <p class="meta">Laget {esc(today)} fra indeksversjon {esc(report.snapshot)} (bygget {esc(report.built_at)}),
 {len(report.documents)} dokumenter. «VAR AS IS»: lokale prosedyrer som dekker samme oppgave som en
 VAR-prosedyre er kandidater for utfasing. Rapporten er bare en analyse; kildene er ikke endret.</p>
-<nav><a href="#sammendrag">Sammendrag</a><a href="#fremdrift">Fremdrift</a><a href="#overlapp">Overlapp ({n_overlaps})</a>
-<a href="#tillegg">Lokale tillegg</a><a href="#hull">Innholdshull ({len(report.gaps)})</a><a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
+<nav><a href="#sammendrag">Sammendrag</a><a href="#fremdrift">Fremdrift</a>
+<a href="#overlapp">Overlapp ({n_overlaps})</a>
+<a href="#tillegg">Lokale tillegg</a><a href="#hull">Innholdshull ({len(report.gaps)})</a>
+<a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
 <a href="#forfalt">Revisjon forfalt ({len(report.stale)})</a>
 <a href="#utgatt">Utgått ({len(report.superseded)})</a><a href="#behold">Bare lokal ({len(report.local_only)})</a></nav>
 <h2 id="sammendrag">Sammendrag</h2>

@@ -88,10 +88,7 @@ VERIFY_SENTENCES = [
 # ------------------------------------------------------------------------------------------- locations
 def default_model_dir() -> Path:
     """``resources/models/multilingual-e5-small`` in the repo, or inside the PyInstaller bundle."""
-    if getattr(sys, "frozen", False) and hasattr(sys, "_MEIPASS"):
-        root = Path(sys._MEIPASS)
-    else:
-        root = _REPO_ROOT
+    root = Path(sys._MEIPASS) if getattr(sys, "frozen", False) and hasattr(sys, "_MEIPASS") else _REPO_ROOT
     return root / "resources" / "models" / DEFAULT_MODEL_NAME
 
 

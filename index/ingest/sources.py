@@ -12,6 +12,7 @@ source folder; see ``_walk`` and docs/it-guide.md.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import hashlib
@@ -234,10 +235,8 @@ def _read_manifest(path: Path, problems: list[tuple[str, str]]) -> dict[str, dic
 def _candidates(full: Path, root: Path, relpath: str, rel: str, base: Path | None) -> list[str]:
     keys = []
     if base is not None:
-        try:
+        with contextlib.suppress(ValueError):  # another drive on Windows: no relative path
             keys.append(_key(os.path.relpath(full, base)))
-        except ValueError:  # another drive on Windows
-            pass
     keys += [_key(relpath), _key(rel), _key(str(full))]
     return keys
 

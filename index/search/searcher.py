@@ -134,7 +134,8 @@ class Searcher:
         return SearchResult(query=ev.query, hits=hits, mode=ev.mode, suggestion=ev.suggestion, fuzzy=ev.fuzzy,
                             notice=ev.notice)
 
-    def evidence(self, query: str, *, filters: SearchFilters = SearchFilters(), mode: str = SearchMode.HYBRID) -> Evidence:
+    def evidence(self, query: str, *, filters: SearchFilters = SearchFilters(),
+                 mode: str = SearchMode.HYBRID) -> Evidence:
         """What the index says about the query, before any ranking policy: lexical and dense scores."""
         query = "".join(ch if ch.isprintable() else " " for ch in query[:MAX_QUERY_CHARS])
         text, filters = parse_prefixes(query, filters)
@@ -156,7 +157,8 @@ class Searcher:
         # hybrid latency is max(lexical, embedding) rather than their sum.
         embedding = (_EMBED_POOL.submit(self.embedder.encode_queries, [text])
                      if mode in (SearchMode.HYBRID, SearchMode.DENSE) and text else None)
-        lex, coverage = self._lexical(concepts) if mode in (SearchMode.HYBRID, SearchMode.LEXICAL) and concepts else ({}, {})
+        wants_lexical = mode in (SearchMode.HYBRID, SearchMode.LEXICAL) and concepts
+        lex, coverage = self._lexical(concepts) if wants_lexical else ({}, {})
         dense: dict[int, float] = {}
         chunk_scores, dense_median = None, 0.0
         if embedding is not None:

@@ -144,7 +144,7 @@ def test_index_on_read_only_folder_serves(corpus, tmp_path):
     _, sources = corpus
     ix = tmp_path / "ix"
     build.build(ix, sources)
-    for dirpath, dirnames, filenames in os.walk(ix):
+    for dirpath, _dirnames, filenames in os.walk(ix):
         for f in filenames:
             os.chmod(os.path.join(dirpath, f), 0o444)
         os.chmod(dirpath, 0o555)
@@ -153,7 +153,7 @@ def test_index_on_read_only_folder_serves(corpus, tmp_path):
         assert engine.search("trykksår").hits[0].doc_id == "t-var-trykksar"
         engine.close()
     finally:
-        for dirpath, dirnames, filenames in os.walk(ix):
+        for dirpath, _dirnames, _filenames in os.walk(ix):
             os.chmod(dirpath, 0o755)
 
 

@@ -366,7 +366,7 @@ def test_damaged_snapshot_is_detected_at_open_and_previous_serves(tmp_path, dama
     assert expected in engine.fallback_reason and current.name in engine.fallback_reason
     assert engine.search("blodtrykksmåling", mode=SearchMode.LEXICAL).hits[0].doc_id == "t-var-bt"
     engine.close()
-    with pytest.raises(IndexCorruptError, match="is damaged|is missing|unreadable"):
+    with pytest.raises(IndexCorruptError, match=r"is damaged|is missing|unreadable"):
         snapshot.Snapshot(current)
     build.build(ix, write_corpus(tmp_path / "src2"))  # a build over a damaged snapshot starts afresh
     engine = Engine(ix)

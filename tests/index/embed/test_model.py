@@ -325,9 +325,9 @@ def test_garbage_folder_raises_with_path(tmp_path):
 
 
 def test_folder_without_onnx_encoder_raises(tmp_path):
-    with pytest.raises(ModelUnavailableError, match="encoder.json"):
+    with pytest.raises(ModelUnavailableError, match=r"encoder\.json"):
         load_embedder(tmp_path)
-    with pytest.raises(ModelUnavailableError, match="modules.json"):
+    with pytest.raises(ModelUnavailableError, match=r"modules\.json"):
         load_embedder(tmp_path, encoder="sentence-transformers")
 
 

@@ -256,7 +256,8 @@ def test_invalid_metadata_gives_warnings_and_defaults(tmp_path):
         assert part in text
 
 
-@pytest.mark.parametrize(("given", "expected"), [("2024-03-18", dt.date(2024, 3, 18)), ("18.03.2024", dt.date(2024, 3, 18)),
+@pytest.mark.parametrize(("given", "expected"), [("2024-03-18", dt.date(2024, 3, 18)),
+                                                  ("18.03.2024", dt.date(2024, 3, 18)),
                                                   ("'2024-03-18T10:00:00'", dt.date(2024, 3, 18)),
                                                   ("2024-02-30", None), ("31.02.2024", None), ("2024", None)])
 def test_dates(tmp_path, given, expected):
@@ -356,7 +357,8 @@ def test_control_character_junk_without_nul(tmp_path):
     assert fails(write(tmp_path, "junk.txt", junk)) == "binary or unreadable text"
 
 
-@pytest.mark.parametrize(("name", "content"), [("tom.txt", ""), ("blank.md", " \n\t\n"), ("fm.md", "---\ntitle: T\n---\n"),
+@pytest.mark.parametrize(("name", "content"), [("tom.txt", ""), ("blank.md", " \n\t\n"),
+                                               ("fm.md", "---\ntitle: T\n---\n"),
                                                ("skript.html", "<html><script>x()</script></html>"),
                                                ("tom.docx", None)])
 def test_empty_documents(tmp_path, make_docx, name, content):

@@ -26,7 +26,7 @@ def doc(path: Path, doc_id: str, text: str = "Mål blodtrykket på overarmen men
 
 
 def skipped(report) -> dict[str, str]:
-    return {where: reason for where, reason in report.skipped}
+    return dict(report.skipped)
 
 
 @posix_only

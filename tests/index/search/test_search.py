@@ -109,5 +109,6 @@ def test_grouping_is_the_same_whichever_mode_found_the_hits(hybrid_engine):
 
 
 def test_an_unknown_word_in_a_longer_question_is_offered_not_rewritten(hybrid_engine):
-    result = hybrid_engine.search("hvordan legge inn perifert venekateter hos pasienten xyzqvistad", mode=SearchMode.LEXICAL)
+    result = hybrid_engine.search("hvordan legge inn perifert venekateter hos pasienten xyzqvistad",
+                                  mode=SearchMode.LEXICAL)
     assert not result.fuzzy and ids(result)[0] == "t-var-pvk"
