@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.records import Tier
+
 DOCS = {
     "var/pvk.md": dict(
         id="t-var-pvk", title="Perifert venekateter (PVK) – innleggelse hos voksne", source="var",
@@ -92,4 +94,4 @@ def write_corpus(root: Path, docs: dict | None = None) -> list[tuple[str, Path]]
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"{front_matter(meta)}\n# {meta['title']}\n\n{meta['body']}\n", encoding="utf-8")
-    return [(tier, root / tier) for tier in ("var", "local") if (root / tier).is_dir()]
+    return [(tier, root / tier) for tier in (Tier.VAR, Tier.LOCAL) if (root / tier).is_dir()]

@@ -12,6 +12,7 @@ import pytest
 from index.api import Engine
 from index.builder import build
 from index.errors import BuildCancelled, IndexCorruptError, IndexMissingError, NothingIndexedError
+from index.records import Tier
 from index.store import snapshot
 from tests.helpers.corpus import DOCS
 from tests.helpers.paths import REPO
@@ -76,7 +77,7 @@ def test_nothing_indexable_raises_and_keeps_no_snapshot(tmp_path):
     src.mkdir()
     (src / "junk.txt").write_bytes(b"\x00" * 100)
     with pytest.raises(NothingIndexedError):
-        build.build(tmp_path / "ix", [("local", src)])
+        build.build(tmp_path / "ix", [(Tier.LOCAL, src)])
     with pytest.raises(IndexMissingError):
         Engine(tmp_path / "ix")
 
@@ -108,7 +109,7 @@ def test_killed_build_leaves_previous_snapshot_serving(corpus, tmp_path):
         def progress(stage, done, total):
             if stage == "write":
                 os.kill(os.getpid(), signal.SIGKILL)
-        build.build(Path({str(ix)!r}), {[(t, str(p)) for t, p in sources]!r}, progress=progress)
+        build.build(Path({str(ix)!r}), {[(str(t), str(p)) for t, p in sources]!r}, progress=progress)
     """)
     proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, check=False)
     assert proc.returncode == -9
@@ -161,8 +162,8 @@ def test_document_ids_are_stable_across_rebuilds(tmp_path):
     src = tmp_path / "src"
     (src / "sub").mkdir(parents=True)
     (src / "sub" / "uten-id.md").write_text("# Rutine uten id\n\nTekst om sengeskift.\n", encoding="utf-8")
-    a = build.build(tmp_path / "a", [("local", src)])
-    b = build.build(tmp_path / "b", [("local", src)], full=True)
+    a = build.build(tmp_path / "a", [(Tier.LOCAL, src)])
+    b = build.build(tmp_path / "b", [(Tier.LOCAL, src)], full=True)
     ea, eb = Engine(tmp_path / "a"), Engine(tmp_path / "b")
     assert [m.doc_id for m in ea.snapshot.docs] == [m.doc_id for m in eb.snapshot.docs]
     assert a.indexed == b.indexed == 1

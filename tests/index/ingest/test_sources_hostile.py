@@ -14,6 +14,7 @@ import pytest
 
 from index import api
 from index.ingest.sources import discover
+from index.records import Tier
 
 BODY = "---\nid: {id}\ntitle: {title}\nsource: local\n---\n## Framgangsmåte\n{text}\n"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="symlinks, FIFOs and byte file names are POSIX here")
@@ -37,7 +38,7 @@ def test_a_file_name_that_is_not_utf8_is_skipped_and_reported_printably(tmp_path
     with open(raw, "wb") as fh:
         fh.write(BODY.format(id="bad", title="Bad", text="Tekst om venekateter og annet.").encode())
     os.mkdir(os.path.join(os.fsencode(src), b"mappe-\xe6"))
-    report = api.build(tmp_path / "index", [("local", src)], use_model=False)
+    report = api.build(tmp_path / "index", [(Tier.LOCAL, src)], use_model=False)
     assert report.indexed == 1
     reasons = skipped(report)
     bad = next(k for k in reasons if "pvk-" in k)
@@ -57,7 +58,7 @@ def test_links_leaving_the_source_folder_are_not_indexed(tmp_path):
     (src / "lenke-ut.md").symlink_to(secret)
     (src / "lenke-inn.md").symlink_to(src / "inne" / "ekte.md")
     (src / "mappe-ut").symlink_to(secret.parent, target_is_directory=True)
-    report = api.build(tmp_path / "index", [("local", src)], use_model=False)
+    report = api.build(tmp_path / "index", [(Tier.LOCAL, src)], use_model=False)
     reasons = skipped(report)
     out = next(k for k in reasons if k.endswith("lenke-ut.md"))
     assert "outside the source folder" in reasons[out] and "hemmelig.md" in reasons[out]
@@ -75,13 +76,13 @@ def test_loops_dangling_links_and_fifos_are_reported_not_dropped(tmp_path):
     (src / "b.md").symlink_to(src / "a.md")
     (src / "borte.md").symlink_to(src / "finnes-ikke.md")
     os.mkfifo(src / "rør.md")  # reading it would block the build forever
-    files, problems = discover([("local", src)])
+    files, problems = discover([(Tier.LOCAL, src)])
     assert [f.rel for f in files] == ["local/ok.md"]
     reasons = {Path(k).name: r for k, r in problems}
     assert reasons["a.md"] == reasons["b.md"] == "link loop"
     assert reasons["borte.md"].startswith("broken link")
     assert reasons["rør.md"].startswith("not a regular file")
-    report = api.build(tmp_path / "index", [("local", src)], use_model=False)
+    report = api.build(tmp_path / "index", [(Tier.LOCAL, src)], use_model=False)
     assert report.indexed == 1 and len(report.skipped) == 4
 
 
@@ -91,6 +92,6 @@ def test_a_device_is_reported(tmp_path):
     doc(src / "ok.md", "ok")
     (src / "null.md").symlink_to("/dev/null")  # outside the tree anyway; the device check is the backstop
     (src / "z.txt").symlink_to("/dev/zero")
-    _, problems = discover([("local", src)])
+    _, problems = discover([(Tier.LOCAL, src)])
     reasons = {Path(k).name: r for k, r in problems}
     assert "outside the source folder" in reasons["null.md"] and "outside the source folder" in reasons["z.txt"]

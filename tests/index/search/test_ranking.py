@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from index.records import Tier
 from index.search.ranking import Candidate, Fusion, SourcePriority, VariantGrouping
 
 
@@ -37,8 +38,8 @@ def test_a_document_covering_the_question_beats_one_repeating_one_rare_word():
 
 
 def test_var_wins_within_the_band_but_a_clearly_better_local_wins():
-    assert order([cand(1, "local", 0.80), cand(2, "var", 0.70)])[0] == [2, 1]
-    assert order([cand(1, "local", 1.00), cand(2, "var", 0.40)])[0] == [1, 2]
+    assert order([cand(1, Tier.LOCAL, 0.80), cand(2, Tier.VAR, 0.70)])[0] == [2, 1]
+    assert order([cand(1, Tier.LOCAL, 1.00), cand(2, Tier.VAR, 0.40)])[0] == [1, 2]
 
 
 def order_stale(cands, parents, stale):
@@ -48,7 +49,7 @@ def order_stale(cands, parents, stale):
 
 def test_full_copy_goes_right_under_its_var_procedure():
     # local 1 is a copy of VAR 3; VAR 2 is unrelated but ranked between them on its own.
-    ids, grouped = order([cand(1, "local", 1.0), cand(2, "var", 0.70), cand(3, "var", 0.70)],
+    ids, grouped = order([cand(1, Tier.LOCAL, 1.0), cand(2, Tier.VAR, 0.70), cand(3, Tier.VAR, 0.70)],
                          parents={1: (3, "full")})
     assert ids.index(1) == ids.index(3) + 1 and grouped == {1}
 
@@ -57,7 +58,7 @@ def test_variant_is_never_buried_under_other_var_hits():
     # Local 1 adds to VAR 3 (partial) and is more relevant on its own than VAR 2 and 4 with their tier
     # bonus: it sits right under 3. A full copy counts for no more than its procedure: VAR hits that
     # outrank that (with their bonus) stay between.
-    cands = [cand(3, "var", 0.9), cand(2, "var", 0.7), cand(4, "var", 0.65), cand(1, "local", 0.95)]
+    cands = [cand(3, Tier.VAR, 0.9), cand(2, Tier.VAR, 0.7), cand(4, Tier.VAR, 0.65), cand(1, Tier.LOCAL, 0.95)]
     assert order(cands, parents={1: (3, "partial")}) == ([3, 1, 2, 4], {1})
     ids, grouped = order(cands, parents={1: (3, "full")})
     assert ids == [3, 2, 4, 1] and grouped == set()
@@ -66,49 +67,50 @@ def test_variant_is_never_buried_under_other_var_hits():
 def test_missing_link_leaves_relevance_and_tier_to_decide():
     # The detector missed that 1 repeats VAR 3: the tier bonus still puts 3 first, and 1 keeps its place by
     # relevance (above the weaker VAR 2).
-    ids, grouped = order([cand(1, "local", 0.95), cand(3, "var", 0.9), cand(2, "var", 0.5)])
+    ids, grouped = order([cand(1, Tier.LOCAL, 0.95), cand(3, Tier.VAR, 0.9), cand(2, Tier.VAR, 0.5)])
     assert ids == [3, 1, 2] and grouped == set()
 
 
 def test_wrong_link_does_not_drag_a_relevant_variant_down():
     # 1 is linked to VAR 9, which this query barely finds: the link is not about this query, so 1 is not
     # moved under 9 at the bottom (today's cap would have buried it); relevance decides.
-    cands = [cand(1, "local", 1.0), cand(2, "var", 0.8)] + [cand(10 + i, "var", 0.5 - i * 0.01) for i in range(30)]
-    cands.append(cand(9, "var", 0.1))
+    cands = [cand(1, Tier.LOCAL, 1.0), cand(2, Tier.VAR, 0.8)]
+    cands += [cand(10 + i, Tier.VAR, 0.5 - i * 0.01) for i in range(30)]
+    cands.append(cand(9, Tier.VAR, 0.1))
     ids, grouped = order(cands, parents={1: (9, "full")})
     assert ids.index(1) <= 2 and grouped == set()
 
 
 def test_two_var_parents_group_under_the_one_linked():
     # Two VAR procedures cover the need; the local routine repeats the second: it sits under that one.
-    ids, grouped = order([cand(3, "var", 0.9), cand(4, "var", 0.85), cand(1, "local", 0.88)],
+    ids, grouped = order([cand(3, Tier.VAR, 0.9), cand(4, Tier.VAR, 0.85), cand(1, Tier.LOCAL, 0.88)],
                          parents={1: (4, "full")})
     assert ids == [3, 4, 1] and grouped == {1}
 
 
 def test_local_only_routine_that_is_the_only_answer_comes_first():
     # No VAR procedure covers it: weak VAR hits do not pass it by their bonus alone.
-    ids, grouped = order([cand(1, "local", 1.0), cand(2, "var", 0.3), cand(3, "var", 0.25)])
+    ids, grouped = order([cand(1, Tier.LOCAL, 1.0), cand(2, Tier.VAR, 0.3), cand(3, Tier.VAR, 0.25)])
     assert ids[0] == 1 and grouped == set()
 
 
 def test_stale_copy_never_outranks_the_current_var_procedure_it_repeats():
     # An overdue local variant that matches the query far better (its title is the colloquial word) still
     # goes under its VAR procedure, however weakly the procedure matched.
-    ids, grouped = order_stale([cand(1, "local", 1.0), cand(2, "var", 0.3), cand(3, "var", 0.2)],
+    ids, grouped = order_stale([cand(1, Tier.LOCAL, 1.0), cand(2, Tier.VAR, 0.3), cand(3, Tier.VAR, 0.2)],
                                parents={1: (3, "partial")}, stale={1})
     assert ids.index(1) == ids.index(3) + 1 and grouped == {1}
 
 
 def test_partial_variant_groups_only_when_its_var_procedure_is_comparably_relevant():
-    far = [cand(1, "regional", 1.0), cand(2, "var", 0.2)]
+    far = [cand(1, Tier.REGIONAL, 1.0), cand(2, Tier.VAR, 0.2)]
     assert order(far, parents={1: (2, "partial")}) == ([1, 2], set())
-    near = [cand(1, "regional", 1.0), cand(2, "var", 0.8)]
+    near = [cand(1, Tier.REGIONAL, 1.0), cand(2, Tier.VAR, 0.8)]
     assert order(near, parents={1: (2, "partial")}) == ([2, 1], {1})
 
 
 def test_parent_missing_from_results_leaves_order_alone():
-    assert order([cand(1, "local", 1.0), cand(2, "var", 0.1)], parents={1: (99, "full")}) == ([1, 2], set())
+    assert order([cand(1, Tier.LOCAL, 1.0), cand(2, Tier.VAR, 0.1)], parents={1: (99, "full")}) == ([1, 2], set())
 
 
 def test_confidence_needs_more_than_similarity():

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from index.records import SearchFilters, SearchMode
+from index.records import SearchFilters, SearchMode, Tier
 from index.search.ranking import Candidate, SourcePriority
 from index.search.searcher import parse_prefixes
 
@@ -46,13 +46,13 @@ def test_superseded_hidden_unless_asked_and_stale_flagged(hybrid_engine):
 
 
 def test_filters_and_prefixes(hybrid_engine):
-    assert {h.tier for h in hybrid_engine.search("lokal: PVK").hits} == {"local"}
-    assert {h.tier for h in hybrid_engine.search("PVK", filters=SearchFilters(tiers=frozenset({"var"}))).hits} \
-        == {"var"}
+    assert {h.tier for h in hybrid_engine.search("lokal: PVK").hits} == {Tier.LOCAL}
+    assert {h.tier for h in hybrid_engine.search("PVK", filters=SearchFilters(tiers=frozenset({Tier.VAR}))).hits} \
+        == {Tier.VAR}
     assert all(h.language == "nn" for h in hybrid_engine.search("nn: munnstell").hits)
     assert not any(h.stale for h in hybrid_engine.search("munnstell", filters=SearchFilters(include_stale=False)).hits)
     text, f = parse_prefixes("var: lokal: PVK utgått:", SearchFilters())
-    assert text == "PVK" and f.tiers == {"var", "local"} and f.include_superseded
+    assert text == "PVK" and f.tiers == {Tier.VAR, Tier.LOCAL} and f.include_superseded
 
 
 def test_hit_points_to_best_section_with_highlighted_snippet(hybrid_engine):
@@ -81,11 +81,11 @@ def test_hostile_queries_never_raise(hybrid_engine):
 
 def test_policy_orders_within_band_but_relevance_wins_outside():
     policy = SourcePriority()
-    var = Candidate(1, "var", final=policy.final_score(0.80, "var", False))
-    local = Candidate(2, "local", final=policy.final_score(0.95, "local", False))
+    var = Candidate(1, Tier.VAR, final=policy.final_score(0.80, Tier.VAR, False))
+    local = Candidate(2, Tier.LOCAL, final=policy.final_score(0.95, Tier.LOCAL, False))
     assert [c.idx for c in policy.rank([local, var])] == [1, 2]
-    clear_local = Candidate(3, "local", final=policy.final_score(1.0, "local", False))
-    weak_var = Candidate(4, "var", final=policy.final_score(0.30, "var", False))
+    clear_local = Candidate(3, Tier.LOCAL, final=policy.final_score(1.0, Tier.LOCAL, False))
+    weak_var = Candidate(4, Tier.VAR, final=policy.final_score(0.30, Tier.VAR, False))
     assert [c.idx for c in policy.rank([weak_var, clear_local])] == [3, 4]
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from index import api
 from index.cli import main as cli
+from index.records import Tier
 from index.store import decisions
 from index.store.decisions import Decision, DecisionConflictError, DecisionStore
 from tests.helpers.corpus import DOCS, write_corpus
@@ -19,9 +20,9 @@ TODAY = dt.date(2026, 12, 3)
 
 
 def test_the_file_sits_in_the_folder_that_holds_the_sources(tmp_path):
-    sources = [("var", tmp_path / "var"), ("local", tmp_path / "lokal")]
+    sources = [(Tier.VAR, tmp_path / "var"), (Tier.LOCAL, tmp_path / "lokal")]
     assert decisions.decisions_path(sources) == tmp_path / "beslutninger.csv"
-    assert decisions.decisions_path([("local", tmp_path / "lokal")]) == tmp_path / "beslutninger.csv"
+    assert decisions.decisions_path([(Tier.LOCAL, tmp_path / "lokal")]) == tmp_path / "beslutninger.csv"
 
 
 def test_invalid_rows_are_reported_by_line_and_the_rest_applied():
