@@ -10,19 +10,7 @@ import pytest
 from index import api
 from index.cleanup.report import CSV_COLUMNS, write
 from index.store import decisions
-from tests.helpers.corpus import DOCS, write_corpus
-
-WARD_SECTION = "Nøkkelkort og telefonliste på sengepost 7"
-COPY = {
-    "local/pvk-sengepost7.md": dict(
-        id="t-lok-pvk7", title="Perifert venekateter (PVK) – innleggelse hos voksne, sengepost 7", source="local",
-        owner="Sengepost 7, Fjordby sykehus (test)", language="nb", revised="2024-03-01",
-        review_due="2027-03-01", keywords=["PVK", "venekateter"],
-        body=DOCS["var/pvk.md"]["body"] + f"""
-## {WARD_SECTION}
-Nøkkelkortet til medisinrommet henger i vaktrommet. Ring vakthavende anestesisykepleier på
-calling 4412 etter to mislykkede stikk, og bestill ultralyd fra mottaket."""),
-}
+from tests.helpers.corpus import COPY, DOCS, WARD_SECTION, write_corpus
 
 
 @pytest.fixture(scope="module")

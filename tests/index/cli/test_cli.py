@@ -1,15 +1,8 @@
 """The kildefinner-index command-line contract (used for acceptance)."""
 
 import json
-import subprocess
-import sys
 
-from tests.helpers.paths import REPO
-
-
-def cli(*args, check=False):
-    return subprocess.run([sys.executable, "-m", "index.cli", *map(str, args)], cwd=REPO, capture_output=True,
-                          text=True, check=check)
+from tests.helpers.processes import cli
 
 
 def test_build_search_batch_and_stats(corpus, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from index import api
 from tests.helpers.paths import REPO
-from tests.index.cli.test_cli import cli
+from tests.helpers.processes import cli
 
 ESC_NAME = "\x1b]0;pwned\x07\x1b[2Jrutine\x9b31m.md"  # retitles and clears a terminal if printed raw
 

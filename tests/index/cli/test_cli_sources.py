@@ -1,7 +1,7 @@
 """`kildefinner-index build` with source folders that are missing or hold nothing readable: a reason, and no
 empty index folder left behind."""
 
-from tests.index.cli.test_cli import cli
+from tests.helpers.processes import cli
 
 
 def test_a_missing_source_folder_is_named_with_its_reason(tmp_path):
