@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 
 import numpy as np
 
@@ -42,6 +42,7 @@ from index.errors import (
 from index.ingest.safetext import printable
 from index.records import (
     BuildReport,
+    Embedder,
     IndexStats,
     Procedure,
     ProgressFn,
@@ -73,17 +74,6 @@ __all__ = [  # what the app and the CLI may use: nothing else of the engine is t
     "printable", "publish", "published_copy_dir", "read_decisions", "render_decisions", "resources_dir",
     "sync", "sync_published", "write_report"
 ]
-
-
-class Embedder(Protocol):
-    """What the engine needs of a loaded embedding model (``index.embed``: the ONNX or the reference encoder)."""
-
-    @property
-    def record(self) -> dict: ...
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
-
-    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
 def resources_dir() -> Path:
@@ -163,7 +153,8 @@ def write_report(engine: Engine, out_dir: str | Path, *, today: dt.date | None =
 
     report = engine.report(today=today)
     if gap_files:
-        report = dataclasses.replace(report, gaps=tuple(_report.closest_var(engine, _gaps.merge(gap_files))))
+        merged = _gaps.merge([Path(f) for f in gap_files])
+        report = dataclasses.replace(report, gaps=tuple(_report.closest_var(engine, merged)))
     return _report.write(report, out_dir)
 
 

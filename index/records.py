@@ -7,6 +7,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Protocol
+
+import numpy as np
 
 
 class Tier(StrEnum):
@@ -28,6 +31,17 @@ class SearchMode(StrEnum):
 TIERS = tuple(Tier)
 # A build's progress callback: (stage, done, total) → False to cancel. Stages: scan, parse, embed, overlap, write.
 ProgressFn = Callable[[str, int, int], "bool | None"]
+
+
+class Embedder(Protocol):
+    """What the engine needs of a loaded embedding model (``index.embed``: the ONNX or the reference encoder)."""
+
+    @property
+    def record(self) -> dict: ...
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
 LANGUAGES = ("nb", "nn", "en")
 STATUSES = ("active", "superseded")
 OVERLAP_KINDS = ("full", "partial", "duplicate")

@@ -13,10 +13,10 @@ from index.records import OverlapRow, Report, ReportDoc, Tier
 
 KIND_NAMES = {"full": "Full overlapp", "partial": "Delvis overlapp", "duplicate": "Lokal kopi",
               "local_only": "Bare lokal – behold"}
-TIER_NAMES = {Tier.VAR: "VAR", Tier.REGIONAL: "Regional", Tier.LOCAL: "Lokal"}
+TIER_NAMES: dict[str, str] = {Tier.VAR: "VAR", Tier.REGIONAL: "Regional", Tier.LOCAL: "Lokal"}
 STATUS_NAMES = {"active": "Aktiv", "stale": "Revisjon forfalt", "superseded": "Utgått"}
 # Bar colours per group; the same hues as the app's badges so the two read alike.
-COLOURS = {Tier.VAR: "#1b5e20", Tier.REGIONAL: "#0d47a1", Tier.LOCAL: "#6a1b9a", "full": "#b71c1c",
+COLOURS: dict[str, str] = {Tier.VAR: "#1b5e20", Tier.REGIONAL: "#0d47a1", Tier.LOCAL: "#6a1b9a", "full": "#b71c1c",
            "partial": "#e65100",
            "duplicate": "#37474f", "local_only": "#2e7d32", "active": "#1b5e20", "stale": "#f9a825",
            "superseded": "#b71c1c", "utfases": "#b71c1c", "lokalt_tillegg": "#0d47a1", "beholdes": "#2e7d32",

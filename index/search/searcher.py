@@ -17,7 +17,7 @@ import numpy as np
 from index.analysis.analyzer import STOP_WORDS, Analyzer, fold, folded_words, is_english, stem
 from index.analysis.spelling import Speller
 from index.analysis.synonyms import Concept, SynonymTable, with_english
-from index.records import Hit, SearchFilters, SearchMode, SearchResult, Tier
+from index.records import Embedder, Hit, SearchFilters, SearchMode, SearchResult, Tier
 from index.search.lexical import LexicalIndex
 from index.search.ranking import (
     Candidate,
@@ -118,7 +118,7 @@ class Searcher:
     policy: SourcePriority = SourcePriority()
     grouping: VariantGrouping = VariantGrouping()
     confidence: Confidence = Confidence()
-    embedder: object | None = None  # index.embed.model.Embedder once loaded
+    embedder: Embedder | None = None  # set once the model is loaded
     today: dt.date | None = None
 
     def search(self, query: str, *, filters: SearchFilters = SearchFilters(), top: int = 20,
