@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml
 
 model: $(MODEL_STAMP)
 
-$(MODEL_STAMP): $(STAMP) index/model.py index/model_convert.py index/model_export.py
-	$(PY) -m index.model provision --out $(MODEL_DIR)
+$(MODEL_STAMP): $(STAMP) index/embed/model.py index/embed/convert.py index/embed/export.py
+	$(PY) -m index.embed.model provision --out $(MODEL_DIR)
 
 # The demo index with vectors, built once here (and for the bundle) so a first start has hybrid search at once.
 DEMO_INDEX_STAMP := resources/demo-index/demo-sources.json
@@ -43,8 +43,11 @@ test: $(STAMP) $(MODEL_STAMP)
 test-slow: $(STAMP) $(MODEL_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m slow $(PYTEST_ARGS)
 
+# ruff; mypy (its configuration in pyproject.toml says what it checks); the import contracts (layers, no Qt in index/).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app index bench tests
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP) $(MODEL_STAMP)
 	$(PY) -m bench.quality

@@ -60,10 +60,9 @@ def read_stamp(folder: Path) -> dict:
 def model_hash() -> str:
     """The bundled ONNX graph's hash (``encoder.json``, no model load), "" without one: a prebuilt index made
     with another model or variant is stale (its vectors would not match, and search would be lexical)."""
-    from index.model import default_model_dir
 
     try:
-        config = json.loads((default_model_dir() / "onnx" / "encoder.json").read_text(encoding="utf-8"))
+        config = json.loads((api.default_model_dir() / "onnx" / "encoder.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return ""
     return str(config.get("onnx_sha256", ""))

@@ -12,7 +12,7 @@ import sys
 def main() -> int:
     name = os.path.splitext(os.path.basename(sys.executable if getattr(sys, "frozen", False) else sys.argv[0]))[0]
     if name.lower() == "kildefinner-index":
-        from index.cli import main as cli_main
+        from index.cli.main import main as cli_main
 
         return cli_main()
     from app.main import main as app_main

@@ -121,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(config=config, session=session)
     if config.machine_value("gap_log"):  # IT's machine configuration only: a user cannot switch it on
         from app.search.gaplog import GapRecorder
-        from index.gaps import GapLog, default_path
+        from index.api import GapLog, default_gap_log_path
 
-        recorder = GapRecorder(GapLog(default_path()))
+        recorder = GapRecorder(GapLog(default_gap_log_path()))
         recorder.attach(session, window)
         app.aboutToQuit.connect(recorder.flush)
 

@@ -21,7 +21,7 @@ from app.i18n import N_
 from app.qt import QObject, Signal
 from app.tasks import Task, TaskRunner
 from index import api
-from index.errors import KildefinnerError
+from index.api import KildefinnerError
 from index.records import Hit, IndexStats, Procedure, SearchFilters, SearchMode, SearchResult
 
 log = logging.getLogger(__name__)

@@ -42,7 +42,7 @@ class ReusingModelLoader:
 class IndexUpdater(QObject):
     """Keyword-only construction; ``start()`` once the session has been started."""
 
-    checked = Signal(object)  # index.publish.SyncResult
+    checked = Signal(object)  # index.api.SyncResult
 
     def __init__(self, *, session, minutes: int, parent: QObject | None = None):
         super().__init__(parent)

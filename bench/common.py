@@ -38,7 +38,7 @@ def score(run: Path, qrels: Path, docs_dir: Path, queries: Path | None = None) -
 
 
 def write_run(path: Path, results: dict[str, list[tuple[str, float]]], tag: str) -> None:
-    from index.cli import trec_lines
+    from index.cli.main import trec_lines
 
     with open(path, "w", encoding="utf-8") as fh:
         for qid, ranked in results.items():

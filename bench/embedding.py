@@ -3,7 +3,7 @@
     python -m bench.embedding [--variants fp32,fp32-emb16,int8,int8-emb16,int8-emb8]
                               [--datasets nursing-nb,norquad,liveqa-med] [--work build/onnx-work]
 
-Per dataset, every encoder builds its own index of the same documents (``index.build``: the chunks the app
+Per dataset, every encoder builds its own index of the same documents (``index.builder.build``: the chunks the app
 embeds, the reference's vectors and each variant's), then the dev queries run through ``Engine.search`` in
 hybrid and dense mode, scored with the acceptance scorer: nDCG@10 and its difference to the reference
 ("as shipped" is the hybrid row). ``mixed`` rows query the reference's index with a variant (passages by
@@ -118,13 +118,13 @@ def dataset(name: str, args):
 
 
 def load_encoder(label: str, work: Path):
-    from index.model import default_model_dir, load_embedder
+    from index.embed.model import default_model_dir, load_embedder
 
     if label == REFERENCE:
         return load_embedder(default_model_dir(), encoder=REFERENCE)
     folder = work / f"enc-{label}"
     if not (folder / "encoder.json").is_file():
-        from index.model_export import export
+        from index.embed.export import export
 
         export(default_model_dir(), folder, variant=label, work=work)
     return load_embedder(folder)
@@ -154,8 +154,8 @@ def query_latency(embedder, texts: list[str]) -> tuple[float, float]:
 
 def chunk_sample(n: int) -> list[str]:
     """The first ``n`` chunks the build embeds for nursing-nb (document and section passages, in file order)."""
-    from index.build import chunk_texts
-    from index.formats import parse_file
+    from index.builder.build import chunk_texts
+    from index.ingest.formats import parse_file
 
     texts = []
     for path in sorted((NURSING / "docs").iterdir()):
@@ -199,7 +199,7 @@ def main() -> None:
                          "equals the reference to cosine >= 0.9999: provisioning's check)")
     args = ap.parse_args()
     from index import api
-    from index import build as _build
+    from index.builder import build as _build
 
     (OUT / "embedding" / "no-tiers").mkdir(parents=True, exist_ok=True)
     load_before = "/".join(f"{x:.1f}" for x in os.getloadavg())
@@ -260,8 +260,8 @@ def main() -> None:
     rows = []
     for (name, label), q in quality.items():
         ref = quality[(name, refs[name])]
-        rows.append([name, label + (" (reference)" if label == refs[name] else ""), f"{q['hybrid']:.4f}", f"{q['hybrid'] - ref['hybrid']:+.4f}",
-                     f"{q['dense']:.4f}", f"{q['dense'] - ref['dense']:+.4f}"])
+        rows.append([name, label + (" (reference)" if label == refs[name] else ""), f"{q['hybrid']:.4f}",
+                     f"{q['hybrid'] - ref['hybrid']:+.4f}", f"{q['dense']:.4f}", f"{q['dense'] - ref['dense']:+.4f}"])
     print(f"\n{time.strftime('%Y-%m-%d %H:%M')} · {machine()} · load avg {load_before} → "
           + "/".join(f"{x:.1f}" for x in os.getloadavg()))
     print(table(["dataset", "encoder", "hybrid nDCG@10", "Δ ref", "dense nDCG@10", "Δ ref"], rows))
@@ -271,8 +271,8 @@ def main() -> None:
         nb, lq = s.get("query_nursing-nb", (0, 0)), s.get("query_liveqa-med", (0, 0))
         srows.append([label, f"{s['file_mb']:.0f}", f"{s['load_s']:.1f}", f"{s.get('chunks_per_s', 0):.1f}",
                       f"{nb[0]:.1f} / {nb[1]:.1f}", f"{lq[0]:.1f} / {lq[1]:.1f}"])
-    print(table(["encoder", "file MB", "load s", f"chunks/s ({args.speed_sample} nursing-nb chunks)", "query ms p50/p95 nb",
-                 "query ms p50/p95 LiveQA"], srows))
+    print(table(["encoder", "file MB", "load s", f"chunks/s ({args.speed_sample} nursing-nb chunks)",
+                 "query ms p50/p95 nb", "query ms p50/p95 LiveQA"], srows))
     (OUT / "embedding" / f"result-{'-'.join(args.datasets.split(','))}.json").write_text(json.dumps(
         {"quality": {f"{k[0]}|{k[1]}": v for k, v in quality.items()}, "speed": speed}, indent=1))
 

@@ -2,7 +2,7 @@
 
     python -m bench.hostile_memory [--code DIR] [--only NAME,...] [--keep DIR]
 
-Each input is written to a scratch folder, then parsed by ``index.formats.parse_file`` in a fresh interpreter
+Each input is written to a scratch folder, then parsed by ``index.ingest.formats.parse_file`` in a fresh interpreter
 that prints VmHWM (peak resident memory) from /proc/self/status before and after the parse. ``--code`` runs
 another checkout's ``index`` package (e.g. an export of main, for a before/after table); the inputs are made
 by this script, the same for both. Target (issue 16): under 300 MB peak for every input.
@@ -30,7 +30,7 @@ import json, re, sys
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from index.errors import ParseError
-from index.formats import parse_file
+from index.ingest.formats import parse_file
 
 def hwm():
     text = open("/proc/self/status").read()

@@ -10,10 +10,10 @@ from /proc/self/status, plus RSS split into anonymous memory and file pages, aft
     bare python → import the runtime → load model → queries → passages
 
 ``sentence-transformers`` imports torch and sentence-transformers and loads the folder with them
-(``index.model_st``); ``onnx`` imports onnxruntime and tokenizers and loads ``<model>/onnx`` (``index.model_onnx``),
+(``index.embed.st``); ``onnx`` imports onnxruntime and tokenizers and loads ``<model>/onnx`` (``index.embed.onnx``),
 the app's path. RSS = anon (the process's own memory) + file (mapped files: libraries, weights).
 
-Queries are encoded one at a time on one worker thread, as ``index.search`` does (the nursing-nb dev
+Queries are encoded one at a time on one worker thread, as ``index.search.searcher`` does (the nursing-nb dev
 queries when ``../shared/eval`` is there, else the model's verification sentences); passages are ~180-word
 chunks of the demo procedures in ``resources/demo``, handed over 32 per call. Latency is per query, query
 embedding only. ``--rounds`` repeats the variants alternately (latency is pooled over rounds, RSS is from the
@@ -54,7 +54,7 @@ def _queries(n: int) -> list[str]:
     if path.is_file():
         pool = [row["query"] for row in read_tsv(path)]
     else:
-        from index.model import VERIFY_SENTENCES
+        from index.embed.model import VERIFY_SENTENCES
 
         pool = [s for s in VERIFY_SENTENCES if len(s) < 120]
     return [pool[i % len(pool)] for i in range(n)]
@@ -80,7 +80,7 @@ def probe(variant: str, model: Path, n_queries: int, n_passages: int) -> dict:
     stages["import the runtime"] = _status()
     from concurrent.futures import ThreadPoolExecutor
 
-    from index.model import load_embedder
+    from index.embed.model import load_embedder
 
     queries, passages = _queries(n_queries), _passages(n_passages)
     t = time.perf_counter()
@@ -149,7 +149,7 @@ def print_report(results: dict[str, list[dict]]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--model", type=Path, help="model folder (default: the app's, index.model.default_model_dir)")
+    ap.add_argument("--model", type=Path, help="model folder (default: the app's, index.embed.model.default_model_dir)")
     ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated: sentence-transformers, onnx")
     ap.add_argument("--rounds", type=int, default=1, help="run the variants alternately this many times")
     ap.add_argument("--queries", type=int, default=100)
@@ -160,7 +160,7 @@ def main() -> None:
         print(json.dumps(probe(args.probe, args.model, args.queries, args.passages)))
         return
     if args.model is None:
-        from index.model import default_model_dir
+        from index.embed.model import default_model_dir
 
         args.model = default_model_dir()
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
@@ -175,7 +175,8 @@ def main() -> None:
     print(f"\n{time.strftime('%Y-%m-%d %H:%M')} · {machine()} · model {args.model} · load avg "
           f"{load_before:.2f} → {os.getloadavg()[0]:.2f}")
     for v in variants:
-        print(f"{v}: imported {', '.join(results[v][0]['heavy']) or 'none of torch, transformers, sentence_transformers'}")
+        heavy = ", ".join(results[v][0]["heavy"]) or "none of torch, transformers, sentence_transformers"
+        print(f"{v}: imported {heavy}")
     print_report(results)
 
 

@@ -17,7 +17,8 @@ from dataclasses import replace
 import numpy as np
 
 from bench.common import NURSING, OUT, machine, read_tsv, require_shared, table
-from index import api, overlap
+from index import api
+from index.cleanup import overlap
 
 
 def _gold() -> dict[str, tuple[str, str]]:

@@ -6,7 +6,7 @@ Why: thresholds tuned on all dev pairs scored F1 0.977 on them and 0.81–0.84 o
 fitted the pairs they were shown. Here every choice is made on some pairs and scored on others.
 
 - **Signals** per (local, VAR) pair: semantic (document-embedding cosine), lexical (TF-IDF cosine over
-  stems), title (TF-IDF cosine of titles), from ``index.overlap_signals.pair_signals`` — the ones ``detect`` uses.
+  stems), title (TF-IDF cosine of titles), from ``index.cleanup.signals.pair_signals`` — the ones ``detect`` uses.
   Score = semantic + w_lex·lexical + w_title·title; a document's verdict is its best VAR procedure if the
   score reaches ``partial``.
 - **Positives**: the dev VAR pairs (a duplicate pair is decided by the copy rule, not by these weights).
@@ -28,7 +28,8 @@ import itertools
 import numpy as np
 
 from bench.common import NURSING, OUT, machine, read_tsv, require_shared, table
-from index import api, overlap, overlap_signals
+from index import api
+from index.cleanup import overlap, signals
 
 W_LEX = (0.0, 0.3, 0.5, 0.7, 1.0, 1.5)
 W_TITLE = (0.0, 0.1, 0.2, 0.3, 0.5)
@@ -41,7 +42,7 @@ def _signals():
     snap = engine.snapshot
     procs = [snap.procedure(i) for i in range(len(snap.docs))]
     matrix, chunk_table = snap.vectors()
-    sig = overlap_signals.pair_signals(procs, analyzer=engine._searcher.analyzer, vectors=matrix.astype(np.float32),
+    sig = signals.pair_signals(procs, analyzer=engine._searcher.analyzer, vectors=matrix.astype(np.float32),
                                chunk_table=chunk_table)
     ids = [p.doc_id for p in procs]
     engine.close()
@@ -61,7 +62,7 @@ def _cases(sig, ids):
 
 def _decision(s: np.ndarray, margin: float) -> float:
     """What ``partial`` is compared with: the best score plus ``margin`` × its lead over the runner-up
-    (``index.overlap.decision``)."""
+    (``index.cleanup.overlap.decision``)."""
     top = np.partition(s, len(s) - 2)[-2:]
     return float(top[1] + margin * (top[1] - top[0]))
 

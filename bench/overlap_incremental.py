@@ -29,8 +29,11 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import OUT, machine, table
-from index import build, overlap, snapshot
-from index.analysis import Analyzer, Vocabulary
+from index.analysis.analyzer import Analyzer, Vocabulary
+from index.builder import build
+from index.cleanup import overlap
+from index.records import Tier
+from index.store import snapshot
 
 SOURCE = OUT / "scale" / "synthetic"
 WORK = OUT / "overlap-incremental"
@@ -62,7 +65,7 @@ def _copy(hybrid: bool) -> tuple[Path, list[tuple[str, Path]]]:
     current = snapshot.current_dir(src_index)
     shutil.copytree(current, WORK / "index" / snapshot.SNAPSHOTS / current.name)
     shutil.copy(src_index / snapshot.POINTER, WORK / "index" / snapshot.POINTER)
-    return WORK / "index", [(t, WORK / "src" / t) for t in ("var", "regional", "local")]
+    return WORK / "index", [(t, WORK / "src" / t) for t in Tier]
 
 
 def _change(sources, *, changed: int, added: int, removed: int, seed: int) -> None:

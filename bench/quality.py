@@ -33,9 +33,10 @@ from bench.common import (
     write_run,
 )
 from index import api
-from index.model import default_model_dir
+from index.embed.model import default_model_dir
+from index.records import SearchMode
 
-MODES = ("lexical", "dense", "hybrid")
+MODES = (SearchMode.LEXICAL, SearchMode.DENSE, SearchMode.HYBRID)
 
 
 LIVEQA_OTHERS = 600  # unjudged passages beside the judged ones in liveqa-sub

@@ -8,7 +8,7 @@ Per corpus, in one run:
 - **lexical build** (``api.build(..., use_model=False)``, fresh folder): full time and docs/s;
 - **embedding throughput** on ``--embed-sample`` documents (all their chunks), extrapolated to the corpus — the
   full embedded build is *not* run (tens of minutes to hours on 2 shared cores); the table says so;
-- **hybrid index** at full size: built by ``index.build`` with an embedder that returns the real vectors of the
+- **hybrid index** at full size: built by ``index.builder.build`` with an embedder that returns the real vectors of the
   sampled chunks and seeded random unit vectors for the rest (same model name and dimension). The chunk matrix
   has the real shape, so dense latency, snapshot size and RSS are true to scale; hybrid *ranking* is not
   meaningful on it and is not measured here (bench/quality.py does that);
@@ -43,10 +43,12 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import EVAL, NURSING, OUT, REPO, beir_to_folder, machine, read_tsv, table
-from index import api, snapshot
-from index import build as _build
+from index import api
+from index.builder import build as _build
 from index.errors import ParseError
-from index.formats import parse_file
+from index.ingest.formats import parse_file
+from index.records import SearchMode, Tier
+from index.store import snapshot
 
 SCALE = OUT / "scale"
 DEMO = REPO / "resources" / "demo"
@@ -87,7 +89,7 @@ def _sentences(text: str) -> list[str]:
 def _demo_material() -> dict:
     """Titles, keywords and sentences (by heading and language) from the demo corpus, parsed with the engine."""
     titles, keywords, by_heading, sentences = [], [], {}, {"nb": [], "nn": []}
-    for tier in ("var", "regional", "local"):
+    for tier in Tier:
         for path in sorted((DEMO / tier).iterdir()):
             try:
                 p = parse_file(path, rel=f"{tier}/{path.name}", tier_default=tier)
@@ -329,7 +331,7 @@ def rss_probe(index: Path, queries_file: Path) -> None:
     loaded = vm_rss()
     queries = json.loads(queries_file.read_text(encoding="utf-8"))
     for q in queries:
-        engine.search(q, top=30, mode="hybrid")
+        engine.search(q, top=30, mode=SearchMode.HYBRID)
     # VmHWM, not ru_maxrss: Linux carries the forked parent's peak into ru_maxrss across exec, so a probe
     # started from this (large) benchmark process would report the benchmark's own peak.
     peak = int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
@@ -355,7 +357,7 @@ def _lexical_latency(engine, fts_db: Path, queries: list[str], reps: int) -> dic
         kf_t, fts_t = [], []
         for q in queries:
             t = time.perf_counter()
-            engine.search(q, top=TOP, mode="lexical")
+            engine.search(q, top=TOP, mode=SearchMode.LEXICAL)
             kf_t.append(time.perf_counter() - t)
             t = time.perf_counter()
             fts_search(q)
@@ -393,7 +395,7 @@ def run(name: str, args, embedder) -> dict:
           f"{r['fts_first'][0]:.1f}/{r['fts_first'][1]:.1f} ms; repeated {r['kf_lex'][0]:.1f}/{r['kf_lex'][1]:.1f}"
           f" ms, FTS5 {r['fts'][0]:.1f}/{r['fts'][1]:.1f} ms  load {_load()}", flush=True)
     if args.profile:
-        _profile(engine, queries, base / "profile-lexical.txt", mode="lexical")
+        _profile(engine, queries, base / "profile-lexical.txt", mode=SearchMode.LEXICAL)
     snap_for_sample = engine.snapshot
     emb = embed_sample(embedder, snap_for_sample, args.embed_sample, args.seed) if embedder else None
     engine.close()
@@ -427,7 +429,7 @@ def run(name: str, args, embedder) -> dict:
           f"hybrid p50/p95 {r['hyb'][0]:.1f}/{r['hyb'][1]:.1f} ms (query embedding alone "
           f"{r['qemb'][0]:.1f}/{r['qemb'][1]:.1f})  load {_load()}", flush=True)
     if args.profile:
-        _profile(engine, queries, base / "profile-hybrid.txt", mode="hybrid")
+        _profile(engine, queries, base / "profile-hybrid.txt", mode=SearchMode.HYBRID)
     engine.close()
 
     _touch_docs(sources, CHANGED, args.seed + 2)
@@ -442,12 +444,12 @@ def run(name: str, args, embedder) -> dict:
 def _hybrid_latency(engine, embedder, queries: list[str], reps: int) -> dict:
     """Hybrid p50/p95 over ``reps`` passes after a warm pass, and the query embedding alone (interleaved)."""
     for q in queries:
-        engine.search(q, top=TOP, mode="hybrid")
+        engine.search(q, top=TOP, mode=SearchMode.HYBRID)
     hyb_t, emb_t = [], []
     for _ in range(reps):
         for q in queries:
             t = time.perf_counter()
-            engine.search(q, top=TOP, mode="hybrid")
+            engine.search(q, top=TOP, mode=SearchMode.HYBRID)
             hyb_t.append(time.perf_counter() - t)
             t = time.perf_counter()
             embedder.encode_queries([q])
@@ -530,8 +532,8 @@ def report(results: list[dict]) -> None:
         rows.append([r["name"], f"{r['lex_build_s']:.0f} s ({r['docs'] / r['lex_build_s']:.0f} docs/s)",
                      f"{e['chunks_s']:.1f} chunks/s on {e['chunks']}" if e else "–",
                      f"{e['total_chunks']} chunks → {embed_s / 60:.0f} min" if e else "–",
-                     f"{(r['lex_build_s'] + embed_s) / 60:.0f} min ({r['docs'] / (r['lex_build_s'] + embed_s):.1f} docs/s)"
-                     if e else "–",
+                     (f"{(r['lex_build_s'] + embed_s) / 60:.0f} min "
+                      f"({r['docs'] / (r['lex_build_s'] + embed_s):.1f} docs/s)") if e else "–",
                      f"{r['fts_build_s']:.0f} s"])
     print(table(["corpus", "lexical build (measured)", "embedding (sample)", "embedding (extrapolated)",
                  "full build (est.)", "FTS5 build"], rows))
@@ -562,7 +564,7 @@ def main() -> None:
     SCALE.mkdir(parents=True, exist_ok=True)
     embedder = None
     if not args.no_model:
-        from index.model import load_embedder
+        from index.embed.model import load_embedder
 
         embedder = load_embedder()
     run_one = run_latency_only if args.latency_only else run

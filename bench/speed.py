@@ -30,8 +30,9 @@ import numpy as np
 
 from bench.common import NURSING, OUT, REPO, machine, read_tsv, require_shared, table
 from index import api
+from index.records import SearchMode
 
-MODES = ("lexical", "dense", "hybrid")
+MODES = (SearchMode.LEXICAL, SearchMode.DENSE, SearchMode.HYBRID)
 COLD_QUERY = "PVK"
 _COLD_SNIPPET = """
 import json, sys, time

@@ -29,11 +29,13 @@ import numpy as np
 
 from bench.common import EVAL, OUT, REPO, machine, require_shared, table
 from bench.quality import _dataset
-from index import api, lexical, search
-from index.ranking import Fusion, SourcePriority, VariantGrouping
+from index import api
+from index.search import lexical, searcher
+from index.search.ranking import Fusion, SourcePriority, VariantGrouping
 
 # The modules whose code decides a query's evidence (a change to any of them invalidates the cache).
-EVIDENCE_CODE = ("search.py", "lexical.py", "analysis.py", "synonyms.py", "spelling.py", "nynorsk.py", "model.py")
+EVIDENCE_CODE = ("search/searcher.py", "search/lexical.py", "analysis/analyzer.py", "analysis/synonyms.py",
+                 "analysis/spelling.py", "analysis/nynorsk.py", "embed/model.py")
 
 
 class _QueryVectors:
@@ -149,15 +151,15 @@ def main() -> None:
     rows = []
     if args.grid == "fields":
         shipped = dict(lexical.FIELD_BOOSTS)
-        shipped_max = search.MAX_LEXICAL_CONCEPTS
+        shipped_max = searcher.MAX_LEXICAL_CONCEPTS
         for title, kw, parts, most in itertools.product((1.0,), (0.5, 1.0), (0.25, 0.5), (6,)):
             lexical.FIELD_BOOSTS.update(title=title, keywords=kw, parts=parts)
-            search.MAX_LEXICAL_CONCEPTS = most
+            searcher.MAX_LEXICAL_CONCEPTS = most
             for s in sets:
                 s.relex()
             rows.append(_row(f"title {title} kw {kw} parts {parts} concepts {most}", sets, base))
         lexical.FIELD_BOOSTS.update(shipped)
-        search.MAX_LEXICAL_CONCEPTS = shipped_max
+        searcher.MAX_LEXICAL_CONCEPTS = shipped_max
     else:
         rows = [_row(label, sets, params) for label, params in grid]
     rows.sort(key=lambda r: -r[1])

@@ -6,39 +6,73 @@ semantic search and is meant to run in the background. ``search`` is safe to cal
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import logging
 import sys
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
 import numpy as np
 
-from index import gaps as _gaps
-from index import publish as _publish
-from index import snapshot as _snapshot
-from index.analysis import Analyzer, Vocabulary
-from index.errors import IndexCorruptError, KildefinnerError, ModelUnavailableError
-from index.lexical import LexicalIndex
-from index.records import BuildReport, IndexStats, Procedure, SearchFilters, SearchResult
-from index.search import Searcher
-from index.spelling import Speller
-from index.synonyms import SynonymTable
+from index.analysis.analyzer import Analyzer, Vocabulary
+from index.analysis.spelling import Speller
+from index.analysis.synonyms import SynonymTable
+from index.builder import publish as _publish
+from index.builder import sync as _sync
+from index.builder.publish import PublishReport
+from index.builder.sync import LOCAL_FAILED, REJECTED, UNREACHABLE, UP_TO_DATE, UPDATED, SyncResult
+from index.cleanup import gaps as _gaps
+from index.cleanup.gaps import GapLog
+from index.errors import (
+    BuildCancelled,
+    BuildRunningError,
+    IndexCorruptError,
+    IndexMissingError,
+    IndexWriteError,
+    KildefinnerError,
+    ModelUnavailableError,
+    NothingIndexedError,
+    ParseError,
+)
+from index.ingest.safetext import printable
+from index.records import (
+    BuildReport,
+    Embedder,
+    IndexStats,
+    Procedure,
+    ProgressFn,
+    Report,
+    SearchFilters,
+    SearchMode,
+    SearchResult,
+    Tier,
+)
+from index.search.lexical import LexicalIndex
+from index.search.searcher import Searcher
+from index.store import snapshot as _snapshot
+from index.store.decisions import LABELS as DECISION_LABELS
+from index.store.decisions import SNAPSHOT_FILE as DECISIONS_SNAPSHOT_FILE
+from index.store.decisions import Decision, DecisionConflictError, DecisionError, DecisionStore, decisions_path
+from index.store.decisions import Loaded as LoadedDecisions
+from index.store.decisions import read as read_decisions
+from index.store.decisions import render as render_decisions
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "Engine",
-    "KildefinnerError",
-    "SearchFilters",
-    "build",
-    "demo_sources",
-    "open_index",
-    "publish",
-    "published_copy_dir",
-    "resources_dir",
-    "sync_published",
-    "write_report",
+__all__ = [  # what the app and the CLI may use: nothing else of the engine is theirs to import
+    "DECISIONS_SNAPSHOT_FILE", "DECISION_LABELS", "LOCAL_FAILED", "REJECTED", "UNREACHABLE", "UPDATED", "UP_TO_DATE",
+    "BuildCancelled", "BuildRunningError", "Decision", "DecisionConflictError", "DecisionError", "DecisionStore",
+    "Embedder", "Engine", "GapLog", "IndexCorruptError", "IndexMissingError", "IndexWriteError", "KildefinnerError",
+    "LoadedDecisions", "ModelUnavailableError", "NothingIndexedError", "ParseError", "ProgressFn", "PublishReport",
+    "SearchFilters", "SearchMode", "SyncResult", "Tier", "build", "decisions_path", "default_gap_log_path",
+    "default_model_dir", "demo_sources", "is_published_share", "is_share", "open_index", "parse_source_arg",
+    "printable", "publish", "published_copy_dir", "read_decisions", "render_decisions", "resources_dir",
+    "sync", "sync_published", "write_report"
 ]
 
 
@@ -48,11 +82,30 @@ def resources_dir() -> Path:
     return base / "resources"
 
 
+def default_model_dir() -> Path:
+    """The provisioned embedding model's folder (``resources/models/…``, or the configured override)."""
+    from index.embed.model import default_model_dir as model_dir  # numpy only; onnxruntime loads on use
+
+    return model_dir()
+
+
+def default_gap_log_path() -> Path:
+    """This user's content-gap log (kept only when IT enables ``gap_log``)."""
+    return _gaps.default_path()
+
+
+def parse_source_arg(text: str) -> tuple[str, Path]:
+    """``[TIER=]PATH`` from the command line → (tier, folder); ``ValueError`` with the reason if malformed."""
+    from index.ingest.sources import parse_source_arg as parse  # the parsers: not on the app's start path
+
+    return parse(text)
+
+
 def demo_sources() -> tuple[list[tuple[str, Path]], Path | None]:
+    """The demo corpus under ``resources/demo`` (one folder per tier) and its manifest."""
     demo = resources_dir() / "demo"
     manifest = demo / "manifest.csv"
-    return ([(tier, demo / tier) for tier in ("var", "regional", "local")],
-            manifest if manifest.is_file() else None)
+    return [(tier.value, demo / tier) for tier in Tier], manifest if manifest.is_file() else None
 
 
 def load_synonyms(path: Path | None = None) -> SynonymTable:
@@ -65,7 +118,7 @@ def load_synonyms(path: Path | None = None) -> SynonymTable:
 
 
 def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: Path | None = None,
-          model_path: str | Path | None = None, use_model: bool = True, progress=None,
+          model_path: str | Path | None = None, use_model: bool = True, progress: ProgressFn | None = None,
           full: bool = False, encoder: str = "onnx") -> BuildReport:
     """Build or update a snapshot. Without a loadable model the snapshot is lexical-only (and says so).
 
@@ -73,35 +126,35 @@ def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: P
     needs torch): its vectors are searchable by the ONNX encoder exported from the same folder."""
     embedder = None
     if use_model:
-        from index.model import load_embedder
+        from index.embed.model import load_embedder
         try:
             embedder = load_embedder(model_path, encoder=encoder)
         except ModelUnavailableError as exc:
             log.warning("building without vectors: %s", exc)
-    from index import build as _build  # parsers, scipy: only when building, not on the app's start path
+    from index.builder import build as _build  # parsers, scipy: only when building, not on the app's start path
 
     return _build.build(Path(index_dir), sources, manifest=manifest, embedder=embedder, progress=progress,
                         full=full)
 
 
-def publish(index_dir: str | Path, share: str | Path, *, keep: int = _publish.KEEP_PUBLISHED):
-    """Publish the serving snapshot of ``index_dir`` to a share (see ``index.publish``)."""
+def publish(index_dir: str | Path, share: str | Path, *, keep: int = _publish.KEEP_PUBLISHED) -> PublishReport:
+    """Publish the serving snapshot of ``index_dir`` to a share (see ``index.builder.publish``)."""
     return _publish.publish(index_dir, share, keep=keep)
 
 
-def write_report(engine: Engine, out_dir: str | Path, *, today=None, gap_files=()) -> list[Path]:
+def write_report(engine: Engine, out_dir: str | Path, *, today: dt.date | None = None,
+                 gap_files: Iterable[str | Path] = ()) -> list[Path]:
     """Write the cleanup report (CSV files + self-contained HTML) for the engine's snapshot into ``out_dir``.
-    ``gap_files``: exported content-gap files (``index.gaps``) to merge into the report's gap section.
+    ``gap_files``: exported content-gap files (``index.cleanup.gaps``) to merge into the report's gap section.
 
     Read-only analysis: the sources and the index are never modified. Returns the files written.
     """
-    import dataclasses
-
-    from index import report as _report  # overlap analysis and scipy: only for the cleanup report
+    from index.cleanup import report as _report  # overlap analysis and scipy: only for the cleanup report
 
     report = engine.report(today=today)
     if gap_files:
-        report = dataclasses.replace(report, gaps=tuple(_report.closest_var(engine, _gaps.merge(gap_files))))
+        merged = _gaps.merge([Path(f) for f in gap_files])
+        report = dataclasses.replace(report, gaps=tuple(_report.closest_var(engine, merged)))
     return _report.write(report, out_dir)
 
 
@@ -111,19 +164,30 @@ def published_copy_dir(share: str | Path, cache_root: str | Path | None = None) 
         import platformdirs
 
         cache_root = Path(platformdirs.user_cache_dir("kildefinner", appauthor=False)) / "published"
-    return _publish.local_copy_dir(share, cache_root)
+    return _sync.local_copy_dir(share, cache_root)
 
 
-def sync_published(share: str | Path, cache_root: str | Path | None = None, *, cancelled=lambda: False):
+def sync_published(share: str | Path, cache_root: str | Path | None = None, *,
+                   cancelled: Callable[[], bool] = lambda: False) -> SyncResult:
     """Copy a newer published version into the local copy and switch it in; a ``SyncResult``, never raises
     for an unreachable or damaged share."""
-    return _publish.sync(share, published_copy_dir(share, cache_root), cancelled=cancelled)
+    return _sync.sync(share, published_copy_dir(share, cache_root), cancelled=cancelled)
 
 
 def is_published_share(location: str | Path, cache_root: str | Path | None = None) -> bool:
     """True for a share with a published pointer, or one already copied locally (even if unreachable now)."""
     return ((published_copy_dir(location, cache_root) / _snapshot.POINTER).is_file()
             or _publish.is_share(Path(location)))
+
+
+def sync(share: str | Path, index_dir: str | Path, *, cancelled: Callable[[], bool] = lambda: False) -> SyncResult:
+    """Bring the index folder ``index_dir`` up to the version ``share`` publishes (``kildefinner-index sync``)."""
+    return _sync.sync(share, index_dir, cancelled=cancelled)
+
+
+def is_share(location: str | Path) -> bool:
+    """True if ``location`` itself holds a published pointer (a share to ``sync`` from, not an index folder)."""
+    return _publish.is_share(Path(location))
 
 
 def open_index(location: str | Path, *, cache_root: str | Path | None = None) -> Engine:
@@ -133,13 +197,13 @@ def open_index(location: str | Path, *, cache_root: str | Path | None = None) ->
     """
     if is_published_share(location, cache_root):
         local = published_copy_dir(location, cache_root)
-        _publish.ensure_local_copy(location, local)
+        _sync.ensure_local_copy(location, local)
         return Engine(local)
     return Engine(location)
 
 
 class Engine:
-    """An open snapshot ready to search."""
+    """An open snapshot ready to search. ``with open_index(...) as engine:`` closes it at the end."""
 
     def __init__(self, index_dir: str | Path, *, synonyms: SynonymTable | None = None):
         self.index_dir = Path(index_dir)
@@ -166,8 +230,15 @@ class Engine:
         """Why an older snapshot serves instead of the one the pointer names ("" normally)."""
         return getattr(self.snapshot, "fallback_reason", "")
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
     @property
-    def embedder(self):
+    def embedder(self) -> Embedder | None:
         """The loaded embedder (None before ``load_model``), to hand to another Engine's ``attach_embedder``."""
         return self._searcher.embedder
 
@@ -181,7 +252,7 @@ class Engine:
         if not wanted:
             self.model_error = "this index has no vectors (built without a model)"
             return False
-        from index.model import load_embedder
+        from index.embed.model import load_embedder
         try:
             embedder = load_embedder(model_path)
         except ModelUnavailableError as exc:
@@ -189,11 +260,11 @@ class Engine:
             return False
         return self.attach_embedder(embedder)
 
-    def attach_embedder(self, embedder) -> bool:
+    def attach_embedder(self, embedder: Embedder) -> bool:
         """Use an already loaded embedder if it matches the snapshot's vectors (model, variant, file hash,
-        dimension, pooling: ``index.model.vectors_mismatch``); otherwise search stays lexical, with the reason
+        dimension, pooling: ``index.embed.model.vectors_mismatch``); otherwise search stays lexical, with the reason
         in ``model_error``."""
-        from index.model import vectors_mismatch
+        from index.embed.model import vectors_mismatch
 
         reason = vectors_mismatch(self.snapshot.manifest, embedder.record)
         if reason:
@@ -201,8 +272,8 @@ class Engine:
             log.warning("semantic search off for %s: %s", self.snapshot.folder, reason)
             return False
         vectors = self.snapshot.vectors()  # load now, off the caller's critical path
-        if vectors is not None:  # and the float32 copy the product needs (index.search.dense_scores)
-            from index.search import dense_scores
+        if vectors is not None:  # and the float32 copy the product needs (index.search.searcher.dense_scores)
+            from index.search.searcher import dense_scores
 
             dense_scores(vectors[0], np.zeros(vectors[0].shape[1], np.float32))
         with self._lock:
@@ -211,7 +282,7 @@ class Engine:
         return True
 
     def search(self, query: str, *, filters: SearchFilters = SearchFilters(), top: int = 20,
-               mode: str = "hybrid") -> SearchResult:
+               mode: str = SearchMode.HYBRID) -> SearchResult:
         with self._lock:
             return self._searcher.search(query, filters=filters, top=top, mode=mode)
 
@@ -222,8 +293,6 @@ class Engine:
         return self.snapshot.procedure(idx)
 
     def stats(self) -> IndexStats:
-        import datetime as dt
-
         today = dt.date.today()
         docs = self.snapshot.docs
         by_lang: dict[str, int] = {}
@@ -237,9 +306,9 @@ class Engine:
                           superseded=sum(d.status == "superseded" for d in docs), model=m.get("model", ""),
                           dim=m.get("dim", 0))
 
-    def report(self, *, today=None):
-        """The cleanup report's data (``index.report.Report``): overlaps, duplicates, stale, superseded, local only."""
-        from index import report as _report  # overlap analysis and scipy: not on the search path
+    def report(self, *, today: dt.date | None = None) -> Report:
+        """The cleanup report's data: overlaps, duplicates, stale, superseded and local-only documents."""
+        from index.cleanup import report as _report  # overlap analysis and scipy: not on the search path
 
         return _report.collect(self.snapshot, today=today)
 

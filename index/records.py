@@ -1,10 +1,16 @@
-"""Frozen records that cross the engine facade: procedures, sections, hits, status."""
+"""Frozen records that cross the engine facade: procedures, sections, hits, status, the cleanup report."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # records stay importable without numpy (annotations only)
+    import numpy as np
 
 
 class Tier(StrEnum):
@@ -24,6 +30,19 @@ class SearchMode(StrEnum):
 
 
 TIERS = tuple(Tier)
+# A build's progress callback: (stage, done, total) → False to cancel. Stages: scan, parse, embed, overlap, write.
+ProgressFn = Callable[[str, int, int], "bool | None"]
+
+
+class Embedder(Protocol):
+    """What the engine needs of a loaded embedding model (``index.embed``: the ONNX or the reference encoder)."""
+
+    @property
+    def record(self) -> dict: ...
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
 LANGUAGES = ("nb", "nn", "en")
 STATUSES = ("active", "superseded")
 OVERLAP_KINDS = ("full", "partial", "duplicate")
@@ -84,14 +103,14 @@ class Hit:
     dense: float = 0.0
     fused: float = 0.0
     replaced_by: str = ""
-    # Overlap with a VAR procedure (or, for a local duplicate, with its newer copy), from index.overlap.
+    # Overlap with a VAR procedure (or, for a local duplicate, with its newer copy), from index.cleanup.overlap.
     overlaps_id: str = ""
     overlaps_title: str = ""
     overlap_kind: str = ""  # one of OVERLAP_KINDS, "" if none
     grouped: bool = False  # placed right under the VAR procedure it overlaps, which is in this result list
     marks: tuple[tuple[int, int], ...] = ()  # [start, end) character spans of the matched words in ``snippet``
-    good: bool = True  # a real match (index.ranking.Confidence), not only the closest the index has
-    # The procedure team's decision (index.decisions): "utfases" / "lokalt_tillegg" / "beholdes", "" if none;
+    good: bool = True  # a real match (index.search.ranking.Confidence), not only the closest the index has
+    # The procedure team's decision (index.store.decisions): "utfases" / "lokalt_tillegg" / "beholdes", "" if none;
     # a decision naming a VAR procedure also sets overlaps_id/overlaps_title to it (the one-click jump).
     decision: str = ""
     decision_last_date: dt.date | None = None
@@ -172,7 +191,7 @@ class Overlap:
     primary: bool  # this document's verdict (False = an alternative worth a look)
     shared_terms: tuple[str, ...] = ()
     sections: tuple[SectionMatch, ...] = ()
-    additions: tuple[str, ...] = ()  # sections of ``doc_id`` with no counterpart in ``other_id`` (index.overlap)
+    additions: tuple[str, ...] = ()  # sections of ``doc_id`` with no counterpart in ``other_id``
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -183,3 +202,118 @@ class Overlap:
                          for s in data.get("sections", ()))
         return cls(**{**data, "shared_terms": tuple(data.get("shared_terms", ())), "sections": sections,
                       "additions": tuple(data.get("additions", ()))})
+
+
+# --- the cleanup report (index.cleanup.report collects it; the CLI writes it, the app's cleanup view shows it) ---
+@dataclass(frozen=True, slots=True)
+class ReportDoc:
+    """A document as the cleanup report shows it: its metadata, nothing of the index's internals."""
+
+    doc_id: str
+    title: str
+    tier: str
+    owner: str
+    unit: str
+    language: str
+    status: str
+    revised: dt.date | None
+    review_due: dt.date | None
+    path: str
+    replaced_by: str
+
+    @property
+    def owner_unit(self) -> str:
+        """Owner and unit as one label (the report groups by it)."""
+        if self.unit and self.unit not in self.owner:
+            return f"{self.owner} / {self.unit}" if self.owner else self.unit
+        return self.owner or "(ukjent eier)"
+
+    def stale(self, today: dt.date) -> bool:
+        return self.review_due is not None and self.review_due < today
+
+    def overdue(self, today: dt.date) -> bool:
+        """Active and past its review date: what every count of stale documents means (superseded ones apart)."""
+        return self.status == "active" and self.stale(today)
+
+
+@dataclass(frozen=True, slots=True)
+class OverlapRow:
+    """One overlap pair with both documents' metadata: ``doc`` repeats (or copies) ``other``."""
+
+    overlap: Overlap
+    doc: ReportDoc
+    other: ReportDoc
+    confidence: float  # 0–1, on the scale the build's overlap policy gives (with or without vectors)
+
+    @property
+    def kind(self) -> str:
+        return self.overlap.kind
+
+    @property
+    def score(self) -> float:
+        return self.overlap.score
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything the cleanup report shows. Lists are sorted the way the team works through them."""
+
+    snapshot: str
+    built_at: str
+    today: dt.date
+    documents: tuple[ReportDoc, ...]
+    overlaps: tuple[OverlapRow, ...]  # each document's VAR verdict (full, partial), most certain first
+    alternatives: dict[str, tuple[OverlapRow, ...]]  # doc_id → runner-up rows (similar VAR procedures too)
+    duplicates: tuple[OverlapRow, ...]  # local copies of one another: ``doc`` is the older copy
+    stale: tuple[ReportDoc, ...]  # active documents past review_due, longest overdue first
+    superseded: tuple[ReportDoc, ...]  # marked superseded but still in the sources
+    local_only: tuple[ReportDoc, ...]  # active non-VAR documents with no VAR equivalent and no newer copy: keep
+    hybrid: bool = True  # overlaps found with embeddings (the confidence scale depends on it)
+    paths: dict[str, str] | None = None  # rel path → the file's real path at build time (``source_paths``)
+    gaps: tuple = ()  # (Gap, ((var_id, title), …)): merged unmet searches with their closest VAR procedures
+    decisions: dict | None = None  # doc_id → index.store.decisions.Decision applied by the build
+    progress: tuple = ()  # index.store.progress entries, oldest first (one per build)
+
+    def path_of(self, doc: ReportDoc) -> str:
+        return (self.paths or {}).get(doc.path, doc.path)
+
+    def title_of(self, doc_id: str) -> str:
+        return next((d.title for d in self.documents if d.doc_id == doc_id), "")
+
+    def has(self, doc_id: str) -> bool:
+        return any(d.doc_id == doc_id for d in self.documents)
+
+    def summary(self) -> list[tuple[str, str, int]]:
+        """(measure, group, count) rows: documents by tier, status, language, owner/unit; overlaps by kind;
+        stale documents by owner/unit; decisions; the progress trend."""
+        rows: list[tuple[str, str, int]] = [("documents", "all", len(self.documents))]
+
+        def add(measure: str, counts: Counter) -> None:
+            rows.extend((measure, group, n) for group, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+        add("documents_by_tier", Counter(d.tier for d in self.documents))
+        add("documents_by_status", Counter("stale" if d.overdue(self.today) else d.status
+                                           for d in self.documents))
+        add("documents_by_language", Counter(d.language for d in self.documents))
+        add("documents_by_owner_unit", Counter(d.owner_unit for d in self.documents))
+        kinds = Counter(r.kind for r in self.overlaps)
+        kinds["duplicate"] = len(self.duplicates)
+        kinds["local_only"] = len(self.local_only)
+        add("overlaps_by_kind", Counter({k: kinds.get(k, 0) for k in ("full", "partial", "duplicate",
+                                                                      "local_only")}))
+        add("stale_by_owner_unit", Counter(d.owner_unit for d in self.stale))
+        decided = self.decisions or {}
+        candidates = {r.doc.doc_id: r.doc for r in (*self.overlaps, *self.duplicates)}
+        by_kind = Counter(d.decision for k, d in decided.items() if d.decision)
+        by_kind["not_assessed"] = sum(1 for k in candidates if not getattr(decided.get(k), "decision", ""))
+        add("decisions_by_kind", Counter({k: by_kind.get(k, 0)
+                                          for k in ("utfases", "lokalt_tillegg", "beholdes", "not_assessed")}))
+        docs = {d.doc_id: d for d in self.documents}
+        add("decided_by_owner_unit", Counter(docs[k].owner_unit for k, d in decided.items()
+                                             if d.decision and k in docs))
+        add("not_assessed_by_owner_unit", Counter(d.owner_unit for k, d in candidates.items()
+                                                  if not getattr(decided.get(k), "decision", "")))
+        for e in self.progress:  # the trend: one group per build
+            rows.extend((f"progress_{c}", e["built_at"], int(e.get(c, 0))) for c in ("candidates", "utfases",
+                        "lokalt_tillegg", "beholdes", "not_assessed"))
+        return rows

@@ -1,6 +1,6 @@
 """Recording the procedure team's decisions from «Rydding» (one document or a selection at once).
 
-Decisions go into the decisions file the open index was built from (``index.decisions``: beside the source
+Decisions go into the decisions file the open index was built from (``index.store.decisions``: beside the source
 folders, recorded in the snapshot). Editing is offered only where that file's folder is writable — the
 procedure team's PCs; on a ward PC the share is read-only or absent and the button stays disabled. Saving runs
 on the task runner (the file may be on a slow share); a concurrent change by someone else is merged or, for
@@ -16,8 +16,7 @@ from pathlib import Path
 
 from app.i18n import tr
 from app.qt import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
-from index import decisions
-from index.decisions import Decision
+from index.api import DECISIONS_SNAPSHOT_FILE, Decision, DecisionStore
 
 CHOICES = (("utfases", "Utfases"), ("lokalt_tillegg", "Lokalt tillegg"), ("beholdes", "Beholdes"),
            ("", "Ikke vurdert"))
@@ -28,7 +27,7 @@ def decisions_file(engine) -> Path | None:
     if engine is None:
         return None
     try:
-        data = json.loads((engine.snapshot.folder / decisions.SNAPSHOT_FILE).read_text(encoding="utf-8"))
+        data = json.loads((engine.snapshot.folder / DECISIONS_SNAPSHOT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return Path(data["source"]) if data.get("source") else None
@@ -45,11 +44,11 @@ def shown_decision(engine, doc_id: str) -> tuple[Decision | None, str]:
     return decided, snap.docs[var].title if var is not None else decided.var_id
 
 
-def writable_store(engine) -> decisions.DecisionStore | None:
+def writable_store(engine) -> DecisionStore | None:
     path = decisions_file(engine)
     if path is None:
         return None
-    store = decisions.DecisionStore(path)
+    store = DecisionStore(path)
     if not store.writable:
         return None
     snap = engine.snapshot

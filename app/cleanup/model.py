@@ -1,4 +1,4 @@
-"""The cleanup ("Rydding") table: one row per thing the procedure team should look at, over ``index.report``.
+"""The cleanup ("Rydding") table: one row per thing the procedure team should look at, over the engine's ``Report``.
 
 Rows are frozen ``CleanupRow`` records flattened from the engine's ``Report``: VAR overlaps (full, partial),
 local copies, stale and superseded documents, and local-only routines to keep. ``CleanupModel`` shows them;
@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 from app.i18n import N_, tr
 from app.qt import QAbstractTableModel, QSortFilterProxyModel, Qt
-from index.decisions import LABELS, Decision
-from index.records import Overlap
-from index.report import Report, owner_unit
+from index.api import DECISION_LABELS, Decision
+from index.records import Overlap, Report
 
 CATEGORIES = {
     "full": N_("Full overlapp"),
@@ -57,17 +56,17 @@ def rows_from_report(report: Report) -> list[CleanupRow]:
         parts = [", ".join(o.shared_terms[:5])]
         if best is not None:
             parts.append(f"{best.heading} ↔ {best.other_heading} ({best.similarity:.2f})")
-        rows.append(CleanupRow(r.kind, r.doc.doc_id, r.doc.title, owner_unit(r.doc), r.other.doc_id, r.other.title,
-                               report.confidence(o), " · ".join(p for p in parts if p), overlap=o,
+        rows.append(CleanupRow(r.kind, r.doc.doc_id, r.doc.title, r.doc.owner_unit, r.other.doc_id, r.other.title,
+                               r.confidence, " · ".join(p for p in parts if p), overlap=o,
                                alternative=not o.primary))
     for d in report.stale:
-        rows.append(CleanupRow("stale", d.doc_id, d.title, owner_unit(d), evidence=d.review_due.isoformat(),
+        rows.append(CleanupRow("stale", d.doc_id, d.title, d.owner_unit, evidence=d.review_due.isoformat(),
                                overdue_days=(report.today - d.review_due).days))
     for d in report.superseded:
-        rows.append(CleanupRow("superseded", d.doc_id, d.title, owner_unit(d), d.replaced_by,
+        rows.append(CleanupRow("superseded", d.doc_id, d.title, d.owner_unit, d.replaced_by,
                                report.title_of(d.replaced_by) or d.replaced_by))
     for d in report.local_only:
-        rows.append(CleanupRow("local_only", d.doc_id, d.title, owner_unit(d)))
+        rows.append(CleanupRow("local_only", d.doc_id, d.title, d.owner_unit))
     return rows
 
 
@@ -96,7 +95,7 @@ class CleanupModel(QAbstractTableModel):
         d = self.decisions.get(r.doc_id)
         if d is None or not d.decision:
             return ""
-        label = tr(LABELS[d.decision])
+        label = tr(DECISION_LABELS[d.decision])
         if d.decision == "utfases" and d.last_date:
             return tr("{label} (siste dag {date})", label=label, date=d.last_date.isoformat())
         return label

@@ -37,7 +37,7 @@ from app.qt import (
 from app.search import dochtml
 from app.search.findbar import FindBar
 from app.search.results import badge_text, chip_colours
-from index.decisions import Decision
+from index.api import Decision
 from index.records import Procedure
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Counting searches that found nothing useful, for the content-gap report (``index.gaps``; config ``gap_log``).
+"""Counting searches that found nothing useful, for the content-gap report (``index.cleanup.gaps``; config ``gap_log``).
 
 Enabled only by IT in the machine configuration (a user cannot switch it on). Search-as-you-type shows many
 partial queries, so a query counts once it is *settled*: the next search is not a continuation of it (typing
@@ -8,7 +8,7 @@ the last one settles when the app closes. Only ``GapLog``'s scrubbed aggregate i
 
 from __future__ import annotations
 
-from index.gaps import GapLog
+from index.api import GapLog
 
 
 class GapRecorder:

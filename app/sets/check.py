@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 from app.i18n import tr
 from app.sets.records import OnboardingSet, SetItem
-from index.decisions import Decision
-from index.errors import KildefinnerError
+from index.api import Decision, KildefinnerError
 from index.records import Procedure
 
 OK, MISSING, SUPERSEDED, STALE = "ok", "missing", "superseded", "stale"

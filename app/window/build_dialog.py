@@ -29,7 +29,7 @@ from app.qt import (
 )
 from app.session import Session
 from app.tasks import Task
-from index.errors import BuildCancelled, IndexWriteError, NothingIndexedError
+from index.api import BuildCancelled, IndexWriteError, NothingIndexedError
 from index.records import Tier
 
 log = logging.getLogger(__name__)

@@ -15,9 +15,9 @@ from app import launcher
 ])
 def test_dispatch_by_executable_name(monkeypatch, argv0, expected):
     import app.main
-    import index.cli
+    import index.cli.main
 
-    monkeypatch.setattr(index.cli, "main", lambda: "cli")
+    monkeypatch.setattr(index.cli.main, "main", lambda: "cli")
     monkeypatch.setattr(app.main, "main", lambda: "app")
     monkeypatch.setattr(sys, "argv", [argv0.replace("\\", "/")])
     assert launcher.main() == expected

@@ -80,7 +80,7 @@ def test_missing_index_is_reported(qtbot, make_window, tmp_path):
 
 
 def test_hybrid_search_with_the_real_model(qtbot, make_window, request):
-    from index.model import default_model_dir
+    from index.embed.model import default_model_dir
 
     if not (default_model_dir() / ".verified").exists():
         pytest.skip(f"embedding model not provisioned at {default_model_dir()} (run `make model`)")

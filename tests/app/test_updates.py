@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from app.updates import IndexUpdater, ReusingModelLoader
-from index import api, publish
+from index import api
 from tests.app.conftest import search
 
 
@@ -51,7 +51,7 @@ def test_app_serves_the_local_copy_and_switches_to_a_new_version(qtbot, make_win
     v1 = session.engine.snapshot.name
 
     updater, results = _checked(qtbot, session)
-    assert results[-1].status == publish.UP_TO_DATE
+    assert results[-1].status == api.UP_TO_DATE
 
     v2 = publish_v2()
     old = session.engine
@@ -69,7 +69,7 @@ def test_share_gone_keeps_serving_the_copy(qtbot, make_window, share):
     shutil.rmtree(share_dir)
 
     _updater, results = _checked(qtbot, session)
-    assert results[-1].status == publish.UNREACHABLE
+    assert results[-1].status == api.UNREACHABLE
     assert session.engine.snapshot.name == v1 and search(qtbot, window, "PVK")
 
     # Next start, share still gone: the local copy opens.

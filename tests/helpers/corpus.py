@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.records import Tier
+
 DOCS = {
     "var/pvk.md": dict(
         id="t-var-pvk", title="Perifert venekateter (PVK) – innleggelse hos voksne", source="var",
@@ -92,4 +94,18 @@ def write_corpus(root: Path, docs: dict | None = None) -> list[tuple[str, Path]]
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"{front_matter(meta)}\n# {meta['title']}\n\n{meta['body']}\n", encoding="utf-8")
-    return [(tier, root / tier) for tier in ("var", "local") if (root / tier).is_dir()]
+    return [(tier, root / tier) for tier in (Tier.VAR, Tier.LOCAL) if (root / tier).is_dir()]
+
+
+# A ward's copy of the VAR PVK procedure with one section of its own (what «Lokalt tillegg» is about).
+WARD_SECTION = "Nøkkelkort og telefonliste på sengepost 7"
+COPY = {
+    "local/pvk-sengepost7.md": dict(
+        id="t-lok-pvk7", title="Perifert venekateter (PVK) – innleggelse hos voksne, sengepost 7", source="local",
+        owner="Sengepost 7, Fjordby sykehus (test)", language="nb", revised="2024-03-01",
+        review_due="2027-03-01", keywords=["PVK", "venekateter"],
+        body=DOCS["var/pvk.md"]["body"] + f"""
+## {WARD_SECTION}
+Nøkkelkortet til medisinrommet henger i vaktrommet. Ring vakthavende anestesisykepleier på
+calling 4412 etter to mislykkede stikk, og bestill ultralyd fra mottaket."""),
+}

@@ -1,44 +1,33 @@
-"""Architecture and offline guarantees."""
+"""The engine's run-time boundaries, checked on real processes. Which module may import which (no Qt or app
+under ``index/``, app and CLI through ``index.api`` only, layers without cycles) is a contract checked by
+``lint-imports`` (``[tool.importlinter]`` in pyproject.toml, run by ``make lint``)."""
 
-import socket
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
+from index import api
+from index.records import SearchMode
+from tests.helpers.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
+# What a search must never load: the UI toolkit, and the model pipeline (the runtime encoder is ONNX).
+NEVER_AT_RUN_TIME = ("PySide6", "shiboken6", "PyQt6", "torch", "transformers", "sentence_transformers")
 
 
-def test_engine_imports_no_qt():
-    code = ("import sys, pkgutil, importlib, index\n"
-            "for m in pkgutil.walk_packages(index.__path__, 'index.'):\n"
-            "    importlib.import_module(m.name)\n"
-            "bad = [m for m in sys.modules if m.startswith(('PySide', 'shiboken', 'PyQt'))]\n"
+def test_a_cli_search_with_the_model_loads_no_qt_and_no_torch(hybrid_index):
+    code = ("import sys\n"
+            "from index.cli.main import main\n"
+            "assert main(['search', '--index', sys.argv[1], '--top', '3', 'PVK']) == 0\n"
+            f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {NEVER_AT_RUN_TIME!r})\n"
             "assert not bad, bad\n")
-    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
-    for path in (REPO / "index").rglob("*.py"):
-        assert "PySide6" not in path.read_text(encoding="utf-8"), path
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"network access attempted: {args}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    r = subprocess.run([sys.executable, "-c", code, str(hybrid_index)], cwd=REPO, capture_output=True, text=True,
+                       check=False)
+    assert r.returncode == 0, r.stderr
+    assert "t-var-pvk" in r.stdout
 
 
 def test_build_and_search_open_no_socket(no_network, corpus, tmp_path):
-    from index import api
-    from index.model import default_model_dir
-
     _, sources = corpus
-    api.build(tmp_path / "ix", sources, model_path=default_model_dir())
-    engine = api.Engine(tmp_path / "ix")
-    assert engine.load_model(default_model_dir()), engine.model_error
-    assert engine.search("PVK").mode == "hybrid"
-    engine.close()
+    api.build(tmp_path / "ix", sources, model_path=api.default_model_dir())
+    with api.Engine(tmp_path / "ix") as engine:
+        assert engine.load_model(api.default_model_dir()), engine.model_error
+        assert engine.search("PVK").mode == SearchMode.HYBRID

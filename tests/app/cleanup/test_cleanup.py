@@ -14,8 +14,8 @@ from app.cleanup.model import DOC, EVIDENCE, SCORE, CleanupModel
 from app.qt import QListView, QPoint, QStyleOptionViewItem, Qt
 from app.search.results import ResultDelegate, ResultsModel, hit_flags
 from index import api
+from index.cleanup.report import CSV_COLUMNS, HTML_FILE
 from index.records import Hit
-from index.report import CSV_COLUMNS, HTML_FILE
 from tests.app.conftest import search
 
 
@@ -186,8 +186,8 @@ def test_a_decision_outranks_the_detectors_label():
 
 
 def test_bulk_decision_from_rydding_reaches_the_file_beside_the_sources(qtbot, make_window, tmp_path):
-    from index import decisions
-    from index.decisions import Decision
+    from index.store import decisions
+    from index.store.decisions import Decision
     from tests.helpers.corpus import DOCS, write_corpus
 
     sources = write_corpus(tmp_path / "share", DOCS)
@@ -213,7 +213,7 @@ def test_bulk_decision_from_rydding_reaches_the_file_beside_the_sources(qtbot, m
 def test_decisions_are_read_only_where_the_sources_cannot_be_written(qtbot, make_window, demo_index, tmp_path):
     import json
 
-    from index import decisions
+    from index.store import decisions
 
     folder = next((demo_index / "snapshots").iterdir())
     data = json.loads((folder / decisions.SNAPSHOT_FILE).read_text(encoding="utf-8"))

@@ -11,8 +11,9 @@ from app.cleanup.decisions import DecisionDialog
 from app.cleanup.model import DECISION, CleanupModel
 from app.qt import QApplication, QTimer
 from app.search.results import hit_flags
-from index import api, decisions
-from index.decisions import Decision, DecisionStore
+from index import api
+from index.store import decisions
+from index.store.decisions import Decision, DecisionStore
 from tests.helpers.corpus import DOCS, write_corpus
 
 LAST_DAY = dt.date(2026, 1, 31)

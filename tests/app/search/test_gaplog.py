@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.search.gaplog import GapRecorder
-from index.gaps import GapLog
+from index.cleanup.gaps import GapLog
 
 
 def test_typing_settles_once_and_an_opened_result_is_not_a_gap(tmp_path):

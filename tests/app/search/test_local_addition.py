@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from app.qt import QLabel
 from app.search.results import hit_flags
-from index import api, decisions
+from index import api
+from index.store import decisions
 from tests.app.conftest import search
-from tests.helpers.corpus import DOCS, write_corpus
-from tests.index.test_additions import COPY, WARD_SECTION
+from tests.helpers.corpus import COPY, DOCS, WARD_SECTION, write_corpus
 
 
 def test_reader_opens_a_local_addition_on_what_var_lacks(qtbot, make_window, tmp_path):

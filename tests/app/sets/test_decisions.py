@@ -8,8 +8,9 @@ import datetime as dt
 from app.qt import Qt
 from app.sets import check
 from app.sets.check import SUPERSEDED
-from index import api, decisions
-from index.decisions import Decision, DecisionStore
+from index import api
+from index.store import decisions
+from index.store.decisions import Decision, DecisionStore
 from tests.app.conftest import corpus_docs
 from tests.helpers.corpus import write_corpus
 

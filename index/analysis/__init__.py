@@ -1,0 +1,1 @@
+"""Text analysis: folding, stems, stop words, compounds, nynorsk forms, synonyms and spelling suggestions."""

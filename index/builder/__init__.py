@@ -1,0 +1,1 @@
+"""Producing and moving snapshots: the (incremental) build, publishing to a share and syncing a client copy."""

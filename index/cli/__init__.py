@@ -1,0 +1,1 @@
+"""The ``kildefinner-index`` command line (``python -m index.cli``)."""

@@ -1,0 +1,1 @@
+"""The embedding model: locations, the runtime ONNX encoder, the reference encoder and provisioning."""

@@ -1,0 +1,1 @@
+"""Ingest: source folders and manifest → files → ``Procedure`` records (formats, metadata, decoding, sections)."""
