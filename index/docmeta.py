@@ -97,7 +97,7 @@ def _date(meta: dict, key: str, warnings: list[str]) -> dt.date | None:
     return None
 
 
-def _keywords(value, warnings: list[str]) -> list[str]:
+def _keywords(value: object, warnings: list[str]) -> list[str]:
     if value is None:
         return []
     items = value if isinstance(value, (list, tuple)) else [value]
@@ -128,7 +128,7 @@ def _checked_id(meta: dict, key: str, warnings: list[str], fallback: str) -> str
     return fallback
 
 
-def _choice(meta: dict, key: str, aliases: dict, default: str, warnings: list[str]) -> str:
+def _choice(meta: dict, key: str, aliases: dict[str, str], default: str, warnings: list[str]) -> str:
     text = _scalar(meta, key, warnings)
     if not text:
         return default

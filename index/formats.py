@@ -13,8 +13,10 @@ import io
 import math
 import re
 import warnings as pywarnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from index import textutil, zipcheck
 from index.docmeta import PLACEHOLDERS, STATUS_ALIASES, derived_id, normalise, tier_of
@@ -29,6 +31,10 @@ from index.textutil import (
     one_line,
     prettify_stem,
 )
+
+if TYPE_CHECKING:  # python-docx is imported only when a DOCX is parsed
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 __all__ = ["MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "derived_id", "parse_file", "tier_of"]
 
@@ -220,10 +226,10 @@ def _parse_pdf(data: bytes, path: Path) -> _Raw:
     if count > MAX_PDF_PAGES:
         raw.warnings.append(f"PDF has {count} pages; only the first {MAX_PDF_PAGES} were read")
     try:
-        info = reader.metadata or {}
+        info: dict[str, Any] = reader.metadata or {}
         for key, name in (("/Title", "title"), ("/Author", "owner"), ("/Keywords", "keywords"),
                           ("/Subject", "subject")):
-            value = info.get(key)
+            value: Any = info.get(key)
             value = value.get_object() if hasattr(value, "get_object") else value
             if isinstance(value, str) and value.strip().casefold() not in PLACEHOLDERS:
                 raw.meta[name] = value
@@ -243,7 +249,7 @@ def _parse_pdf(data: bytes, path: Path) -> _Raw:
         size += len(page)
         if size > textutil.MAX_TEXT_CHARS:
             break
-    if failed and not any(p.strip() for p in pages):
+    if first_error is not None and not any(p.strip() for p in pages):  # (set by the first failure)
         raise ParseError(path, f"not a readable PDF ({_reason(first_error)})")
     if failed:
         raw.warnings.append(f"text of {failed} PDF page(s) could not be read")
@@ -267,7 +273,7 @@ def _check_docx_zip(data: bytes, path: Path) -> None:
             from None
 
 
-def _docx_level(paragraph) -> int:
+def _docx_level(paragraph: Paragraph) -> int:
     """Heading level of a Word paragraph from its style (or the style it is based on), 0 for body text."""
     try:
         style = paragraph.style
@@ -285,7 +291,7 @@ def _docx_level(paragraph) -> int:
     return 0
 
 
-def _docx_table(table, b: SectionBuilder, depth: int = 0) -> None:
+def _docx_table(table: Table, b: SectionBuilder, depth: int = 0) -> None:
     from docx.table import Table
 
     for row in table.rows:
@@ -305,7 +311,8 @@ def _docx_table(table, b: SectionBuilder, depth: int = 0) -> None:
         b.text(" | ".join(c for c in cells if c) + "\n")
 
 
-def _docx_blocks(container, parent, depth: int = 0):
+def _docx_blocks(container: Any, parent: Any, depth: int = 0) -> Iterator[Paragraph | Table]:
+    # container: an lxml element of the document body; parent: the python-docx object owning it
     """Paragraphs and tables in document order, including those inside content controls (``w:sdt``)."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph

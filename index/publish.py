@@ -33,8 +33,10 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from index import snapshot as _snapshot
 from index.errors import IndexCorruptError, IndexMissingError, KildefinnerError
@@ -295,7 +297,7 @@ def local_version(cache: Path) -> str:
         return ""
 
 
-def sync(share: str | Path, cache: str | Path, *, cancelled=lambda: False) -> SyncResult:
+def sync(share: str | Path, cache: str | Path, *, cancelled: Callable[[], bool] = lambda: False) -> SyncResult:
     """Bring the local copy ``cache`` up to the version the share publishes. Never raises for share trouble.
 
     The share is only read. The copy is verified file by file against the published listing before it is
@@ -337,7 +339,8 @@ def sync(share: str | Path, cache: str | Path, *, cancelled=lambda: False) -> Sy
         return _sync_locked(share, cache, pointer, files, have, cancelled)
 
 
-def _sync_locked(share: Path, cache: Path, pointer: Pointer, files: list[dict], have: str, cancelled) -> SyncResult:
+def _sync_locked(share: Path, cache: Path, pointer: Pointer, files: list[dict], have: str,
+                 cancelled: Callable[[], bool]) -> SyncResult:
     if local_version(cache) == pointer.version:  # another sync finished while we waited
         return SyncResult(UP_TO_DATE, pointer.version, pointer.version)
     source = share / VERSIONS / pointer.version
@@ -382,7 +385,7 @@ def _sync_locked(share: Path, cache: Path, pointer: Pointer, files: list[dict], 
     return SyncResult(UPDATED, pointer.version, pointer.version)
 
 
-def _copy_verified(source: Path, work: Path, files: list[dict], cancelled) -> str:
+def _copy_verified(source: Path, work: Path, files: list[dict], cancelled: Callable[[], bool]) -> str:
     """Copy the listed files, hashing as they are read; "" if all match, else the first problem.
 
     Reading the share raises ``OSError``; writing the local copy raises ``_LocalWriteError``.
@@ -392,15 +395,15 @@ def _copy_verified(source: Path, work: Path, files: list[dict], cancelled) -> st
         if cancelled():
             return "cancelled"
         dest = work / entry["path"]
-        _local(lambda dest=dest: dest.parent.mkdir(parents=True, exist_ok=True))
+        _local(dest.parent.mkdir, parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
         try:
-            with open(source / entry["path"], "rb") as src, _local(lambda dest=dest: open(dest, "wb")) as out:
+            with open(source / entry["path"], "rb") as src, _local(open, dest, "wb") as out:
                 while chunk := src.read(_CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
-                    _local(lambda chunk=chunk, out=out: out.write(chunk))
+                    _local(out.write, chunk)
                 _local(out.flush)
         except FileNotFoundError:
             return f"{entry['path']} missing on the share"
@@ -410,10 +413,14 @@ def _copy_verified(source: Path, work: Path, files: list[dict], cancelled) -> st
     return ""
 
 
-def _local(write):
-    """``write()``, with an OSError from it marked as the local disk's (not the share's)."""
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+
+
+def _local(write: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    """``write(*args, **kwargs)``, with an OSError from it marked as the local disk's (not the share's)."""
     try:
-        return write()
+        return write(*args, **kwargs)
     except OSError as exc:
         raise _LocalWriteError(str(exc)) from exc
 

@@ -79,7 +79,7 @@ class SourcePriority:
     # at 0.2, 0.935 at 0.15, 0.918 at 0.3; VAR-first 0.96 and R@10 0.99–1.0 throughout (bench/tune.py --grid
     # policy, 2026-12-03). The dev set's gain below 0.25 is not worth VAR losing first place where the overlap
     # check missed a link; linking that routine (issue 18's detector) would let the bonus fall.
-    bonus: dict = field(default_factory=lambda: {"var": 0.25, "regional": 0.1, "local": 0.0})
+    bonus: dict[str, float] = field(default_factory=lambda: {"var": 0.25, "regional": 0.1, "local": 0.0})
     stale_penalty: float = 0.05
 
     def final_score(self, fused: float, tier: str, stale: bool) -> float:
@@ -129,8 +129,9 @@ class Confidence:
         if not lexical or not dense:
             return set()
         k = self.agreement_rank
-        return set(heapq.nlargest(k, lexical, key=lexical.__getitem__)) & set(
-            heapq.nlargest(k, dense, key=dense.__getitem__))
+        top_lexical = set(heapq.nlargest(k, lexical, key=lexical.__getitem__))
+        top_dense = set(heapq.nlargest(k, dense, key=dense.__getitem__))
+        return top_lexical & top_dense
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class VariantGrouping:
         children: dict[int, list[Candidate]] = {}
         for c in ranked:
             parent, kind = parents.get(c.idx, (None, ""))
-            p = by_idx.get(parent)
+            p = by_idx.get(parent) if parent is not None else None
             if p is None or p.tier != "var" or parent in parents:
                 continue
             need = self.link_floor if kind == "full" else self.partial_ratio

@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class Tier(StrEnum):
@@ -121,7 +125,7 @@ class SearchResult:
     notice: str = ""  # plain-language note (e.g. "semantic search unavailable: lexical only")
     matches: int = -1  # hits that are real matches (``Hit.good``); -1: all of them
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.matches < 0:
             object.__setattr__(self, "matches", sum(h.good for h in self.hits))
 
@@ -183,3 +187,20 @@ class Overlap:
                          for s in data.get("sections", ()))
         return cls(**{**data, "shared_terms": tuple(data.get("shared_terms", ())), "sections": sections,
                       "additions": tuple(data.get("additions", ()))})
+
+
+class Embedder(Protocol):
+    """A loaded embedding model (``index.model.load_embedder``: the ONNX or the sentence-transformers backend).
+    Vectors are float32 and L2-normalised."""
+
+    name: str
+    dim: int
+
+    @property
+    def record(self) -> dict:
+        """What a snapshot's manifest stores about the vectors this model makes (``index.model.vectors_mismatch``)."""
+        ...
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...

@@ -12,6 +12,8 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterable
+from os import PathLike
 
 import charset_normalizer
 import yaml
@@ -144,7 +146,7 @@ class SectionBuilder:
     def first_heading(self) -> str:
         return next((h for _, h, _ in self.sections[1:] if h), "")
 
-    def plain_lines(self, lines, *, first_is_title: bool) -> None:
+    def plain_lines(self, lines: Iterable[str], *, first_is_title: bool) -> None:
         """Feed unmarked text (PDF, plain text): known headings split; the first short line is the title."""
         seen_text = not first_is_title
         for line in lines:
@@ -217,7 +219,7 @@ def _plausible_cp1252(data: bytes) -> str | None:
     return text if good >= 0.9 * len(high) else None
 
 
-def decode_text(data: bytes, path) -> tuple[str, list[str]]:
+def decode_text(data: bytes, path: str | PathLike[str]) -> tuple[str, list[str]]:
     """Decode a text file: UTF-8 (BOM optional), UTF-16 with BOM, Windows-1252, else detected.
 
     Returns ``(text, warnings)``; raises ``ParseError`` for binary content.
