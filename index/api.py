@@ -6,11 +6,14 @@ semantic search and is meant to run in the background. ``search`` is safe to cal
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,10 +23,14 @@ from index import snapshot as _snapshot
 from index.analysis import Analyzer, Vocabulary
 from index.errors import IndexCorruptError, KildefinnerError, ModelUnavailableError
 from index.lexical import LexicalIndex
-from index.records import BuildReport, IndexStats, Procedure, SearchFilters, SearchResult
+from index.records import BuildReport, Embedder, IndexStats, Procedure, SearchFilters, SearchResult
 from index.search import Searcher
 from index.spelling import Speller
 from index.synonyms import SynonymTable
+
+if TYPE_CHECKING:  # build and report load only when used (parsers, scipy)
+    from index.build import ProgressFn
+    from index.report import Report
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +72,7 @@ def load_synonyms(path: Path | None = None) -> SynonymTable:
 
 
 def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: Path | None = None,
-          model_path: str | Path | None = None, use_model: bool = True, progress=None,
+          model_path: str | Path | None = None, use_model: bool = True, progress: ProgressFn | None = None,
           full: bool = False, encoder: str = "onnx") -> BuildReport:
     """Build or update a snapshot. Without a loadable model the snapshot is lexical-only (and says so).
 
@@ -84,12 +91,13 @@ def build(index_dir: str | Path, sources: list[tuple[str, Path]], *, manifest: P
                         full=full)
 
 
-def publish(index_dir: str | Path, share: str | Path, *, keep: int = _publish.KEEP_PUBLISHED):
+def publish(index_dir: str | Path, share: str | Path, *, keep: int = _publish.KEEP_PUBLISHED) -> _publish.PublishReport:
     """Publish the serving snapshot of ``index_dir`` to a share (see ``index.publish``)."""
     return _publish.publish(index_dir, share, keep=keep)
 
 
-def write_report(engine: Engine, out_dir: str | Path, *, today=None, gap_files=()) -> list[Path]:
+def write_report(engine: Engine, out_dir: str | Path, *, today: dt.date | None = None,
+                 gap_files: Sequence[Path] = ()) -> list[Path]:
     """Write the cleanup report (CSV files + self-contained HTML) for the engine's snapshot into ``out_dir``.
     ``gap_files``: exported content-gap files (``index.gaps``) to merge into the report's gap section.
 
@@ -114,7 +122,8 @@ def published_copy_dir(share: str | Path, cache_root: str | Path | None = None) 
     return _publish.local_copy_dir(share, cache_root)
 
 
-def sync_published(share: str | Path, cache_root: str | Path | None = None, *, cancelled=lambda: False):
+def sync_published(share: str | Path, cache_root: str | Path | None = None, *,
+                   cancelled: Callable[[], bool] = lambda: False) -> _publish.SyncResult:
     """Copy a newer published version into the local copy and switch it in; a ``SyncResult``, never raises
     for an unreachable or damaged share."""
     return _publish.sync(share, published_copy_dir(share, cache_root), cancelled=cancelled)
@@ -167,7 +176,7 @@ class Engine:
         return getattr(self.snapshot, "fallback_reason", "")
 
     @property
-    def embedder(self):
+    def embedder(self) -> Embedder | None:
         """The loaded embedder (None before ``load_model``), to hand to another Engine's ``attach_embedder``."""
         return self._searcher.embedder
 
@@ -189,7 +198,7 @@ class Engine:
             return False
         return self.attach_embedder(embedder)
 
-    def attach_embedder(self, embedder) -> bool:
+    def attach_embedder(self, embedder: Embedder) -> bool:
         """Use an already loaded embedder if it matches the snapshot's vectors (model, variant, file hash,
         dimension, pooling: ``index.model.vectors_mismatch``); otherwise search stays lexical, with the reason
         in ``model_error``."""
@@ -237,7 +246,7 @@ class Engine:
                           superseded=sum(d.status == "superseded" for d in docs), model=m.get("model", ""),
                           dim=m.get("dim", 0))
 
-    def report(self, *, today=None):
+    def report(self, *, today: dt.date | None = None) -> Report:
         """The cleanup report's data (``index.report.Report``): overlaps, duplicates, stale, superseded, local only."""
         from index import report as _report  # overlap analysis and scipy: not on the search path
 

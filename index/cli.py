@@ -34,7 +34,8 @@ EPILOG = "Exit codes: 0 ok; 1 nothing could be indexed or a runtime error; 2 bad
 INDEX_HELP = "the index folder (made by 'build'; for a published share, 'sync' it to a local folder first)"
 
 
-def _command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
+def _command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str,
+             details: str = "") -> argparse.ArgumentParser:
     """A subcommand whose own --help starts with what it does (argparse shows ``help`` only in the list)."""
     return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + "."
                           + (f" {details}" if details else ""), epilog=EPILOG)
@@ -184,9 +185,8 @@ def _open(args: argparse.Namespace) -> api.Engine:
     if args.mode != "lexical" and not engine.load_model(args.model):
         print(f"note: semantic search unavailable ({engine.model_error}); lexical only", file=sys.stderr)
     if getattr(args, "timings", False):
-        print(f"timings: index opened in {opened - started:.2f} s, model "
-              + (f"loaded in {time.perf_counter() - opened:.2f} s" if args.mode != "lexical" else "not loaded (lexical)"),
-              file=sys.stderr)
+        model = f"loaded in {time.perf_counter() - opened:.2f} s" if args.mode != "lexical" else "not loaded (lexical)"
+        print(f"timings: index opened in {opened - started:.2f} s, model {model}", file=sys.stderr)
     return engine
 
 

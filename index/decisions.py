@@ -274,7 +274,7 @@ class DecisionStore:
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
             self._append_history(stamped.values())
-        self.base = {k: d for k, d in parse(text).decisions.items()}
+        self.base = dict(parse(text).decisions.items())
         self.stamp = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return dict(self.base)
 

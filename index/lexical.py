@@ -71,7 +71,7 @@ def document_fields(p: Procedure, analyzer: Analyzer) -> dict[str, str]:
     headings = " ".join(s.heading for s in p.sections)
     body = "\n".join(s.text for s in p.sections)
     lang = p.language
-    parts = analyzer.part_terms(" ".join((title, keywords, headings, body)), lang)
+    parts = analyzer.part_terms(f"{title} {keywords} {headings} {body}", lang)
     return {
         "doc_id": p.doc_id,
         "title": join_terms(analyzer.terms(title, lang)),

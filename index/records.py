@@ -195,6 +195,7 @@ class Embedder(Protocol):
 
     name: str
     dim: int
+    variant: str
 
     @property
     def record(self) -> dict:

@@ -12,10 +12,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from index import progress
+from index.gaps import Gap
 from index.overlap import OverlapPolicy, confidence
-from index.records import Overlap
+from index.records import Overlap, SearchFilters, SearchResult
 from index.safetext import write_csv
 from index.snapshot import DocMeta, Snapshot
 
@@ -75,7 +77,7 @@ class Report:
     superseded: tuple[DocMeta, ...]  # marked superseded but still in the sources
     local_only: tuple[DocMeta, ...]  # active non-VAR documents with no VAR equivalent and no newer copy: keep
     hybrid: bool = True  # overlaps found with embeddings (the confidence scale depends on it)
-    paths: dict | None = None  # rel path → the file's real path at build time (manifest ``source_paths``)
+    paths: dict[str, str] | None = None  # rel path → the file's real path at build time (manifest ``source_paths``)
     gaps: tuple = ()  # (Gap, ((var_id, title), …)): merged unmet searches with their closest VAR procedures
     decisions: dict | None = None  # doc_id → index.decisions.Decision applied by the build
     progress: tuple = ()  # index.progress entries, oldest first (one per build)
@@ -181,7 +183,13 @@ def collect(snapshot: Snapshot, *, today: dt.date | None = None) -> Report:
 GAPS_SHOWN = 50  # top unmet needs in the report
 
 
-def closest_var(engine, merged) -> list[tuple]:
+class _Searches(Protocol):
+    """What ``closest_var`` needs of an engine (``index.api.Engine``)."""
+
+    def search(self, query: str, *, filters: SearchFilters = ..., top: int = ...) -> SearchResult: ...
+
+
+def closest_var(engine: _Searches, merged: list[Gap]) -> list[tuple]:
     """The top merged gaps, each with the three VAR procedures a search for it ranks first (what exists
     nearest to the unmet need)."""
     from index.records import SearchFilters
@@ -226,7 +234,8 @@ def csv_rows(report: Report) -> dict[str, list[tuple]]:
         "summary.csv": report.summary(),
         "overlaps.csv": [overlap_row(i, r) for i, r in enumerate(report.overlaps, 1)],
         "stale.csv": [(d.doc_id, d.title, d.tier, d.owner, unit(d), _date(d.review_due),
-                       (today - d.review_due).days, d.status, path(d)) for d in report.stale],
+                       (today - d.review_due).days if d.review_due else "", d.status, path(d))
+                      for d in report.stale],  # (a stale document has a review date)
         "superseded.csv": [(d.doc_id, d.title, d.tier, d.owner, unit(d), _date(d.revised), d.replaced_by,
                             report.title_of(d.replaced_by), "yes" if report.has(d.replaced_by) else "no", path(d))
                            for d in report.superseded],

@@ -7,9 +7,13 @@ Every piece of document text (titles, owners, headings, terms) goes through ``ht
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
+from typing import TYPE_CHECKING
 
 from index.report import OverlapRow, Report, owner_unit
+
+if TYPE_CHECKING:
+    from index.snapshot import DocMeta
 
 KIND_NAMES = {"full": "Full overlapp", "partial": "Delvis overlapp", "duplicate": "Lokal kopi",
               "local_only": "Bare lokal – behold"}
@@ -104,7 +108,7 @@ def line_chart(title: str, points: Sequence[dict], series: Sequence[tuple[str, s
     return f"<figure><figcaption>{esc(title)}</figcaption>{''.join(parts)}</figure>"
 
 
-def table(headers: Iterable[str], rows: Iterable[Iterable[str]], *, css: str = "", numeric: set[int] = frozenset(),
+def table(headers: Iterable[str], rows: Iterable[Iterable[str]], *, css: str = "", numeric: Set[int] = frozenset(),
           empty: str = "Ingen.") -> str:
     """Cells in ``rows`` are HTML already (escape before); ``numeric`` column indexes are right-aligned."""
     body = ["<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
@@ -115,7 +119,7 @@ def table(headers: Iterable[str], rows: Iterable[Iterable[str]], *, css: str = "
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-def doc_cell(doc) -> str:
+def doc_cell(doc: DocMeta) -> str:
     return f'{esc(doc.title)}<br/><span class="id">{esc(doc.doc_id)} · {esc(owner_unit(doc))}</span>'
 
 
@@ -176,7 +180,8 @@ def render(report: Report) -> str:
                        css="duplicates", numeric={4})
     stale = table(("Dokument", "Kilde", "Revisjon forfalt", "Dager over"),
                   ([doc_cell(d), esc(TIER_NAMES.get(d.tier, d.tier)), esc(d.review_due),
-                    str((today - d.review_due).days)] for d in report.stale), css="stale", numeric={3})
+                    str((today - d.review_due).days) if d.review_due else ""] for d in report.stale),
+                  css="stale", numeric={3})  # (a stale document has a review date)
     superseded = table(("Dokument", "Revidert", "Erstattet av", "Erstatningen finnes"),
                        ([doc_cell(d), esc(d.revised or ""),
                          esc(report.title_of(d.replaced_by) or d.replaced_by or "–"),
@@ -203,8 +208,10 @@ def render(report: Report) -> str:
 <p class="meta">Laget {esc(today)} fra indeksversjon {esc(report.snapshot)} (bygget {esc(report.built_at)}),
 {len(report.documents)} dokumenter. «VAR AS IS»: lokale prosedyrer som dekker samme oppgave som en
 VAR-prosedyre er kandidater for utfasing. Rapporten er bare en analyse; kildene er ikke endret.</p>
-<nav><a href="#sammendrag">Sammendrag</a><a href="#fremdrift">Fremdrift</a><a href="#overlapp">Overlapp ({n_overlaps})</a>
-<a href="#tillegg">Lokale tillegg</a><a href="#hull">Innholdshull ({len(report.gaps)})</a><a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
+<nav><a href="#sammendrag">Sammendrag</a><a href="#fremdrift">Fremdrift</a>\
+<a href="#overlapp">Overlapp ({n_overlaps})</a>
+<a href="#tillegg">Lokale tillegg</a><a href="#hull">Innholdshull ({len(report.gaps)})</a>\
+<a href="#kopier">Lokale kopier ({len(report.duplicates)})</a>
 <a href="#forfalt">Revisjon forfalt ({len(report.stale)})</a>
 <a href="#utgatt">Utgått ({len(report.superseded)})</a><a href="#behold">Bare lokal ({len(report.local_only)})</a></nav>
 <h2 id="sammendrag">Sammendrag</h2>
