@@ -46,7 +46,7 @@ def derived_id(rel: str) -> str:
     return "f-" + hashlib.sha1(rel.replace("\\", "/").lower().encode("utf-8")).hexdigest()[:12]
 
 
-def _merge(file_meta: dict, extra: dict) -> dict:
+def _merge(file_meta: dict, extra: dict, warnings: list[str]) -> dict:
     """Known fields from the manifest row, overridden by the file's own non-empty values."""
     merged: dict = {}
     subject = None
@@ -61,7 +61,7 @@ def _merge(file_meta: dict, extra: dict) -> dict:
             elif key in FIELDS:
                 merged[key] = value
     if isinstance(subject, str):
-        merged["keywords"] = [*_keywords(merged.get("keywords"), []), subject]
+        merged["keywords"] = [*_keywords(merged.get("keywords"), warnings), subject]
     return merged
 
 
@@ -145,7 +145,7 @@ def normalise(file_meta: dict, extra: dict, *, rel: str, tier_default: str, warn
 
     ``file_meta`` wins over ``extra`` (the manifest row), which fills gaps. Problems go to ``warnings``.
     """
-    meta = _merge(file_meta, extra)
+    meta = _merge(file_meta, extra, warnings)
     url = _scalar(meta, "url", warnings)
     if url and not url.casefold().startswith(_URL_SCHEMES):
         warnings.append(f"url {url[:60]!r} is not an http(s) or file link; ignored")
