@@ -228,7 +228,7 @@ class Engine:
     @property
     def fallback_reason(self) -> str:
         """Why an older snapshot serves instead of the one the pointer names ("" normally)."""
-        return getattr(self.snapshot, "fallback_reason", "")
+        return self.snapshot.fallback_reason
 
     def __enter__(self) -> Self:
         return self

@@ -3,6 +3,10 @@
 The UI shows any ``KildefinnerError`` through one function; anything else is a bug and goes to the log.
 """
 
+from __future__ import annotations
+
+from os import PathLike
+
 
 class KildefinnerError(Exception):
     """Base class for every error the engine raises on purpose."""
@@ -11,7 +15,7 @@ class KildefinnerError(Exception):
 class ParseError(KildefinnerError):
     """One source file could not be read. The build reports it (path + reason) and skips the file."""
 
-    def __init__(self, path, reason: str):
+    def __init__(self, path: str | PathLike[str], reason: str):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason

@@ -35,10 +35,17 @@ ProgressFn = Callable[[str, int, int], "bool | None"]
 
 
 class Embedder(Protocol):
-    """What the engine needs of a loaded embedding model (``index.embed``: the ONNX or the reference encoder)."""
+    """A loaded embedding model (``index.embed.model.load_embedder``: the ONNX or the sentence-transformers
+    backend). Vectors are float32 and L2-normalised."""
+
+    name: str
+    dim: int
+    variant: str
 
     @property
-    def record(self) -> dict: ...
+    def record(self) -> dict:
+        """What a snapshot's manifest stores about the vectors this model makes (``vectors_mismatch``)."""
+        ...
 
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
@@ -140,7 +147,7 @@ class SearchResult:
     notice: str = ""  # plain-language note (e.g. "semantic search unavailable: lexical only")
     matches: int = -1  # hits that are real matches (``Hit.good``); -1: all of them
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.matches < 0:
             object.__setattr__(self, "matches", sum(h.good for h in self.hits))
 

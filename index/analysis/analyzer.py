@@ -17,7 +17,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
@@ -85,8 +85,8 @@ def folded_words(folded: str) -> list[str]:
     return [w for w in _TOKEN_RE.findall(folded) if len(w) <= MAX_WORD]
 
 
-_snowball = stemmer_for_language("no")
-_snowball_en = stemmer_for_language("en")
+_snowball: Callable[[str], str] = stemmer_for_language("no")
+_snowball_en: Callable[[str], str] = stemmer_for_language("en")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -126,7 +126,7 @@ class Vocabulary:
         self.counts.update(w for w in words(text) if not w.isdigit())
         self._split_cache.clear()
 
-    def remove_texts(self, texts) -> None:
+    def remove_texts(self, texts: Iterable[str]) -> None:
         """Undo ``add_text`` of each text (documents that left the corpus)."""
         for text in texts:
             self.counts.subtract(w for w in words(text) if not w.isdigit())
@@ -194,7 +194,7 @@ class Analyzer:
     def part_terms(self, text: str, language: str = "nb") -> list[str]:
         if is_english(language):
             return []
-        out = []
+        out: list[str] = []
         for w in words(text):
             if w in STOP_WORDS:
                 continue

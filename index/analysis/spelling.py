@@ -9,11 +9,18 @@ the rest of the question still finds the answer, and a rewrite would change what
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from index.analysis.analyzer import STOP_WORDS, Vocabulary, stem, words
+
+
+class _Lexical(Protocol):
+    """What the speller asks the lexical index (``index.lexical.LexicalIndex``)."""
+
+    def doc_frequency(self, term: str) -> int: ...
 
 
 class Speller:
@@ -33,10 +40,10 @@ class Speller:
                                 score_cutoff=limit, limit=20)
         if not found:
             return None
-        best = min(found, key=lambda m: (m[1], -self._counts[m[0]]))
+        best: tuple[str, int, int] = min(found, key=lambda m: (m[1], -self._counts[m[0]]))
         return best[0]
 
-    def correct(self, text: str, lexical) -> Correction:
+    def correct(self, text: str, lexical: _Lexical) -> Correction:
         """The query with its unknown words corrected, and whether the correction should replace the query."""
         out, fixed, content = [], 0, 0
         for w in words(text):

@@ -32,13 +32,15 @@ from index.errors import (
 )
 from index.ingest.formats import parse_file
 from index.ingest.sources import SourceFile, discover, file_hash
-from index.records import BuildReport, Procedure, ProgressFn, Tier
+from index.records import BuildReport, Embedder, Procedure, ProgressFn, Tier
 from index.search import lexical
 from index.store import decisions, snapshot
 from index.store import progress as _progress
 from index.store.lock import BuildLock
 
 log = logging.getLogger(__name__)
+
+_Entry = tuple[Procedure, str, str, int | None]  # (procedure, rel, hash, its idx in the previous snapshot)
 
 CHUNKING_VERSION = 2  # bump when chunk_texts changes: vectors are then reused only where a chunk's text is
 CHUNK_WORDS = 180
@@ -83,7 +85,7 @@ def _previous(index_dir: Path) -> snapshot.Snapshot | None:
 
 
 def build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | None = None,
-          embedder=None, progress: ProgressFn | None = None, full: bool = False) -> BuildReport:
+          embedder: Embedder | None = None, progress: ProgressFn | None = None, full: bool = False) -> BuildReport:
     """Build or update the index at ``index_dir`` from ``sources`` ([(tier, folder)]).
 
     A failure to write (disk full, permission denied, read-only folder) raises ``IndexWriteError``; the
@@ -94,7 +96,8 @@ def build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | 
         with BuildLock(index_dir):
             return _build(index_dir, sources, manifest=manifest, embedder=embedder, progress=progress, full=full)
     except (OSError, sqlite3.Error) as exc:
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        filename = getattr(exc, "filename", None)  # OSError has one, sqlite3.Error not
+        where = f" ({filename})" if filename else ""
         reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
         raise IndexWriteError(f"could not write the index at {index_dir}: {reason}{where}; "
                               f"the previous index keeps serving") from exc
@@ -108,7 +111,7 @@ def _snapshot_folder(index_dir: Path) -> Path | None:
         return None
 
 
-def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | None, embedder,
+def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path | None, embedder: Embedder | None,
            progress: ProgressFn | None, full: bool) -> BuildReport:
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -126,7 +129,7 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
     warnings: list[tuple[str, str]] = []
     report("scan", len(files), len(files))
 
-    entries: list[tuple[Procedure, str, str, int | None]] = []  # (procedure, rel, hash, previous idx)
+    entries: list[_Entry] = []
     for n, sf in enumerate(files):
         report("parse", n, len(files))
         entry = _load(sf, prev, prev_rows, skipped)
@@ -180,7 +183,7 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "model": model_name, "dim": dim,
             # Which encoder made the vectors (name, variant, file hash, dim, pooling): searches check it.
-            "encoder": embedder.record if model_name else None,
+            "encoder": embedder.record if embedder is not None and model_name else None,
             "documents": len(entries),
             "by_tier": {t: sum(1 for p, *_ in entries if p.tier == t) for t in Tier},
             "files": {rel: h for _, rel, h, _ in entries},
@@ -210,7 +213,8 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
                        snapshot=name)
 
 
-def _load(sf: SourceFile, prev, prev_rows, skipped) -> tuple[Procedure, str, str, int | None] | None:
+def _load(sf: SourceFile, prev: snapshot.Snapshot | None, prev_rows: dict[str, tuple[str, int]],
+          skipped: list[tuple[str, str]]) -> _Entry | None:
     try:
         digest = file_hash(sf.path)
     except OSError as exc:
@@ -219,7 +223,7 @@ def _load(sf: SourceFile, prev, prev_rows, skipped) -> tuple[Procedure, str, str
     if sf.meta:  # a changed manifest row changes the document too
         digest = hashlib.sha256((digest + json.dumps(sf.meta, sort_keys=True, default=str)).encode()).hexdigest()
     old = prev_rows.get(sf.rel)
-    if old is not None and old[0] == digest:
+    if prev is not None and old is not None and old[0] == digest:  # prev_rows are prev's rows
         return prev.procedure(old[1]), sf.rel, digest, old[1]
     try:
         return parse_file(sf.path, rel=sf.rel, tier_default=sf.tier_default, extra_meta=sf.meta), sf.rel, digest, None
@@ -232,7 +236,7 @@ def _vocab_text(p: Procedure) -> str:
     return f"{p.title} {' '.join(p.keywords)} {p.text}"
 
 
-def _vocabulary(entries, prev) -> Vocabulary:
+def _vocabulary(entries: list[_Entry], prev: snapshot.Snapshot | None) -> Vocabulary:
     """Corpus word counts. An update starts from the previous snapshot's counts, takes away the documents that
     left or changed and adds the new versions: tokenising 17 000 documents on every build took 6–9 s."""
     vocab = None
@@ -241,7 +245,7 @@ def _vocabulary(entries, prev) -> Vocabulary:
             vocab = Vocabulary.from_json(json.loads((prev.folder / "vocab.json").read_text(encoding="utf-8")))
         except (OSError, ValueError, AttributeError) as exc:
             log.warning("previous vocabulary unusable, counting from scratch: %s", exc)
-    if vocab is None:
+    if vocab is None or prev is None:  # (vocab is set only from a previous snapshot)
         vocab = Vocabulary()
         for p, *_ in entries:
             vocab.add_text(_vocab_text(p))
@@ -254,7 +258,7 @@ def _vocabulary(entries, prev) -> Vocabulary:
     return vocab
 
 
-def _previous_overlaps(prev, entries) -> overlap.Previous | None:
+def _previous_overlaps(prev: snapshot.Snapshot | None, entries: list[_Entry]) -> overlap.Previous | None:
     """What overlap detection may reuse of the previous snapshot (it recomputes in full without it)."""
     if prev is None:
         return None
@@ -267,7 +271,7 @@ def _previous_overlaps(prev, entries) -> overlap.Previous | None:
                             documents=len(prev.docs))
 
 
-def _drop_duplicate_ids(entries, skipped):
+def _drop_duplicate_ids(entries: list[_Entry], skipped: list[tuple[str, str]]) -> list[_Entry]:
     """Two files claiming one id: the higher tier (then the first path) keeps it, the other is skipped."""
     rank = {t: i for i, t in enumerate(Tier)}
     ordered = sorted(entries, key=lambda e: (rank.get(e[0].tier, 9), e[1]))
@@ -282,7 +286,9 @@ def _drop_duplicate_ids(entries, skipped):
     return [e for e in entries if e[1] in keep]
 
 
-def _write_vectors(tmp: Path, entries, prev, prev_rows, embedder, report):
+def _write_vectors(tmp: Path, entries: list[_Entry], prev: snapshot.Snapshot | None,
+                   prev_rows: dict[str, tuple[str, int]], embedder: Embedder | None,
+                   report: _Reporter) -> tuple[int, str, np.ndarray | None, np.ndarray | None]:
     """Embed new documents, reuse the vectors of unchanged ones: (dim, model name, matrix, chunk table).
 
     A changed file re-embeds only the chunks whose text changed: an edit to one section of a long procedure
@@ -299,12 +305,13 @@ def _write_vectors(tmp: Path, entries, prev, prev_rows, embedder, report):
     reused: list[tuple[int, np.ndarray, np.ndarray]] = []
     same_chunking = prev is not None and prev.manifest.get("chunking") == CHUNKING_VERSION
     for new_idx, (p, rel, _, old) in enumerate(entries):
-        if old is not None and old in prev_by_doc and same_chunking:
+        if old is not None and old in prev_by_doc and same_chunking and prev_vectors is not None:
             rows = prev_by_doc[old]
             reused.append((new_idx, prev_vectors[0][rows], prev_vectors[1][rows, 1]))
             continue
         old_idx = prev_rows[rel][1] if rel in prev_rows else None  # the previous version of a changed file
-        before = _previous_chunks(prev, prev_vectors, prev_by_doc.get(old_idx, []), old_idx)
+        before = (_previous_chunks(prev, prev_vectors, prev_by_doc.get(old_idx, []), old_idx)
+                  if prev is not None and prev_vectors is not None and old_idx is not None else {})
         chunks = chunk_texts(p)
         same = [(sec, before[text]) for sec, text in chunks if text in before]
         if same:
@@ -334,7 +341,8 @@ def _write_vectors(tmp: Path, entries, prev, prev_rows, embedder, report):
     return embedder.dim, embedder.name, matrix.astype(np.float32), table
 
 
-def _previous_chunks(prev, prev_vectors, rows: list[int], old_idx: int) -> dict[str, np.ndarray]:
+def _previous_chunks(prev: snapshot.Snapshot, prev_vectors: tuple[np.ndarray, np.ndarray], rows: list[int],
+                     old_idx: int) -> dict[str, np.ndarray]:
     """Chunk text → vector of the previous version of a changed file (empty if there is none).
 
     A section's rows are its windows in order. An index chunked before windows had one row per section, the

@@ -22,8 +22,10 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from index.builder.publish import (
     CHUNK,
@@ -37,6 +39,9 @@ from index.builder.publish import (
 )
 from index.errors import IndexCorruptError, IndexMissingError
 from index.store import snapshot as _snapshot
+
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +83,7 @@ def local_version(cache: Path) -> str:
         return ""
 
 
-def sync(share: str | Path, cache: str | Path, *, cancelled=lambda: False) -> SyncResult:
+def sync(share: str | Path, cache: str | Path, *, cancelled: Callable[[], bool] = lambda: False) -> SyncResult:
     """Bring the local copy ``cache`` up to the version the share publishes. Never raises for share trouble.
 
     The share is only read. The copy is verified file by file against the published listing before it is
@@ -120,7 +125,8 @@ def sync(share: str | Path, cache: str | Path, *, cancelled=lambda: False) -> Sy
         return _sync_locked(share, cache, pointer, files, have, cancelled)
 
 
-def _sync_locked(share: Path, cache: Path, pointer: Pointer, files: list[dict], have: str, cancelled) -> SyncResult:
+def _sync_locked(share: Path, cache: Path, pointer: Pointer, files: list[dict], have: str,
+                 cancelled: Callable[[], bool]) -> SyncResult:
     if local_version(cache) == pointer.version:  # another sync finished while we waited
         return SyncResult(UP_TO_DATE, pointer.version, pointer.version)
     source = share / VERSIONS / pointer.version
@@ -165,38 +171,38 @@ def _sync_locked(share: Path, cache: Path, pointer: Pointer, files: list[dict], 
     return SyncResult(UPDATED, pointer.version, pointer.version)
 
 
-def _copy_verified(source: Path, work: Path, files: list[dict], cancelled) -> str:
+def _copy_verified(source: Path, work: Path, files: list[dict], cancelled: Callable[[], bool]) -> str:
     """Copy the listed files, hashing as they are read; "" if all match, else the first problem.
 
     Reading the share raises ``OSError``; writing the local copy raises ``_LocalWriteError``.
     """
-    _local(lambda: work.mkdir(parents=True))
+    _local(work.mkdir, parents=True)
     for entry in files:
         if cancelled():
             return "cancelled"
         dest = work / entry["path"]
-        _local(lambda dest=dest: dest.parent.mkdir(parents=True, exist_ok=True))
+        _local(dest.parent.mkdir, parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
         try:
-            with open(source / entry["path"], "rb") as src, _local(lambda dest=dest: open(dest, "wb")) as out:
+            with open(source / entry["path"], "rb") as src, _local(open, dest, "wb") as out:
                 while chunk := src.read(CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
-                    _local(lambda chunk=chunk, out=out: out.write(chunk))
+                    _local(out.write, chunk)
                 _local(out.flush)
         except FileNotFoundError:
             return f"{entry['path']} missing on the share"
         if size != entry["size"] or digest.hexdigest() != entry["sha256"]:
             return f"{entry['path']} on the share does not match the listing (damaged or half-copied)"
-    _local(lambda: (work / LISTING).write_bytes(listing_bytes(files)))
+    _local((work / LISTING).write_bytes, listing_bytes(files))
     return ""
 
 
-def _local(write):
-    """``write()``, with an OSError from it marked as the local disk's (not the share's)."""
+def _local(write: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    """``write(*args, **kwargs)``, with an OSError from it marked as the local disk's (not the share's)."""
     try:
-        return write()
+        return write(*args, **kwargs)
     except OSError as exc:
         raise _LocalWriteError(str(exc)) from exc
 

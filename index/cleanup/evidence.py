@@ -10,7 +10,7 @@ import numpy as np
 from scipy import sparse
 
 from index.analysis.analyzer import STOP_WORDS, Analyzer, stem, words
-from index.records import Procedure, SectionMatch
+from index.records import Procedure, Section, SectionMatch
 
 # A local section whose best counterpart in the VAR procedure has a TF-IDF cosine below this is something VAR
 # does not cover: a candidate for a «Lokalt tillegg» (see Evidence.sections).
@@ -69,11 +69,11 @@ class Evidence:
         """Unit rows (one per section with text) and their section numbers: the section embeddings when the
         snapshot has them and not ``lexical``, else TF-IDF over stems."""
         rows, secs = self._section_rows(d)
-        if len(rows) and not lexical:
+        if len(rows) and not lexical and self.vectors is not None:  # (rows come with vectors)
             return self.vectors[rows], secs.tolist()
         sections = self.procs[d].sections
         keep = [i for i, s in enumerate(sections) if s.text.strip() or s.heading.strip()]
-        if not keep or self.analyzer is None:
+        if not keep or self.analyzer is None or self.idf is None:  # (the build passes both)
             return np.zeros((0, 1), np.float32), []
         vocab = {t: c for c, t in enumerate(self.terms)}
         m = np.zeros((len(keep), len(self.terms) or 1), np.float32)
@@ -106,7 +106,7 @@ class Evidence:
         order = np.argsort(-top)[:n]
         pa, pb = self.procs[a].sections, self.procs[b].sections
 
-        def name(sections, i):
+        def name(sections: Sequence[Section], i: int) -> str:
             return sections[i].heading or sections[i].text[:40]
 
         matches = tuple(SectionMatch(name(pa, secs_a[i]), name(pb, secs_b[best[i]]), round(float(top[i]), 3))

@@ -104,8 +104,9 @@ class _State:
     def save(self, folder: Path) -> None:
         meta = json.dumps({"format": _CACHE_FORMAT, "key": self.key, "base": self.base, "drift": self.drift,
                            "analysis": self.analysis})
-        np.savez(folder / CACHE, meta=np.frombuffer(meta.encode(), np.uint8), **self.body.arrays("body"),
-                 **self.title.arrays("title"), **self.lists)
+        arrays = {"meta": np.frombuffer(meta.encode(), np.uint8), **self.body.arrays("body"),
+                  **self.title.arrays("title"), **self.lists}
+        np.savez(folder / CACHE, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
 
     @classmethod
     def load(cls, folder: Path, documents: int, analysis: str) -> _State | None:
@@ -196,15 +197,17 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
     state = _State.load(previous.folder, previous.documents, analysis) if previous is not None else None
     rows = np.full(n, -1, np.int64)
     changes = 0
-    if state is not None:
+    if state is not None and previous is not None:  # (a state is only loaded from a previous snapshot)
         rows = np.array([-1 if r is None else r for r in previous.rows], np.int64)
         changes = int((rows < 0).sum()) + previous.documents - int((rows >= 0).sum())
     body = Terms.gather(lambda i: f"{procs[i].title} {' '.join(procs[i].keywords)} {procs[i].text}", rows,
-                         analyzer, state and state.body)
-    title = Terms.gather(lambda i: clean_title(procs[i].title), rows, analyzer, state and state.title)
-    incremental = (state is not None and state.key == key
+                         analyzer, state.body if state is not None else None)
+    title = Terms.gather(lambda i: clean_title(procs[i].title), rows, analyzer,
+                         state.title if state is not None else None)
+    incremental = (state is not None and previous is not None and state.key == key
                    and state.drift + changes <= policy.refresh * state.base)
     if incremental:
+        assert state is not None  # (for the type checker: incremental implies a state and a previous snapshot)
         body.extend_idf(state.body, state.base)
         title.extend_idf(state.title, state.base)
     else:
@@ -221,6 +224,7 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
                    title_weight=policy.title_weight if doc_vecs is not None else 0.0)
     cand = Candidates(is_var, policy.candidates, policy.block, signals)
     if incremental:
+        assert state is not None and previous is not None
         redo = cand.update(state.lists, rows, previous.documents)
     else:
         redo = ~is_var
@@ -259,6 +263,7 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
 
     kept: dict[str, list[Overlap]] = defaultdict(list)
     if incremental:
+        assert previous is not None
         for o in previous.overlaps:
             kept[o.doc_id].append(o)
     out: list[Overlap] = []
@@ -266,12 +271,13 @@ def update(procs: Sequence[Procedure], *, analyzer: Analyzer, vectors: np.ndarra
         out.extend(records(a) if redo[a] else kept.get(procs[a].doc_id, ()))
     recomputed = int(redo.sum())
     if incremental:
+        assert state is not None
         log.info("overlaps: %d pairs among %d documents; %d documents recomputed, the rest kept (%d added or "
                  "removed since the last full computation)", len(out), n, recomputed, state.drift + changes)
     else:
         log.info("overlaps: %d pairs among %d documents (full computation)", len(out), n)
-    new_state = _State(body, title, lists, key, state.base if incremental else n,
-                       state.drift + changes if incremental else 0, analysis)
+    base, drift = (state.base, state.drift + changes) if incremental and state is not None else (n, 0)
+    new_state = _State(body, title, lists, key, base, drift, analysis)
     return Detection(out, full=not incremental, recomputed=recomputed, state=new_state, evidence=ev)
 
 

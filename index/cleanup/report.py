@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Protocol
 
+from index.cleanup.gaps import Gap
 from index.cleanup.overlap import OverlapPolicy, confidence
 from index.cleanup.report_html import render
 from index.ingest.safetext import write_csv
-from index.records import Overlap, OverlapRow, Report, ReportDoc, SearchFilters, Tier
+from index.records import Overlap, OverlapRow, Report, ReportDoc, SearchFilters, SearchResult, Tier
 from index.store import progress
 from index.store.snapshot import DocMeta, Snapshot
 
@@ -93,7 +95,13 @@ def collect(snapshot: Snapshot, *, today: dt.date | None = None) -> Report:
 GAPS_SHOWN = 50  # top unmet needs in the report
 
 
-def closest_var(engine, merged) -> list[tuple]:
+class _Searches(Protocol):
+    """What ``closest_var`` needs of an engine (``index.api.Engine``)."""
+
+    def search(self, query: str, *, filters: SearchFilters = ..., top: int = ...) -> SearchResult: ...
+
+
+def closest_var(engine: _Searches, merged: list[Gap]) -> list[tuple]:
     """The top merged gaps, each with the three VAR procedures a search for it ranks first (what exists
     nearest to the unmet need)."""
     only_var = SearchFilters(tiers=frozenset({Tier.VAR}))
@@ -136,7 +144,8 @@ def csv_rows(report: Report) -> dict[str, list[tuple]]:
         "summary.csv": report.summary(),
         "overlaps.csv": [overlap_row(i, r) for i, r in enumerate(report.overlaps, 1)],
         "stale.csv": [(d.doc_id, d.title, d.tier, d.owner, unit(d), _date(d.review_due),
-                       (today - d.review_due).days, d.status, path(d)) for d in report.stale],
+                       (today - d.review_due).days if d.review_due else "", d.status, path(d))
+                      for d in report.stale],  # (a stale document has a review date)
         "superseded.csv": [(d.doc_id, d.title, d.tier, d.owner, unit(d), _date(d.revised), d.replaced_by,
                             report.title_of(d.replaced_by), "yes" if report.has(d.replaced_by) else "no", path(d))
                            for d in report.superseded],

@@ -7,7 +7,7 @@ Every piece of document text (titles, owners, headings, terms) goes through ``ht
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 
 from index.records import OverlapRow, Report, ReportDoc, Tier
 
@@ -105,7 +105,7 @@ def line_chart(title: str, points: Sequence[dict], series: Sequence[tuple[str, s
     return f"<figure><figcaption>{esc(title)}</figcaption>{''.join(parts)}</figure>"
 
 
-def table(headers: Iterable[str], rows: Iterable[Iterable[str]], *, css: str = "", numeric: set[int] = frozenset(),
+def table(headers: Iterable[str], rows: Iterable[Iterable[str]], *, css: str = "", numeric: Set[int] = frozenset(),
           empty: str = "Ingen.") -> str:
     """Cells in ``rows`` are HTML already (escape before); ``numeric`` column indexes are right-aligned."""
     body = ["<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
@@ -177,7 +177,8 @@ def render(report: Report) -> str:
                        css="duplicates", numeric={4})
     stale = table(("Dokument", "Kilde", "Revisjon forfalt", "Dager over"),
                   ([doc_cell(d), esc(TIER_NAMES.get(d.tier, d.tier)), esc(d.review_due),
-                    str((today - d.review_due).days)] for d in report.stale), css="stale", numeric={3})
+                    str((today - d.review_due).days) if d.review_due else ""] for d in report.stale),
+                  css="stale", numeric={3})  # (a stale document has a review date)
     superseded = table(("Dokument", "Revidert", "Erstattet av", "Erstatningen finnes"),
                        ([doc_cell(d), esc(d.revised or ""),
                          esc(report.title_of(d.replaced_by) or d.replaced_by or "–"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -46,18 +46,21 @@ class Terms:
         terms = list(prev.terms) if prev is not None else []
         vocab = {t: c for c, t in enumerate(terms)}
         todo = np.flatnonzero(rows < 0) if prev is not None else np.arange(n)
-        r, c, v = [], [], []
-        for j, i in enumerate(todo):
-            counts = Counter(vocab.setdefault(t, len(vocab)) for t in analyzer.terms(text(i)))
-            r.extend([j] * len(counts))
-            c.extend(counts)
-            v.extend(counts.values())
+        r: list[int] = []
+        c: list[int] = []
+        v: list[int] = []
+        for j, i in enumerate(todo.tolist()):
+            found = Counter(vocab.setdefault(t, len(vocab)) for t in analyzer.terms(text(i)))
+            r.extend([j] * len(found))
+            c.extend(found)
+            v.extend(found.values())
         width = max(1, len(vocab), prev.counts.shape[1] if prev is not None else 0)
         counts = sparse.csr_matrix((np.asarray(v, np.float32), (r, c)), shape=(len(todo), width))
         if prev is not None:
             kept = np.flatnonzero(rows >= 0)
             old = prev.counts[rows[kept]]
-            old.resize(len(kept), width)
+            # scipy-stubs 1.17.1.5 types the shape of csr_matrix.resize as Never (a stub bug; scipy takes *shape).
+            old.resize(len(kept), width)  # type: ignore[call-arg,arg-type]
             order = np.empty(n, np.int64)
             order[np.concatenate([kept, todo])] = np.arange(n)
             counts = sparse.vstack([old, counts], format="csr")[order]
@@ -78,25 +81,32 @@ class Terms:
         """``prev``'s IDF for the stems it knows; a new stem gets the one it would have had among ``base``."""
         df = np.bincount(self.counts.indices, minlength=self.counts.shape[1])
         self.idf = np.log((1 + base) / (1 + df)).astype(np.float32)
-        self.idf[:len(prev.terms)] = prev.idf[:len(prev.terms)]
+        self.idf[:len(prev.terms)] = prev.computed_idf()[:len(prev.terms)]
+
+    def computed_idf(self) -> np.ndarray:
+        """``idf``, which ``refresh_idf`` or ``extend_idf`` computes (``gather`` leaves it unset)."""
+        if self.idf is None:
+            raise RuntimeError("IDF not computed yet: refresh_idf() or extend_idf() first")
+        return self.idf
 
     def weighted(self) -> sparse.csr_matrix:
         """L2-normalised TF-IDF rows (sublinear tf)."""
         m = self.counts.copy()
-        m.data = (1.0 + np.log(m.data)) * self.idf[m.indices]
+        m.data = (1.0 + np.log(m.data)) * self.computed_idf()[m.indices]
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-        return (sparse.diags(1.0 / np.maximum(norms, 1e-9)).astype(np.float32) @ m).tocsr()
+        out: sparse.csr_matrix = (sparse.diags(1.0 / np.maximum(norms, 1e-9)).astype(np.float32) @ m).tocsr()
+        return out
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         c = self.counts
         small = not c.nnz or c.data.max() < 2**16
         return {f"{prefix}_indptr": c.indptr, f"{prefix}_indices": c.indices,
-                f"{prefix}_shape": np.array(c.shape), f"{prefix}_idf": self.idf,
+                f"{prefix}_shape": np.array(c.shape), f"{prefix}_idf": self.computed_idf(),
                 f"{prefix}_counts": c.data.astype(np.uint16) if small else c.data,
                 f"{prefix}_terms": np.frombuffer("\n".join(self.terms).encode(), np.uint8)}
 
     @classmethod
-    def from_arrays(cls, z, prefix: str) -> Terms:
+    def from_arrays(cls, z: Mapping[str, np.ndarray], prefix: str) -> Terms:
         counts = sparse.csr_matrix((z[f"{prefix}_counts"].astype(np.float32), z[f"{prefix}_indices"],
                                     z[f"{prefix}_indptr"]), shape=tuple(z[f"{prefix}_shape"]))
         text = z[f"{prefix}_terms"].tobytes().decode()
@@ -187,7 +197,7 @@ class Candidates:
 def scores(a_rows: np.ndarray, b_rows: np.ndarray, *, dense: np.ndarray | None, lex: sparse.csr_matrix,
             weight: float, titles: sparse.csr_matrix | None = None, title_weight: float = 0.0) -> np.ndarray:
     """semantic + weight·lexical + title_weight·title of every (a, b), dense ``len(a_rows) × len(b_rows)``."""
-    s = weight * (lex[a_rows] @ lex[b_rows].T).toarray()
+    s: np.ndarray = weight * (lex[a_rows] @ lex[b_rows].T).toarray()
     if dense is not None:
         s += dense[a_rows] @ dense[b_rows].T
     if titles is not None and title_weight:

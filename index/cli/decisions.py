@@ -16,7 +16,7 @@ from pathlib import Path
 from index import api
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     d = sub.add_parser("decisions", help="export, import or check the phase-out decisions file",
                        description="Export, import or check the phase-out decisions file (beslutninger.csv). "
                                    "Import validates line by line and merges; bad lines are listed as FILE:LINE.",
@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
     d.add_argument("--index", type=Path, help="check: also check the ids against this index, as the build does")
 
 
-def add_gap_parser(sub) -> None:
+def add_gap_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     g = sub.add_parser("export-gaps", help="export this PC's content-gap counts (CSV) for the procedure team",
                        description="Export this PC's content-gap counts (searches that found nothing useful; "
                                    "only when IT enabled gap_log) as CSV, for 'report --gaps'.",

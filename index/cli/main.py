@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -22,7 +23,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 from index import api
 from index.api import IndexCorruptError, IndexMissingError, KildefinnerError, NothingIndexedError, printable
 from index.cli import decisions
-from index.records import SearchFilters, SearchMode
+from index.records import Hit, SearchFilters, SearchMode, SearchResult
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -31,7 +32,8 @@ EPILOG = "Exit codes: 0 ok; 1 nothing could be indexed or a runtime error; 2 bad
 INDEX_HELP = "the index folder (made by 'build'; for a published share, 'sync' it to a local folder first)"
 
 
-def _command(sub, name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
+def _command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str,
+             details: str = "") -> argparse.ArgumentParser:
     """A subcommand whose own --help starts with what it does (argparse shows ``help`` only in the list)."""
     return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + "."
                           + (f" {details}" if details else ""), epilog=EPILOG)
@@ -108,12 +110,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _progress_bar():
+def _progress_bar() -> Callable[[str, int, int], None]:
     from tqdm import tqdm
 
     bars: dict[str, tqdm] = {}
 
-    def progress(stage: str, done: int, total: int):
+    def progress(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
             bar = bars[stage] = tqdm(total=total, desc=f"{stage:>6}", unit="doc" if stage != "embed" else "chunk",
@@ -125,7 +127,7 @@ def _progress_bar():
     return progress
 
 
-def cmd_build(args) -> int:
+def cmd_build(args: argparse.Namespace) -> int:
     if args.demo:
         sources, manifest = api.demo_sources()
     else:
@@ -172,7 +174,7 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
-def _open(args) -> api.Engine:
+def _open(args: argparse.Namespace) -> api.Engine:
     started = time.perf_counter()
     engine = api.Engine(args.index)
     opened = time.perf_counter()
@@ -195,7 +197,7 @@ def _read_queries(path: Path) -> list[tuple[str, str]]:
         return [(r["qid"], r["query"] or "") for r in reader]
 
 
-def _marked(h) -> str:
+def _marked(h: Hit) -> str:
     """The snippet with its matched words in bold (ANSI), for a terminal; the document's own text escaped."""
     out, pos = [], 0
     for a, b in h.marks:
@@ -204,7 +206,7 @@ def _marked(h) -> str:
     return "".join(out) + printable(h.snippet[pos:])
 
 
-def cmd_search(args) -> int:
+def cmd_search(args: argparse.Namespace) -> int:
     if sum(map(bool, (args.queries, args.query, args.stdin))) != 1:
         print("error: give a query, --stdin, or --queries FILE --run OUT", file=sys.stderr)
         return EXIT_USAGE
@@ -220,7 +222,7 @@ def cmd_search(args) -> int:
     engine = _open(args)  # the slow part (the model), once for all the queries that follow
     spent = 0.0
 
-    def search(text: str, top: int):
+    def search(text: str, top: int) -> SearchResult:
         nonlocal spent
         started = time.perf_counter()
         result = engine.search(text, filters=filters, top=top, mode=args.mode)
@@ -250,7 +252,7 @@ def cmd_search(args) -> int:
     return EXIT_OK
 
 
-def _print_result(result, as_json: bool, *, query: str = "") -> None:
+def _print_result(result: SearchResult, as_json: bool, *, query: str = "") -> None:
     if as_json:
         print(json.dumps(dataclasses.asdict(result), ensure_ascii=False, default=str,
                          indent=None if query else 1))
@@ -271,7 +273,7 @@ def _print_result(result, as_json: bool, *, query: str = "") -> None:
         print("no results")
 
 
-def cmd_stats(args) -> int:
+def cmd_stats(args: argparse.Namespace) -> int:
     engine = api.Engine(args.index)
     s = engine.stats()
     if args.json:
@@ -282,7 +284,7 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
-def cmd_report(args) -> int:
+def cmd_report(args: argparse.Namespace) -> int:
     engine = api.Engine(args.index)
     try:
         paths = api.write_report(engine, args.out, gap_files=args.gaps)
@@ -305,7 +307,7 @@ def trec_lines(qid: str, ranked: list[tuple[str, float]], tag: str) -> list[str]
     return lines
 
 
-def cmd_publish(args) -> int:
+def cmd_publish(args: argparse.Namespace) -> int:
     if args.keep < 1:
         print("error: --keep must be at least 1", file=sys.stderr)
         return EXIT_USAGE
@@ -318,7 +320,7 @@ def cmd_publish(args) -> int:
     return EXIT_OK
 
 
-def cmd_sync(args) -> int:
+def cmd_sync(args: argparse.Namespace) -> int:
     r = api.sync(args.share, args.index)
     print(f"{r.status}: serving {r.version or 'nothing'}" + (f" (share: {r.published})" if r.published else "")
           + (f" — {printable(r.reason)}" if r.reason else ""))

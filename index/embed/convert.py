@@ -24,8 +24,13 @@ import json
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 QK = 32
 Q4_BLOCK_BYTES = 2 + QK // 2
@@ -49,7 +54,7 @@ class _Reader:
     def __init__(self, data: bytes | memoryview):
         self.data, self.pos = memoryview(data), 0
 
-    def take(self, fmt: str):
+    def take(self, fmt: str) -> Any:  # one value, or a tuple for a multi-field format
         values = struct.unpack_from("<" + fmt, self.data, self.pos)
         self.pos += struct.calcsize("<" + fmt)
         return values if len(values) > 1 else values[0]
@@ -100,7 +105,7 @@ def read_source(path: Path) -> Source:
 
 
 # ----------------------------------------------------------------------------------------------- weights
-def _dequant_q4(raw: memoryview, rows: int, cols: int, out_dtype) -> np.ndarray:
+def _dequant_q4(raw: memoryview, rows: int, cols: int, out_dtype: npt.DTypeLike) -> np.ndarray:
     """Q4_0 blocks -> (rows, cols) array; computed in float32 (exactly as e5.c), then cast."""
     blocks = np.frombuffer(raw, np.uint8).reshape(rows, cols // QK, Q4_BLOCK_BYTES)
     out = np.empty((rows, cols), out_dtype)
@@ -114,12 +119,12 @@ def _dequant_q4(raw: memoryview, rows: int, cols: int, out_dtype) -> np.ndarray:
     return out
 
 
-def bert_state_dict(src: Source, dtype=np.float16) -> dict[str, np.ndarray]:
+def bert_state_dict(src: Source, dtype: npt.DTypeLike = np.float16) -> dict[str, np.ndarray]:
     """The file's tensors under ``BertModel`` names, dequantised to ``dtype``."""
     hp, t = src.hp, src.tensors
     H, FF = hp["hidden"], hp["ff"]
 
-    def get(name, shape):
+    def get(name: str, shape: tuple[int, ...]) -> np.ndarray:
         kind, raw = t[name]
         if kind == 1:
             return _dequant_q4(raw, shape[0], shape[1], dtype)
@@ -217,7 +222,7 @@ def precompiled_charsmap(norm: dict[int, str]) -> bytes:
     return struct.pack("<I", len(trie_bytes)) + trie_bytes + bytes(blob)
 
 
-def build_tokenizer(src: Source):
+def build_tokenizer(src: Source) -> Tokenizer:
     """A ``tokenizers.Tokenizer`` reproducing e5.c's tokenisation, in the exact pipeline that
     ``transformers.XLMRobertaTokenizer`` rebuilds from it on load (so every loader agrees)."""
     from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
@@ -247,7 +252,7 @@ def write_tokenizer(src: Source, out: Path, max_length: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- folder
-def write_model_folder(src: Source, out: Path, dtype=np.float16) -> None:
+def write_model_folder(src: Source, out: Path, dtype: npt.DTypeLike = np.float16) -> None:
     """Write config, weights, tokenizer and sentence-transformers modules into ``out`` (must exist)."""
     from safetensors.numpy import save_file
 
@@ -272,5 +277,5 @@ def write_model_folder(src: Source, out: Path, dtype=np.float16) -> None:
         "default_prompt_name": None, "similarity_fn_name": "cosine", "model_type": "SentenceTransformer"})
 
 
-def _write_json(path: Path, obj) -> None:
+def _write_json(path: Path, obj: object) -> None:
     path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

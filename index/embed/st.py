@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,10 @@ class StEmbedder:
         # The folder name identifies the model; a package's generic "model" folder is named by its package.
         self.name = path.name if path.name.lower() != "model" else path.parent.name
         get_dim = getattr(self._st, "get_embedding_dimension", None) or self._st.get_sentence_embedding_dimension
-        self.dim = int(get_dim())
+        dim = get_dim()
+        if dim is None:
+            raise ValueError(f"{path}: the model does not state its embedding dimension")
+        self.dim = int(dim)
         weights = path / "model.safetensors"
         self.file_hash = file_sha256(weights) if weights.is_file() else ""
         prompts = getattr(self._st, "prompts", None) or {}
@@ -62,18 +66,17 @@ class StEmbedder:
                 "pooling": "mean"}
 
     @property
-    def tokenizer(self):
+    def tokenizer(self) -> Any:  # a transformers tokenizer
         return self._st.tokenizer
 
-    def _encode(self, texts, prompt_name, batch_size: int, threads: int) -> np.ndarray:
+    def _encode(self, texts: str | list[str], prompt_name: str | None, batch_size: int, threads: int) -> np.ndarray:
         texts = [texts] if isinstance(texts, str) else list(texts)
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         if self._torch.get_num_threads() != threads:
             self._torch.set_num_threads(threads)
-        kwargs = {"prompt_name": prompt_name} if prompt_name else {}
-        vecs = self._st.encode(texts, batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True,
-                               show_progress_bar=False, **kwargs)
+        vecs = self._st.encode(texts, prompt_name=prompt_name or None, batch_size=batch_size, convert_to_numpy=True,
+                               normalize_embeddings=True, show_progress_bar=False)
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from pathlib import Path
 
 import charset_normalizer
 
@@ -37,7 +38,7 @@ def _plausible_cp1252(data: bytes) -> str | None:
     return text if good >= 0.9 * len(high) else None
 
 
-def decode_text(data: bytes, path) -> tuple[str, list[str]]:
+def decode_text(data: bytes, path: str | Path) -> tuple[str, list[str]]:
     """Decode a text file: UTF-8 (BOM optional), UTF-16 with BOM, Windows-1252, else detected.
 
     Returns ``(text, warnings)``; raises ``ParseError`` for binary content.

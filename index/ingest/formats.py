@@ -13,8 +13,10 @@ import io
 import math
 import re
 import warnings as pywarnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from index.errors import ParseError
 from index.ingest import sections, zipcheck
@@ -23,6 +25,10 @@ from index.ingest.markdown import front_matter
 from index.ingest.metadata import PLACEHOLDERS, STATUS_ALIASES, derived_id, normalise, tier_of
 from index.ingest.sections import SectionBuilder, heading_of, normalise_block, one_line, prettify_stem
 from index.records import Procedure, Section
+
+if TYPE_CHECKING:  # python-docx is imported only when a DOCX is parsed
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 __all__ = ["MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "derived_id", "parse_file", "tier_of"]
 
@@ -214,10 +220,10 @@ def _parse_pdf(data: bytes, path: Path) -> _Raw:
     if count > MAX_PDF_PAGES:
         raw.warnings.append(f"PDF has {count} pages; only the first {MAX_PDF_PAGES} were read")
     try:
-        info = reader.metadata or {}
+        info: dict[str, Any] = reader.metadata or {}
         for key, name in (("/Title", "title"), ("/Author", "owner"), ("/Keywords", "keywords"),
                           ("/Subject", "subject")):
-            value = info.get(key)
+            value: Any = info.get(key)
             value = value.get_object() if hasattr(value, "get_object") else value
             if isinstance(value, str) and value.strip().casefold() not in PLACEHOLDERS:
                 raw.meta[name] = value
@@ -237,7 +243,7 @@ def _parse_pdf(data: bytes, path: Path) -> _Raw:
         size += len(page)
         if size > sections.MAX_TEXT_CHARS:
             break
-    if failed and not any(p.strip() for p in pages):
+    if first_error is not None and not any(p.strip() for p in pages):  # (set by the first failure)
         raise ParseError(path, f"not a readable PDF ({_reason(first_error)})")
     if failed:
         raw.warnings.append(f"text of {failed} PDF page(s) could not be read")
@@ -261,7 +267,7 @@ def _check_docx_zip(data: bytes, path: Path) -> None:
             from None
 
 
-def _docx_level(paragraph) -> int:
+def _docx_level(paragraph: Paragraph) -> int:
     """Heading level of a Word paragraph from its style (or the style it is based on), 0 for body text."""
     try:
         style = paragraph.style
@@ -279,7 +285,7 @@ def _docx_level(paragraph) -> int:
     return 0
 
 
-def _docx_table(table, b: SectionBuilder, depth: int = 0) -> None:
+def _docx_table(table: Table, b: SectionBuilder, depth: int = 0) -> None:
     from docx.table import Table
 
     for row in table.rows:
@@ -299,7 +305,8 @@ def _docx_table(table, b: SectionBuilder, depth: int = 0) -> None:
         b.text(" | ".join(c for c in cells if c) + "\n")
 
 
-def _docx_blocks(container, parent, depth: int = 0):
+def _docx_blocks(container: Any, parent: Any, depth: int = 0) -> Iterator[Paragraph | Table]:
+    # container: an lxml element of the document body; parent: the python-docx object owning it
     """Paragraphs and tables in document order, including those inside content controls (``w:sdt``)."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Mapping
 
 from index.ingest.sections import one_line
 from index.records import Tier
@@ -48,7 +49,7 @@ def derived_id(rel: str) -> str:
     return "f-" + hashlib.sha1(rel.replace("\\", "/").lower().encode("utf-8")).hexdigest()[:12]
 
 
-def _merge(file_meta: dict, extra: dict) -> dict:
+def _merge(file_meta: dict, extra: dict, warnings: list[str]) -> dict:
     """Known fields from the manifest row, overridden by the file's own non-empty values."""
     merged: dict = {}
     subject = None
@@ -63,7 +64,7 @@ def _merge(file_meta: dict, extra: dict) -> dict:
             elif key in FIELDS:
                 merged[key] = value
     if isinstance(subject, str):
-        merged["keywords"] = [*_keywords(merged.get("keywords"), []), subject]
+        merged["keywords"] = [*_keywords(merged.get("keywords"), warnings), subject]
     return merged
 
 
@@ -99,7 +100,7 @@ def _date(meta: dict, key: str, warnings: list[str]) -> dt.date | None:
     return None
 
 
-def _keywords(value, warnings: list[str]) -> list[str]:
+def _keywords(value: object, warnings: list[str]) -> list[str]:
     if value is None:
         return []
     items = value if isinstance(value, (list, tuple)) else [value]
@@ -130,7 +131,7 @@ def _checked_id(meta: dict, key: str, warnings: list[str], fallback: str) -> str
     return fallback
 
 
-def _choice(meta: dict, key: str, aliases: dict, default: str, warnings: list[str]) -> str:
+def _choice(meta: dict, key: str, aliases: Mapping[str, str], default: str, warnings: list[str]) -> str:
     text = _scalar(meta, key, warnings)
     if not text:
         return default
@@ -147,7 +148,7 @@ def normalise(file_meta: dict, extra: dict, *, rel: str, tier_default: str, warn
 
     ``file_meta`` wins over ``extra`` (the manifest row), which fills gaps. Problems go to ``warnings``.
     """
-    meta = _merge(file_meta, extra)
+    meta = _merge(file_meta, extra, warnings)
     url = _scalar(meta, "url", warnings)
     if url and not url.casefold().startswith(_URL_SCHEMES):
         warnings.append(f"url {url[:60]!r} is not an http(s) or file link; ignored")

@@ -8,6 +8,7 @@ plain text, unstyled Word paragraphs); ``SectionBuilder.markdown`` splits a Mark
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from index.ingest.markdown import ATX_CLOSE_RE, ATX_RE, FENCE_RE, drop_comments, strip_markdown
 
@@ -136,7 +137,7 @@ class SectionBuilder:
     def first_heading(self) -> str:
         return next((h for _, h, _ in self.sections[1:] if h), "")
 
-    def plain_lines(self, lines, *, first_is_title: bool) -> None:
+    def plain_lines(self, lines: Iterable[str], *, first_is_title: bool) -> None:
         """Feed unmarked text (PDF, plain text): known headings split; the first short line is the title."""
         seen_text = not first_is_title
         for line in lines:

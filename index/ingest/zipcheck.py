@@ -15,6 +15,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 
 _CHUNK = 256 * 1024
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
@@ -65,7 +66,7 @@ def check(data: bytes, *, max_members: int, max_unpacked: int, max_xml: int) -> 
             raise ZipRejected(BROKEN)  # shorter than its header says
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo):
+def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The member's uncompressed bytes in pieces of at most ``_CHUNK``."""
     start = info.header_offset
     header = data[start:start + _LOCAL_HEADER.size]

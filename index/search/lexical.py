@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh import index as windex
@@ -81,7 +83,7 @@ def document_fields(p: Procedure, analyzer: Analyzer) -> dict[str, str]:
 
 
 def write_index(folder: Path, *, add: list[Procedure], delete: set[str], analyzer: Analyzer,
-                fresh: bool, progress=None) -> None:
+                fresh: bool, progress: Callable[[int, int], object] | None = None) -> None:
     """Create (``fresh``) or update the Whoosh index in ``folder``: delete ids, then add procedures."""
     ix = windex.create_in(folder, ProcedureSchema()) if fresh else windex.open_dir(folder)
     writer = ix.writer(limitmb=256)
@@ -157,7 +159,7 @@ class LexicalIndex:
         vectors = [self._term_scores(s) for s in stems]
         if len(vectors) == 1:
             return vectors[0]
-        total = np.sum(vectors, axis=0)
+        total: np.ndarray = np.sum(vectors, axis=0)
         total[np.logical_or.reduce([v == 0 for v in vectors])] = 0
         return total
 
@@ -203,7 +205,8 @@ class LexicalIndex:
 class _Field:
     """One field's BM25 inputs for every document: lengths, average length."""
 
-    def __init__(self, searcher, name: str, leaves, n: int):
+    # Whoosh is untyped: its searcher and segments are Any here.
+    def __init__(self, searcher: Any, name: str, leaves: list[tuple[Any, int]], n: int):
         self.name, self.boost = name, FIELD_BOOSTS[name]
         self.avg = searcher.avg_field_length(name) or 1.0
         self.lengths = np.ones(n, np.float32)
@@ -213,7 +216,7 @@ class _Field:
         self.norm = K1 * ((1 - B) + B * self.lengths / self.avg)
 
 
-def _segment_lengths(seg, field: str) -> np.ndarray:
+def _segment_lengths(seg: Any, field: str) -> np.ndarray:
     """The field's length for each document of one segment as Whoosh stores it (one byte, log-scaled)."""
     column = seg._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
     if column is None:
@@ -222,7 +225,7 @@ def _segment_lengths(seg, field: str) -> np.ndarray:
     return _BYTE_LENGTH[codes]
 
 
-def _postings(seg, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+def _postings(seg: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers and term frequencies of one term in one segment, read block by block."""
     try:
         m = seg.postings(field, text)

@@ -85,7 +85,7 @@ class SourcePriority:
     stale_penalty: float = 0.05
 
     def final_score(self, fused: float, tier: str, stale: bool) -> float:
-        return fused + self.bonus.get(tier, 0.0) - (self.stale_penalty if stale else 0.0)
+        return float(fused + self.bonus.get(tier, 0.0) - (self.stale_penalty if stale else 0.0))
 
     def rank(self, candidates: list[Candidate]) -> list[Candidate]:
         return sorted(candidates, key=lambda c: (-c.final, c.idx))
@@ -131,8 +131,9 @@ class Confidence:
         if not lexical or not dense:
             return set()
         k = self.agreement_rank
-        return set(heapq.nlargest(k, lexical, key=lexical.__getitem__)) & set(
-            heapq.nlargest(k, dense, key=dense.__getitem__))
+        top_lexical = set(heapq.nlargest(k, lexical, key=lexical.__getitem__))
+        top_dense = set(heapq.nlargest(k, dense, key=dense.__getitem__))
+        return top_lexical & top_dense
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class VariantGrouping:
         children: dict[int, list[Candidate]] = {}
         for c in ranked:
             parent, kind = parents.get(c.idx, (None, ""))
-            p = by_idx.get(parent)
+            p = by_idx.get(parent) if parent is not None else None
             if p is None or p.tier != Tier.VAR or parent in parents:
                 continue
             need = self.link_floor if kind == "full" else self.partial_ratio

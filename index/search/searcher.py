@@ -9,6 +9,7 @@ import math
 import re
 import sys
 import weakref
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -28,7 +29,7 @@ from index.search.ranking import (
     best_per_doc,
     top_docs,
 )
-from index.store.snapshot import DOC_CHUNK_SECTION, Snapshot
+from index.store.snapshot import DOC_CHUNK_SECTION, DocMeta, Snapshot
 
 MAX_QUERY_CHARS = 500
 CANDIDATES = 100
@@ -81,6 +82,7 @@ _F32: list = [None, None]  # [weak reference to the last float16 matrix, its flo
 def _as_float32(matrix: np.ndarray) -> np.ndarray:
     if matrix.dtype == np.float32:
         return matrix
+    copy: np.ndarray
     ref, copy = _F32
     if ref is None or ref() is not matrix:
         copy = matrix.astype(np.float32)
@@ -131,8 +133,8 @@ class Searcher:
         hits = tuple(self._hit(c, wanted, ev.chunk_scores, today, c.idx in grouped,
                                self.is_good(ev, c.idx, c.idx in agree))
                      for c in ranked[:top])
-        return SearchResult(query=ev.query, hits=hits, mode=ev.mode, suggestion=ev.suggestion, fuzzy=ev.fuzzy,
-                            notice=ev.notice)
+        return SearchResult(query=ev.query, hits=hits, mode=SearchMode(ev.mode), suggestion=ev.suggestion,
+                            fuzzy=ev.fuzzy, notice=ev.notice)
 
     def evidence(self, query: str, *, filters: SearchFilters = SearchFilters(),
                  mode: str = SearchMode.HYBRID) -> Evidence:
@@ -156,13 +158,14 @@ class Searcher:
         # The query embedding (torch, GIL released) runs beside the lexical search (Python): on two cores
         # hybrid latency is max(lexical, embedding) rather than their sum.
         embedding = (_EMBED_POOL.submit(self.embedder.encode_queries, [text])
-                     if mode in (SearchMode.HYBRID, SearchMode.DENSE) and text else None)
+                     if self.embedder is not None and mode in (SearchMode.HYBRID, SearchMode.DENSE) and text
+                     else None)
         wants_lexical = mode in (SearchMode.HYBRID, SearchMode.LEXICAL) and concepts
         lex, coverage = self._lexical(concepts) if wants_lexical else ({}, {})
         dense: dict[int, float] = {}
         chunk_scores, dense_median = None, 0.0
-        if embedding is not None:
-            matrix, table = self.snapshot.vectors()
+        if embedding is not None and (vectors := self.snapshot.vectors()) is not None:  # (dense_ok)
+            matrix, table = vectors
             chunk_scores = dense_scores(matrix, embedding.result()[0])
             all_docs, all_best = best_per_doc(chunk_scores, table[:, 0])
             dense_median = float(np.median(all_best))
@@ -195,7 +198,7 @@ class Searcher:
             candidates.append(Candidate(idx, meta.tier, lx, dn, fused, final))
         return self.grouping.group(self.policy.rank(candidates), self._parents, stale=frozenset(stale))
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # Sections and their stems per document, for choosing each hit's best section: the same documents
         # come back query after query while a nurse refines a search.
         self._sections = functools.lru_cache(maxsize=SECTION_CACHE)(self._load_sections)
@@ -218,7 +221,7 @@ class Searcher:
     def _has_english(self) -> bool:
         return any(is_english(m.language) for m in self.snapshot.docs)
 
-    def _frequency(self, c: Concept, word=min) -> int:
+    def _frequency(self, c: Concept, word: Callable[..., int] = min) -> int:
         """How many documents have the concept's ``word`` (its rarest, or with ``max`` its most common) as typed,
         in the language of the index where that is most common."""
         return max(word((self.lexical.doc_frequency(st) for st in form), default=0)
@@ -263,7 +266,7 @@ class Searcher:
         return [concepts[i] for i in sorted(keep)]
 
     @staticmethod
-    def _allowed(meta, f: SearchFilters, today: dt.date) -> bool:
+    def _allowed(meta: DocMeta, f: SearchFilters, today: dt.date) -> bool:
         if f.tiers and meta.tier not in f.tiers:
             return False
         if f.languages and meta.language not in f.languages:
@@ -282,7 +285,7 @@ class Searcher:
         return (decision is not None and decision.retired(today) and not f.include_superseded
                 and text.strip().casefold() != doc_id.casefold())
 
-    def _hit(self, c: Candidate, wanted: set[str], chunk_scores, today: dt.date, grouped: bool,
+    def _hit(self, c: Candidate, wanted: set[str], chunk_scores: np.ndarray | None, today: dt.date, grouped: bool,
              good: bool) -> Hit:
         """``wanted``: the stems of the query's words and their synonyms (for the best section and snippet)."""
         meta = self.snapshot.docs[c.idx]
@@ -290,8 +293,8 @@ class Searcher:
         other = self.snapshot.docs[other_idx] if other_idx is not None else None
         sections = self._sections(c.idx)
         sec_dense: dict[int, float] = {}
-        if chunk_scores is not None:
-            table = self.snapshot.vectors()[1]
+        if chunk_scores is not None and (vectors := self.snapshot.vectors()) is not None:  # (the scores' source)
+            table = vectors[1]
             # Chunks are stored grouped by document in index order: a binary search, not a scan per hit.
             lo, hi = np.searchsorted(table[:, 0], (c.idx, c.idx + 1))
             for s, v in zip(table[lo:hi, 1].tolist(), chunk_scores[lo:hi].tolist(), strict=True):
@@ -313,7 +316,7 @@ class Searcher:
         if decision is not None and decision.var_id in self.snapshot.by_id:
             other = self.snapshot.docs[self.snapshot.by_id[decision.var_id]]
             kind = "partial" if decision.decision == "lokalt_tillegg" else kind or "full"
-        return Hit(doc_id=meta.doc_id, title=meta.title, tier=meta.tier, owner=meta.owner, unit=meta.unit,
+        return Hit(doc_id=meta.doc_id, title=meta.title, tier=Tier(meta.tier), owner=meta.owner, unit=meta.unit,
                    language=meta.language, status=meta.status, stale=meta.stale(today),
                    review_due=meta.review_due, revised=meta.revised, section=section.heading,
                    snippet=snippet, marks=marks, path=meta.path, url=meta.url, lexical=c.lexical,

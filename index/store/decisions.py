@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Self
 
 from index.errors import KildefinnerError
 from index.records import Tier
@@ -91,8 +92,9 @@ class Decision:
 
     @classmethod
     def from_json(cls, data: Mapping[str, str]) -> Decision:
-        return cls(**{c: _date(data.get(c, "")) if c in ("last_date", "decided_on") else data.get(c, "")
-                      for c in COLUMNS})
+        fields: dict[str, Any] = {c: _date(data.get(c, "")) if c in ("last_date", "decided_on") else data.get(c, "")
+                                  for c in COLUMNS}
+        return cls(**fields)
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def parse(text: str, *, path: Path | str = FILE, known: Collection[str] | None =
     return Loaded(decisions, problems, stamp, tuple(rejected))
 
 
-def read(path: Path, **kwargs) -> Loaded:
+def read(path: Path, **kwargs: Collection[str] | None) -> Loaded:
     """``parse`` the file at ``path``; a missing file holds no decisions."""
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -195,7 +197,7 @@ class _Lock:
     def __init__(self, path: Path):
         self.path = path.with_name(path.name + ".lock")
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         deadline = time.monotonic() + LOCK_TIMEOUT
         while True:
             try:
@@ -214,7 +216,7 @@ class _Lock:
                     raise DecisionError(f"{self.path}: another user is saving decisions; try again") from None
                 time.sleep(0.05)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.path.unlink(missing_ok=True)
 
 

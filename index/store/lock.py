@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import socket
+import sys
 from pathlib import Path
 from typing import Self
 
@@ -48,7 +49,7 @@ class BuildLock:
         os.write(fd, json.dumps(note).encode())
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._fd is not None:
             try:
                 os.ftruncate(self._fd, 0)
@@ -67,7 +68,8 @@ def _read_note(fd: int) -> str:
         return "details unknown"
 
 
-if os.name == "nt":
+# sys.platform (not os.name) so that the type checker knows which branch runs where.
+if sys.platform == "win32":
     import msvcrt
 
     def _lock(fd: int) -> None:

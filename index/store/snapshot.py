@@ -121,6 +121,7 @@ class Snapshot:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self.fallback_reason = ""  # why this older snapshot serves instead of the current one (open_current)
         try:
             self.manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
