@@ -95,7 +95,9 @@ def build_prebuilt(out: Path) -> None:
     tmp = out.with_name(out.name + ".building")
     shutil.rmtree(tmp, ignore_errors=True)
     api.build(tmp, sources, manifest=manifest, use_model=True)
-    if not api.Engine(tmp).snapshot.manifest.get("model"):
+    with api.Engine(tmp) as engine:
+        built_with_model = engine.has_vectors
+    if not built_with_model:
         shutil.rmtree(tmp, ignore_errors=True)
         raise SystemExit("app.demo: the embedding model could not be loaded; run `make model` first")
     (tmp / DEMO_STAMP).write_text(json.dumps({"fingerprint": demo_fingerprint(PREBUILT_MARKER),

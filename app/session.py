@@ -52,7 +52,7 @@ class SearchOutcome:
 
 
 def has_vectors(engine: api.Engine) -> bool:
-    return bool(engine.snapshot.manifest.get("model"))
+    return engine.has_vectors
 
 
 def replacement_titles(engine: api.Engine, result: SearchResult) -> dict[str, str]:

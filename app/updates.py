@@ -91,7 +91,7 @@ class IndexUpdater(QObject):
             log.info("published index at %s: %s (%s); serving %s", share, result.status, result.reason,
                      result.version or "nothing")
         engine = self.session.engine
-        serving = engine.snapshot.name if engine is not None else ""
+        serving = engine.serving if engine is not None else ""
         # Compared with what serves, not with result.changed: a switch skipped while the session was still
         # opening is caught up on the next check.
         if (result.version and result.version != serving and self.session.index_dir == share

@@ -65,7 +65,7 @@ from index.store.decisions import render as render_decisions
 log = logging.getLogger(__name__)
 
 __all__ = [  # what the app and the CLI may use: nothing else of the engine is theirs to import
-    "DECISIONS_SNAPSHOT_FILE", "DECISION_LABELS", "LOCAL_FAILED", "REJECTED", "UNREACHABLE", "UPDATED", "UP_TO_DATE",
+    "DECISION_LABELS", "LOCAL_FAILED", "REJECTED", "UNREACHABLE", "UPDATED", "UP_TO_DATE",
     "BuildCancelled", "BuildRunningError", "Decision", "DecisionConflictError", "DecisionError", "DecisionStore",
     "Embedder", "Engine", "GapLog", "IndexCorruptError", "IndexMissingError", "IndexWriteError", "KildefinnerError",
     "LoadedDecisions", "ModelUnavailableError", "NothingIndexedError", "ParseError", "ProgressFn", "PublishReport",
@@ -238,13 +238,45 @@ class Engine:
         self.close()
 
     @property
+    def serving(self) -> str:
+        """The name of the snapshot this engine serves (a published share's version)."""
+        return self.snapshot.name
+
+    @property
+    def has_vectors(self) -> bool:
+        """Whether the snapshot was built with a model (semantic search possible once one is loaded)."""
+        return bool(self.snapshot.manifest.get("model"))
+
+    def doc_ids(self, tier: Tier | None = None) -> set[str]:
+        """The ids of the indexed documents (of one tier)."""
+        return {d.doc_id for d in self.snapshot.docs if tier is None or d.tier == tier}
+
+    def title(self, doc_id: str) -> str | None:
+        """A document's title without reading its text (None: not in this index)."""
+        idx = self.snapshot.by_id.get(doc_id)
+        return None if idx is None else self.snapshot.docs[idx].title
+
+    def decision(self, doc_id: str) -> Decision | None:
+        """The phase-out decision the build applied to a document (None: none, or an older snapshot)."""
+        return self.snapshot.decisions().get(doc_id)
+
+    def decisions_source(self) -> Path | None:
+        """Where the decisions file (beslutninger.csv) of the sources this snapshot was built from lies (it may not
+        exist yet); None for a snapshot that does not record it."""
+        try:
+            data = json.loads((self.snapshot.folder / DECISIONS_SNAPSHOT_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return Path(data["source"]) if isinstance(data, dict) and data.get("source") else None
+
+    @property
     def embedder(self) -> Embedder | None:
         """The loaded embedder (None before ``load_model``), to hand to another Engine's ``attach_embedder``."""
         return self._searcher.embedder
 
     @property
     def semantic_ready(self) -> bool:
-        return self._searcher.embedder is not None and bool(self.snapshot.manifest.get("model"))
+        return self._searcher.embedder is not None and self.has_vectors
 
     def load_model(self, model_path: str | Path | None = None) -> bool:
         """Load the embedding model matching the snapshot. Slow; returns False (and sets model_error) if not."""

@@ -11,12 +11,12 @@ publish.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from app.i18n import tr
 from app.qt import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
-from index.api import DECISIONS_SNAPSHOT_FILE, Decision, DecisionStore
+from index.api import Decision, DecisionStore
+from index.records import Tier
 
 CHOICES = (("utfases", "Utfases"), ("lokalt_tillegg", "Lokalt tillegg"), ("beholdes", "Beholdes"),
            ("", "Ikke vurdert"))
@@ -24,24 +24,16 @@ CHOICES = (("utfases", "Utfases"), ("lokalt_tillegg", "Lokalt tillegg"), ("behol
 
 def decisions_file(engine) -> Path | None:
     """The decisions file the open index was built from, if the build recorded one."""
-    if engine is None:
-        return None
-    try:
-        data = json.loads((engine.snapshot.folder / DECISIONS_SNAPSHOT_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return Path(data["source"]) if data.get("source") else None
+    return engine.decisions_source() if engine is not None else None
 
 
 def shown_decision(engine, doc_id: str) -> tuple[Decision | None, str]:
     """The decision the open index applies to ``doc_id`` and the title of the VAR procedure it names, for the
     reader (a «Lokalt tillegg» marks the sections VAR does not cover; both link to the VAR procedure)."""
-    snap = engine.snapshot if engine is not None else None
-    decided = snap.decisions().get(doc_id) if snap is not None else None
+    decided = engine.decision(doc_id) if engine is not None else None
     if decided is None or not decided.decision:
         return None, ""
-    var = snap.by_id.get(decided.var_id)
-    return decided, snap.docs[var].title if var is not None else decided.var_id
+    return decided, engine.title(decided.var_id) or decided.var_id
 
 
 def writable_store(engine) -> DecisionStore | None:
@@ -51,9 +43,8 @@ def writable_store(engine) -> DecisionStore | None:
     store = DecisionStore(path)
     if not store.writable:
         return None
-    snap = engine.snapshot
     # what this user sees (a save detects whatever others change after this), and the lines the build skips
-    store.load(known=set(snap.by_id), var_ids={m.doc_id for m in snap.docs if m.tier == "var"})
+    store.load(known=engine.doc_ids(), var_ids=engine.doc_ids(Tier.VAR))
     return store
 
 

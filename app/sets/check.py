@@ -56,7 +56,7 @@ def engine_lookup(engine) -> Callable[[str], Procedure | None]:
 
 def engine_decision(engine) -> Callable[[str], Decision | None]:
     """The decision the open index's build applied to a document (none for older snapshots)."""
-    return lambda doc_id: engine.snapshot.decisions().get(doc_id)
+    return engine.decision
 
 
 def check(doc_ids: Iterable[str], lookup: Callable[[str], Procedure | None], *,

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from index import api
+from index.api import Decision, DecisionStore, decisions_path
 from index.errors import BuildCancelled, IndexCorruptError, IndexMissingError, KildefinnerError
-from index.records import BuildReport, IndexStats, Procedure, SearchMode, SearchResult
+from index.records import BuildReport, IndexStats, Procedure, SearchMode, SearchResult, Tier
 from index.store import snapshot
 from tests.helpers.corpus import DOCS, write_corpus
 
@@ -185,3 +186,29 @@ def test_demo_sources_name_the_shipped_demo_corpus():
     assert [tier for tier, _ in sources] == ["var", "regional", "local"]
     assert all(folder.is_dir() and folder.parent == api.resources_dir() / "demo" for _, folder in sources)
     assert manifest is not None and manifest.name == "manifest.csv" and manifest.is_file()
+
+
+def test_the_engine_answers_what_the_app_asks_without_its_snapshot(lexical_index, engine):
+    """The app reads ids, titles, the serving version and decisions through Engine, never ``engine.snapshot``."""
+    ids = {meta["id"] for meta in DOCS.values()}
+    assert engine.doc_ids() == ids
+    assert engine.doc_ids(Tier.VAR) == {meta["id"] for meta in DOCS.values() if meta["source"] == "var"}
+    assert engine.title("t-var-pvk") == engine.document("t-var-pvk").title
+    assert engine.title("finnes-ikke") is None
+    assert engine.serving == engine.stats().snapshot and not engine.has_vectors
+    # no decisions yet: none applied, and the file named is where the procedure team's decisions would go
+    assert engine.decision("t-lok-pvk") is None
+    assert engine.decisions_source() == decisions_path([(tier, lexical_index[0] / tier) for tier in ("var", "local")])
+
+
+def test_the_engine_names_the_decisions_its_build_applied(tmp_path):
+    sources = write_corpus(tmp_path / "src")
+    store = DecisionStore(decisions_path(sources), user="kari")
+    store.load()
+    store.save({"t-lok-pvk": Decision("t-lok-pvk", "utfases", "t-var-pvk", dt.date(2027, 1, 31), "VAR dekker")})
+    api.build(tmp_path / "ix", sources, use_model=False)
+    with api.Engine(tmp_path / "ix") as engine:
+        decided = engine.decision("t-lok-pvk")
+        assert decided is not None and (decided.decision, decided.var_id) == ("utfases", "t-var-pvk")
+        assert engine.decision("t-var-pvk") is None
+        assert engine.decisions_source() == decisions_path(sources)
