@@ -27,10 +27,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# A query is a dozen tokens: its products are too small for a second thread to pay off, and on a busy 2-core
-# machine (the UI thread, antivirus, another process) a thread team waits at every barrier for a descheduled
-# member. Passage batches at build time are large enough to use the cores.
-QUERY_THREADS = 1
+# A query runs on two threads: on an idle 2-core machine that embeds a nursing-nb query in p50 13.9 / p95 19.9 ms
+# against 23.4 / 33.9 on one thread (LiveQA-Med questions 19.4 / 29.4 against 33.6 / 49.1), and under load it was
+# not slower either (docs/benchmarks.md, issue 14). Spinning stays off: it bought nothing measurable. More threads
+# do not pay off for a few dozen tokens. Passage batches at build time are large enough to use more cores.
+QUERY_THREADS = min(2, os.cpu_count() or 1)
 BUILD_THREADS = max(1, min(4, os.cpu_count() or 1))
 # Passages are sorted by length and cut into batches of at most this many tokens (padding included): short
 # chunks share a batch, long ones go a few at a time, and nothing is padded to a long neighbour. Attention
