@@ -34,6 +34,8 @@ class Evidence:
         self.vectors, self.chunk_table = vectors, chunk_table
         self._surfaces: dict[int, dict[str, str]] = {}
         self._ids: dict[str, int] | None = None
+        self._vocab: dict[str, int] | None = None
+        self._lexical_sections: dict[int, tuple[sparse.csr_matrix, list[int]]] = {}
 
     def shared_terms(self, a: int, b: int, n: int = 8) -> tuple[str, ...]:
         (ia, va), (ib, vb) = row_of(self.tfidf, a), row_of(self.tfidf, b)
@@ -65,24 +67,42 @@ class Evidence:
         keep = secs >= 0
         return np.arange(lo, hi)[keep], secs[keep]
 
-    def _section_matrix(self, d: int, lexical: bool) -> tuple[np.ndarray, list[int]]:
+    def _section_matrix(self, d: int, lexical: bool) -> tuple[np.ndarray | sparse.csr_matrix, list[int]]:
         """Unit rows (one per section with text) and their section numbers: the section embeddings when the
-        snapshot has them and not ``lexical``, else TF-IDF over stems."""
+        snapshot has them and not ``lexical``, else TF-IDF over stems (``_lexical_sections``)."""
         rows, secs = self._section_rows(d)
         if len(rows) and not lexical and self.vectors is not None:  # (rows come with vectors)
             return self.vectors[rows], secs.tolist()
+        return self._lexical_sections_of(d)
+
+    def _lexical_sections_of(self, d: int) -> tuple[sparse.csr_matrix, list[int]]:
+        """Document ``d``'s sections as unit TF-IDF rows over the corpus vocabulary, sparse and kept: a VAR
+        procedure is compared with every local document that overlaps it (a dense row per section over a 17k
+        corpus' vocabulary made the build's evidence step take most of its time)."""
+        if d in self._lexical_sections:
+            return self._lexical_sections[d]
         sections = self.procs[d].sections
         keep = [i for i, s in enumerate(sections) if s.text.strip() or s.heading.strip()]
         if not keep or self.analyzer is None or self.idf is None:  # (the build passes both)
-            return np.zeros((0, 1), np.float32), []
-        vocab = {t: c for c, t in enumerate(self.terms)}
-        m = np.zeros((len(keep), len(self.terms) or 1), np.float32)
-        for r, i in enumerate(keep):
+            return sparse.csr_matrix(np.zeros((0, max(1, len(self.terms))), np.float32)), []
+        if self._vocab is None:
+            self._vocab = {t: c for c, t in enumerate(self.terms)}
+        data: list[float] = []
+        cols: list[int] = []
+        indptr = [0]
+        for i in keep:
+            row = {}
             for t, k in Counter(self.analyzer.terms(f"{sections[i].heading} {sections[i].text}")).items():
-                c = vocab.get(t)
+                c = self._vocab.get(t)
                 if c is not None:
-                    m[r, c] = (1.0 + np.log(k)) * self.idf[c]
-        m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
+                    row[c] = (1.0 + np.log(k)) * self.idf[c]
+            norm = max(float(np.sqrt(sum(v * v for v in row.values()))), 1e-9)
+            cols.extend(row)
+            data.extend(v / norm for v in row.values())
+            indptr.append(len(cols))
+        m = sparse.csr_matrix((np.asarray(data, np.float32), np.asarray(cols, np.int32), np.asarray(indptr)),
+                              shape=(len(keep), max(1, len(self.terms))))
+        self._lexical_sections[d] = m, keep
         return m, keep
 
     def compare(self, a: int, b: int, *, lexical: bool = False) -> tuple[np.ndarray, list[int], list[int]]:
@@ -91,7 +111,9 @@ class Evidence:
         mb, secs_b = self._section_matrix(b, lexical)
         if not secs_a or not secs_b or ma.shape[1] != mb.shape[1]:
             return np.zeros((len(secs_a), 0)), secs_a, secs_b
-        return ma @ mb.T, secs_a, secs_b
+        if isinstance(ma, sparse.csr_matrix) and isinstance(mb, sparse.csr_matrix):
+            return (ma @ mb.T).toarray(), secs_a, secs_b
+        return np.asarray(ma @ mb.T), secs_a, secs_b
 
     def sections(self, a: int, b: int, n: int = 4) -> tuple[tuple[SectionMatch, ...], tuple[str, ...]]:
         """The ``n`` best section pairs (by section embeddings where the snapshot has them), and the sections
