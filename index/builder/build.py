@@ -195,7 +195,10 @@ def _build(index_dir: Path, sources: list[tuple[str, Path]], *, manifest: Path |
         (tmp / "manifest.json").write_text(json.dumps(manifest_data, ensure_ascii=False, indent=1),
                                            encoding="utf-8")
         report("write", 1, 1)
-        name = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
+        # One clock read for both parts: two reads straddling a second gave a later build a smaller name, and
+        # the names order the fallback and the pruning.
+        now = time.time_ns()
+        name = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f"-{now % 10**9:09d}"
         final = index_dir / snapshot.SNAPSHOTS / name
         final.parent.mkdir(exist_ok=True)
         _fsync_tree(tmp)
