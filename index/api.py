@@ -56,11 +56,11 @@ from index.search.lexical import LexicalIndex
 from index.search.searcher import Searcher
 from index.store import snapshot as _snapshot
 from index.store.decisions import LABELS as DECISION_LABELS
-from index.store.decisions import SNAPSHOT_FILE as DECISIONS_SNAPSHOT_FILE
 from index.store.decisions import Decision, DecisionConflictError, DecisionError, DecisionStore, decisions_path
 from index.store.decisions import Loaded as LoadedDecisions
 from index.store.decisions import read as read_decisions
 from index.store.decisions import render as render_decisions
+from index.store.decisions import snapshot_source as decisions_snapshot_source
 
 log = logging.getLogger(__name__)
 
@@ -263,11 +263,7 @@ class Engine:
     def decisions_source(self) -> Path | None:
         """Where the decisions file (beslutninger.csv) of the sources this snapshot was built from lies (it may not
         exist yet); None for a snapshot that does not record it."""
-        try:
-            data = json.loads((self.snapshot.folder / DECISIONS_SNAPSHOT_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return Path(data["source"]) if isinstance(data, dict) and data.get("source") else None
+        return decisions_snapshot_source(self.snapshot.folder)
 
     @property
     def embedder(self) -> Embedder | None:
@@ -280,8 +276,7 @@ class Engine:
 
     def load_model(self, model_path: str | Path | None = None) -> bool:
         """Load the embedding model matching the snapshot. Slow; returns False (and sets model_error) if not."""
-        wanted = self.snapshot.manifest.get("model")
-        if not wanted:
+        if not self.has_vectors:
             self.model_error = "this index has no vectors (built without a model)"
             return False
         from index.embed.model import load_embedder
@@ -330,7 +325,7 @@ class Engine:
         by_lang: dict[str, int] = {}
         for d in docs:
             by_lang[d.language] = by_lang.get(d.language, 0) + 1
-        vectors = self.snapshot.vectors() if self.snapshot.manifest.get("model") else None
+        vectors = self.snapshot.vectors() if self.has_vectors else None
         m = self.snapshot.manifest
         return IndexStats(snapshot=self.snapshot.name, built_at=m.get("built_at", ""), documents=len(docs),
                           chunks=0 if vectors is None else len(vectors[1]), by_tier=dict(m.get("by_tier", {})),

@@ -11,7 +11,6 @@ publish.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from app.i18n import tr
 from app.qt import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
@@ -20,11 +19,6 @@ from index.records import Tier
 
 CHOICES = (("utfases", "Utfases"), ("lokalt_tillegg", "Lokalt tillegg"), ("beholdes", "Beholdes"),
            ("", "Ikke vurdert"))
-
-
-def decisions_file(engine) -> Path | None:
-    """The decisions file the open index was built from, if the build recorded one."""
-    return engine.decisions_source() if engine is not None else None
 
 
 def shown_decision(engine, doc_id: str) -> tuple[Decision | None, str]:
@@ -37,7 +31,7 @@ def shown_decision(engine, doc_id: str) -> tuple[Decision | None, str]:
 
 
 def writable_store(engine) -> DecisionStore | None:
-    path = decisions_file(engine)
+    path = engine.decisions_source() if engine is not None else None
     if path is None:
         return None
     store = DecisionStore(path)

@@ -329,6 +329,16 @@ def load_snapshot(folder: Path) -> dict[str, Decision]:
             for r in data.get("decisions", ())}
 
 
+def snapshot_source(folder: Path) -> Path | None:
+    """Where the decisions file of the sources a snapshot was built from lies (it may not exist yet); None for
+    a snapshot that does not record it."""
+    try:
+        data = json.loads((Path(folder) / SNAPSHOT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return Path(data["source"]) if isinstance(data, dict) and data.get("source") else None
+
+
 __all__ = ["COLUMNS", "DECISIONS", "FILE", "HISTORY", "Decision", "DecisionConflictError", "DecisionError",
            "DecisionStore", "Loaded", "decisions_path", "load_snapshot", "parse", "read", "render",
-           "write_snapshot"]
+           "snapshot_source", "write_snapshot"]
