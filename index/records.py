@@ -130,7 +130,7 @@ class Hit:
 class SearchFilters:
     """Restrictions a caller puts on a search. Query prefixes (``var:``, ``lokal:``) map onto these."""
 
-    tiers: frozenset[str] = frozenset()  # empty = all
+    tiers: frozenset[Tier] = frozenset()  # empty = all
     languages: frozenset[str] = frozenset()  # empty = all
     include_stale: bool = True
     include_superseded: bool = False
@@ -218,7 +218,7 @@ class ReportDoc:
 
     doc_id: str
     title: str
-    tier: str
+    tier: Tier
     owner: str
     unit: str
     language: str
