@@ -17,8 +17,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-import numpy as np
-
 from index.analysis.analyzer import Analyzer, Vocabulary
 from index.analysis.spelling import Speller
 from index.analysis.synonyms import SynonymTable
@@ -298,11 +296,7 @@ class Engine:
             self.model_error = reason
             log.warning("semantic search off for %s: %s", self.snapshot.folder, reason)
             return False
-        vectors = self.snapshot.vectors()  # load now, off the caller's critical path
-        if vectors is not None:  # and the float32 copy the product needs (index.search.searcher.dense_scores)
-            from index.search.searcher import dense_scores
-
-            dense_scores(vectors[0], np.zeros(vectors[0].shape[1], np.float32))
+        self._searcher.chunk_matrix()  # read the vectors now, off the first search's critical path
         with self._lock:
             self._searcher.embedder = embedder
         self.model_error = ""

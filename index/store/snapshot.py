@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,6 +148,7 @@ class Snapshot:
             raise IndexCorruptError(f"{folder}: manifest says {self.manifest.get('documents')} documents, "
                                     f"store has {len(self.docs)}")
         self._vectors: tuple[np.ndarray, np.ndarray] | None = None
+        self._chunk_table: np.ndarray | None = None
         self._overlaps: list[Overlap] | None = None
         self._verdicts: dict[int, tuple[int, str]] | None = None
 
@@ -175,21 +176,58 @@ class Snapshot:
         return {rel: (h, idx) for idx, rel, h in self._con.execute("SELECT idx, rel, hash FROM docs")}
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """(matrix [chunks, dim] float16 as stored, chunk table int32 [chunks, 2] = doc idx, section idx) or None.
+        """(matrix [chunks, dim] as stored (float16), chunk table int32 [chunks, 2] = doc idx, section idx) or None.
 
-        Kept in float16 (half the memory of float32); ``index.search.searcher.chunk_scores`` multiplies it without an
-        upcast copy, callers that need float32 arithmetic convert the rows they use."""
-        if self._vectors is None and self.manifest.get("model"):
+        The whole matrix in memory, for builds and cleanup analysis; search reads it once, in blocks
+        (``vector_blocks``), into its own int8 form (``index.search.dense``), so an app never holds it."""
+        if self._vectors is None and (table := self.chunk_table()) is not None:
             try:
                 mat = np.load(self.folder / "vectors.npy")
-                table = np.load(self.folder / "chunks.npy")
             except (OSError, ValueError) as exc:
                 raise IndexCorruptError(f"{self.folder}: vector file damaged ({exc})") from exc
-            if mat.shape[0] != table.shape[0] or mat.shape[1] != self.manifest.get("dim"):
-                raise IndexCorruptError(f"{self.folder}: vector file shape {mat.shape} does not match "
-                                        f"the manifest")
+            self._check_shape(mat.shape, table)
             self._vectors = (mat, table)
         return self._vectors
+
+    def chunk_table(self) -> np.ndarray | None:
+        """int32 [chunks, 2]: each chunk's doc idx and section idx (``DOC_CHUNK_SECTION`` for the whole-document
+        chunk), grouped by document in index order; None for a snapshot built without a model."""
+        if self._chunk_table is None and self.manifest.get("model"):
+            try:
+                self._chunk_table = np.load(self.folder / "chunks.npy")
+            except (OSError, ValueError) as exc:
+                raise IndexCorruptError(f"{self.folder}: vector file damaged ({exc})") from exc
+        return self._chunk_table
+
+    def vector_blocks(self, rows: int) -> Iterator[np.ndarray]:
+        """The chunk matrix as stored, ``rows`` rows at a time, read from the file block by block: neither a
+        copy of the whole nor a mapping of it stays in memory (a mapping's pages would count in the app's RSS
+        for as long as it lives)."""
+        table = self.chunk_table()
+        if table is None:
+            return
+        path = self.folder / "vectors.npy"
+        try:
+            with open(path, "rb") as fh:
+                version = np.lib.format.read_magic(fh)
+                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)
+                shape, fortran, dtype = read_header(fh)
+                self._check_shape(shape, table)
+                if fortran or dtype.hasobject:
+                    raise ValueError(f"{path.name} is not a C-ordered numeric array")
+                for start in range(0, shape[0], rows):
+                    n = min(rows, shape[0] - start)
+                    block = np.fromfile(fh, dtype=dtype, count=n * shape[1])
+                    if block.size != n * shape[1]:
+                        raise ValueError(f"{path.name} ends after {start * shape[1] + block.size} values")
+                    yield block.reshape(n, shape[1])
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(f"{self.folder}: vector file damaged ({exc})") from exc
+
+    def _check_shape(self, shape: tuple[int, ...], table: np.ndarray) -> None:
+        if len(shape) != 2 or shape[0] != table.shape[0] or shape[1] != self.manifest.get("dim"):
+            raise IndexCorruptError(f"{self.folder}: vector file shape {shape} does not match the manifest")
 
     def overlaps(self) -> list[Overlap]:
         """All overlap pairs found at build time ([] for a snapshot built before overlap detection)."""
