@@ -21,6 +21,7 @@ scorer and the share of queries whose top 10 is identical.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import subprocess
@@ -146,7 +147,7 @@ def compare(index: Path, model: Path, against: Path | None, rounds: int, n: int)
     print("\nResident memory after each step, MB (first round; peak = VmHWM so far, USS = private pages)")
     print(table(headers, rows))
     rows = []
-    for before, stage in zip(STAGES, STAGES[1:], strict=False):
+    for before, stage in itertools.pairwise(STAGES):
         row = [stage if stage != "queries" else f"{n} queries"]
         for name in trees:
             deltas = [r["stages"][stage]["rss"] - r["stages"][before]["rss"] for r in results[name]]
@@ -157,10 +158,10 @@ def compare(index: Path, model: Path, against: Path | None, rounds: int, n: int)
     peaks = {name: [r["stages"]["queries"]["peak"] for r in results[name]] for name in trees}
     print("\nPeak RSS after all queries, MB: " + "; ".join(
         f"{name} {' / '.join(f'{p:.0f}' for p in v)}" for name, v in peaks.items()))
-    t = tok["stages"]
-    print(f"Tokenizer alone ({tok['pieces']} pieces): import {t['import tokenizers']['rss'] - t['bare python']['rss']:+.0f}"
-          f" MB, load {t['load tokenizer']['rss'] - t['import tokenizers']['rss']:+.0f} MB, {n} queries "
-          f"{t['encode queries']['rss'] - t['load tokenizer']['rss']:+.0f} MB")
+    t = {k: v["rss"] for k, v in tok["stages"].items()}
+    print(f"Tokenizer alone ({tok['pieces']} pieces): import {t['import tokenizers'] - t['bare python']:+.0f} MB, "
+          f"load {t['load tokenizer'] - t['import tokenizers']:+.0f} MB, "
+          f"{n} queries {t['encode queries'] - t['load tokenizer']:+.0f} MB")
     MEMORY.mkdir(parents=True, exist_ok=True)
     (MEMORY / "app-memory.json").write_text(json.dumps({"results": results, "tokenizer": tok}, indent=1),
                                             encoding="utf-8")
@@ -176,7 +177,7 @@ SETS = {  # name: (index, qrels, docs folder for tiers, queries)
 }
 
 
-class _Float32:
+class Float32Product:
     """The product this change replaced: the float16 matrix converted to float32 once, times the query."""
 
     def __init__(self, matrix):
@@ -211,7 +212,7 @@ def quality(model: Path) -> None:
         assert engine.load_model(model), engine.model_error
         searcher = engine._searcher
         int8 = searcher.chunk_matrix()
-        float32 = _Float32(engine.snapshot.vectors()[0])
+        float32 = Float32Product(engine.snapshot.vectors()[0])
         queries = _set_queries(qrels, source)
         for mode in (SearchMode.DENSE, SearchMode.HYBRID):
             runs: dict[str, dict] = {}
