@@ -1,24 +1,23 @@
 """The chunk matrix as dense search holds it: int8 codes with one scale per chunk, multiplied with the query
 through onnxruntime's integer matrix product.
 
-Why not float: the snapshot stores float16 (``vectors.npy``), and numpy has no fast float16 product, so search
-used to keep a float32 copy beside it — 1.5 kB a chunk in all, 234 MB at 17k documents (101 659 chunks), and
-a matrix-vector product that reads 156 MB per query. Int8 codes are 384 bytes a chunk (39 MB at 17k) and the
-integer product (MLAS, already in the app for the encoder) reads a quarter as much (bench/scale.py, dense
-scoring alone; docs/benchmarks.md).
+Why not float: the snapshot stores float16 (``vectors.npy``) and numpy has no fast float16 product, so search
+used to keep a float32 copy beside it: 1.5 kB a chunk in all, 234 MB at 17k documents (103k chunks). The int8
+codes are 384 bytes a chunk (39 MB at 17k), and the product (MLAS, already in the app for the encoder) costs
+about what the float32 one did (bench/scale.py, dense scoring alone; docs/benchmarks.md).
 
-Precision: each chunk's row is scaled to ±127 (its largest component), a per-row error of at most 1/254 of that
-component. The query is split into two 7-bit parts (its rounding and the rounding of what is left over), so it
-is kept to ~14 bits; scores are within ~0.002 of the float32 cosine (tests/index/search/test_dense.py), and the
-nDCG@10 of dense and hybrid search is unchanged to the third decimal on nursing-nb, NorQuAD and LiveQA-Med
-(docs/benchmarks.md). 7-bit query codes, not 8: x86 CPUs without VNNI add pairs of uint8 × int8 products in
-16 bits, which saturates above 127 × 127 × 2 (a full uint8 range gave errors of 0.03).
+Precision: each row, less the mean of all rows, is scaled to ±127 by its largest component; the query is
+split into two 7-bit parts (its rounding and the rounding of what that left over), ~14 bits. Scores stay
+within ~0.002 of the float32 product (tests/index/search/test_dense.py), and dense and hybrid nDCG@10 within
+0.002 of it on nursing-nb, NorQuAD and a LiveQA-Med subset (``python -m bench.memory --quality``). 7-bit
+query codes, not 8: x86 CPUs without VNNI add pairs of uint8 × int8 products in 16 bits, which saturates
+above 2 × 127 × 127 (a full uint8 range gave errors of 0.03).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -36,46 +35,51 @@ _session_lock = threading.Lock()
 
 
 class ChunkMatrix:
-    """``scores(query)`` ≈ ``matrix @ query`` for the float matrix it was built from (rows L2-normalised)."""
+    """``scores(query)`` ≈ ``matrix @ query`` for the float matrix it was built from."""
 
-    def __init__(self, codes_t: np.ndarray, scales: np.ndarray):
+    def __init__(self, codes_t: np.ndarray, scales: np.ndarray, center: np.ndarray):
         """``codes_t``: int8 [dim, chunks] (transposed: the product's right-hand side), ``scales``: float32
-        [chunks]."""
+        [chunks], ``center``: float32 [dim], the rows' mean, which the codes are relative to."""
         self.codes_t = np.ascontiguousarray(codes_t, dtype=np.int8)
         self.scales = np.ascontiguousarray(scales, dtype=np.float32)
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.codes_t.shape[1], self.codes_t.shape[0]
+        self.center = np.ascontiguousarray(center, dtype=np.float32)
 
     def __len__(self) -> int:
         return self.codes_t.shape[1]
 
     @classmethod
-    def from_blocks(cls, blocks: Iterable[np.ndarray], rows: int, dim: int) -> ChunkMatrix:
-        """Quantise a matrix handed over in consecutive row blocks (any float dtype), without ever holding a
-        float copy of the whole."""
+    def from_blocks(cls, blocks: Callable[[], Iterable[np.ndarray]], rows: int, dim: int) -> ChunkMatrix:
+        """Quantise a matrix that ``blocks()`` hands over in consecutive row blocks (any float dtype), without
+        ever holding a float copy of the whole. Read twice: once for the mean, once for the codes.
+
+        Relative to the mean: e5's vectors share a large common direction (the mean of NorQuAD's chunk vectors
+        has length 0.89), so what is left of each row is half as large and its rounding error half as large;
+        the query's product with the mean is added back exactly."""
+        total = np.zeros(dim, np.float64)
+        for block in blocks():
+            total += np.asarray(block, dtype=np.float32).sum(axis=0, dtype=np.float64)
+        center = (total / max(rows, 1)).astype(np.float32)
         codes_t = np.empty((dim, rows), np.int8)
         scales = np.empty(rows, np.float32)
         start = 0
-        for block in blocks:
-            block = np.asarray(block, dtype=np.float32)
-            end = start + len(block)
-            if end > rows or block.shape[1:] != (dim,):
+        for block in blocks():
+            rest = np.asarray(block, dtype=np.float32) - center
+            end = start + len(rest)
+            if end > rows or rest.shape[1:] != (dim,):
                 raise ValueError(f"blocks do not fit a {rows} × {dim} matrix")
-            peak = np.abs(block).max(axis=1)
+            peak = np.abs(rest).max(axis=1, initial=0.0)
             scale = np.where(peak > 0, peak / 127, 1.0).astype(np.float32)
-            codes_t[:, start:end] = np.rint(block / scale[:, None]).astype(np.int8).T
+            codes_t[:, start:end] = np.rint(rest / scale[:, None]).astype(np.int8).T
             scales[start:end] = scale
             start = end
         if start != rows:
             raise ValueError(f"blocks hold {start} rows, expected {rows}")
-        return cls(codes_t, scales)
+        return cls(codes_t, scales, center)
 
     @classmethod
     def of(cls, matrix: np.ndarray) -> ChunkMatrix:
         rows, dim = matrix.shape
-        return cls.from_blocks((matrix[i:i + BLOCK_ROWS] for i in range(0, rows, BLOCK_ROWS)), rows, dim)
+        return cls.from_blocks(lambda: (matrix[i:i + BLOCK_ROWS] for i in range(0, rows, BLOCK_ROWS)), rows, dim)
 
     def scores(self, query: np.ndarray) -> np.ndarray:
         """float32 [chunks]: the query's dot product with every chunk."""
@@ -88,6 +92,7 @@ class ChunkMatrix:
         if steps[1]:
             scores += out[1] * np.float32(steps[1])
         scores *= self.scales
+        scores += np.float32(self.center @ query)
         return scores
 
 

@@ -187,7 +187,7 @@ class Searcher:
             if self._matrix is None:
                 table = self.snapshot.chunk_table()
                 rows = 0 if table is None else len(table)
-                self._matrix = ChunkMatrix.from_blocks(self.snapshot.vector_blocks(BLOCK_ROWS), rows,
+                self._matrix = ChunkMatrix.from_blocks(lambda: self.snapshot.vector_blocks(BLOCK_ROWS), rows,
                                                        int(self.snapshot.manifest.get("dim") or 0))
             return self._matrix
 
