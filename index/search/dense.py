@@ -87,8 +87,10 @@ class ChunkMatrix:
         if len(self) == 0:
             return np.zeros(0, np.float32)
         codes, steps = _query_codes(query)
-        out = _product_session().run(None, {"q": codes, "m": self.codes_t})[0]  # int32 [2, chunks]
-        scores = out[0] * np.float32(steps[0])
+        # int32 [2, chunks]; |values| ≤ 63 · 127 · dim < 2²⁴, exact in float32
+        out = _product_session().run(None, {"q": codes, "m": self.codes_t})[0].astype(np.float32)
+        scores = out[0]
+        scores *= np.float32(steps[0])
         if steps[1]:
             scores += out[1] * np.float32(steps[1])
         scores *= self.scales
