@@ -319,10 +319,10 @@ class Engine:
         by_lang: dict[str, int] = {}
         for d in docs:
             by_lang[d.language] = by_lang.get(d.language, 0) + 1
-        vectors = self.snapshot.vectors() if self.has_vectors else None
+        table = self.snapshot.chunk_table()  # not vectors(): the app would hold the whole matrix for a count
         m = self.snapshot.manifest
         return IndexStats(snapshot=self.snapshot.name, built_at=m.get("built_at", ""), documents=len(docs),
-                          chunks=0 if vectors is None else len(vectors[1]), by_tier=dict(m.get("by_tier", {})),
+                          chunks=0 if table is None else len(table), by_tier=dict(m.get("by_tier", {})),
                           by_language=by_lang, stale=sum(d.overdue(today) for d in docs),
                           superseded=sum(d.status == "superseded" for d in docs), model=m.get("model", ""),
                           dim=m.get("dim", 0))
