@@ -14,9 +14,10 @@ change: the float16 matrix and its float32 copy; after: int8 codes) without load
 ``--against DIR`` runs the probe on another checkout of the code (``index`` imported from there), alternately
 with this one, so both see the same machine.
 
-**Quality.** On the evaluation sets' existing indexes (read, never rebuilt): every dev query in dense and
-hybrid mode with the int8 chunk matrix and with the float32 product it replaces, nDCG@10 from the acceptance
-scorer and the share of queries whose top 10 is identical.
+**Quality.** On the evaluation sets' indexes that bench/quality.py leaves in bench/out (read, never rebuilt) and
+a LiveQA-Med subset built here (``liveqa_subset``): every dev query in dense and hybrid mode with the int8
+chunk matrix and with the float32 product it replaces, nDCG@10 from the acceptance scorer and the share of
+queries whose top 10 is identical.
 """
 
 from __future__ import annotations
@@ -174,9 +175,36 @@ SETS = {  # name: (index, qrels, docs folder for tiers, queries)
     "nursing-nb": (OUT / "index-nursing-nb", NURSING / "qrels-dev.tsv", NURSING / "docs", None),
     "norquad": (OUT / "index-norquad", OUT / "qrels-norquad.tsv", OUT / "no-tiers",
                 EVAL / "external" / "norquad" / "queries.jsonl"),
-    "liveqa-sub": (MEMORY / "index-liveqa-sub", OUT / "qrels-liveqa-sub.tsv", OUT / "no-tiers",
-                   EVAL / "external" / "liveqa-med" / "queries.jsonl"),
+    # 25 LiveQA-Med questions (drawn with seed 14 from liveqa-sub's), their judged passages and 100 others (seed
+    # 13): liveqa-sub's 6 700 chunks take over an hour to embed on 2 shared cores. Made by liveqa_subset().
+    "liveqa-sub25": (MEMORY / "index-liveqa-sub25", MEMORY / "qrels-liveqa-sub25.tsv", OUT / "no-tiers",
+                     EVAL / "external" / "liveqa-med" / "queries.jsonl"),
 }
+
+
+def liveqa_subset(questions: int = 25, others: int = 100) -> None:
+    """Write bench/out/memory/corpus-liveqa-sub25 and its qrels from bench.quality's liveqa-sub, and build its
+    hybrid index (run ``python -m bench.quality --datasets liveqa-sub`` once first for the corpus)."""
+    import random
+    import shutil
+
+    from index import api
+
+    rows = read_tsv(OUT / "qrels-liveqa-sub.tsv")
+    pick = set(random.Random(14).sample(sorted({r["qid"] for r in rows}), questions))
+    kept = [r for r in rows if r["qid"] in pick]
+    judged_any = {r["doc_id"] for r in rows}
+    source = OUT / "corpus-liveqa-sub"
+    unjudged = [p.stem for p in sorted(source.glob("*.md")) if p.stem not in judged_any]
+    docs = {r["doc_id"] for r in kept} | set(random.Random(13).sample(unjudged, others))
+    dest = MEMORY / "corpus-liveqa-sub25"
+    dest.mkdir(parents=True, exist_ok=True)
+    for d in sorted(docs):
+        shutil.copy(source / f"{d}.md", dest / f"{d}.md")
+    with open(MEMORY / "qrels-liveqa-sub25.tsv", "w", encoding="utf-8") as fh:
+        fh.write("qid\tdoc_id\tgrade\n")
+        fh.writelines(f"{r['qid']}\t{r['doc_id']}\t{r['grade']}\n" for r in kept)
+    api.build(MEMORY / "index-liveqa-sub25", [("var", dest)], use_model=True)
 
 
 class Float32Product:
@@ -207,8 +235,11 @@ def quality(model: Path) -> None:
     MEMORY.mkdir(parents=True, exist_ok=True)
     rows = []
     for name, (index, qrels, docs, source) in SETS.items():
+        if name == "liveqa-sub25" and not (index / "CURRENT").is_file() and (OUT / "corpus-liveqa-sub").is_dir():
+            print(f"[{name}] building {index} (~1 600 chunks to embed) ...", flush=True)
+            liveqa_subset()
         if not (index / "CURRENT").is_file():
-            print(f"[{name}] no index at {index}: skipped")
+            print(f"[{name}] no index at {index} (bench/quality.py builds it): skipped")
             continue
         engine = api.Engine(index)
         assert engine.load_model(model), engine.model_error
