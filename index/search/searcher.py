@@ -187,8 +187,9 @@ class Searcher:
             if self._matrix is None:
                 table = self.snapshot.chunk_table()
                 rows = 0 if table is None else len(table)
-                self._matrix = ChunkMatrix.from_blocks(lambda: self.snapshot.vector_blocks(BLOCK_ROWS), rows,
-                                                       int(self.snapshot.manifest.get("dim") or 0))
+                dim = int(self.snapshot.manifest.get("dim") or 0)
+                self._matrix = ChunkMatrix.from_blocks(lambda: self.snapshot.vector_blocks(BLOCK_ROWS), rows, dim)
+                self._matrix.scores(np.zeros(dim, np.float32))  # and make the product's session now
             return self._matrix
 
     def _load_sections(self, idx: int) -> list[_Section]:
