@@ -228,13 +228,15 @@ def _set_queries(qrels: Path, source: Path | None) -> list[tuple[str, str]]:
     return [(q["_id"], q["text"]) for q in rows if q["_id"] in wanted]
 
 
-def quality(model: Path) -> None:
+def quality(model: Path, names: list[str] | None = None) -> None:
     from index import api
     from index.records import SearchMode
 
     MEMORY.mkdir(parents=True, exist_ok=True)
     rows = []
     for name, (index, qrels, docs, source) in SETS.items():
+        if names and name not in names:
+            continue
         if name == "liveqa-sub25" and not (index / "CURRENT").is_file() and (OUT / "corpus-liveqa-sub").is_dir():
             print(f"[{name}] building {index} (~1 600 chunks to embed) ...", flush=True)
             liveqa_subset()

@@ -4,7 +4,7 @@ against the runtime one (ONNX Runtime + tokenizers).
     python -m bench.memory [--model DIR] [--variants sentence-transformers,onnx] [--rounds 1] [--queries 100]
                            [--passages 200]
     python -m bench.memory --app INDEX [--against OLD_CODE_DIR] [--rounds 2] [--queries 100]
-    python -m bench.memory --quality          # int8 chunk matrix against float32: dense and hybrid nDCG@10
+    python -m bench.memory --quality [--sets nursing-nb,norquad,liveqa-sub25]   # int8 against float32, nDCG@10
 
 Each variant runs in a fresh interpreter (``--probe VARIANT``) that reads VmRSS (current) and VmHWM (peak)
 from /proc/self/status, plus RSS split into anonymous memory and file pages, after each stage:
@@ -165,6 +165,7 @@ def main() -> None:
     ap.add_argument("--app", type=Path, metavar="INDEX", help="RSS by step of the app with this (hybrid) index")
     ap.add_argument("--against", type=Path, metavar="DIR", help="with --app: also probe this code checkout")
     ap.add_argument("--quality", action="store_true", help="int8 chunk matrix against float32, nDCG@10")
+    ap.add_argument("--sets", default="", help="with --quality: comma-separated (nursing-nb,norquad,liveqa-sub25)")
     args = ap.parse_args()
     if args.app or args.quality:
         from bench import app_memory
@@ -174,7 +175,7 @@ def main() -> None:
 
             args.model = default_model_dir()
         if args.quality:
-            app_memory.quality(args.model)
+            app_memory.quality(args.model, [n for n in args.sets.split(",") if n])
         else:
             app_memory.compare(args.app, args.model, args.against, args.rounds, args.queries)
         return
