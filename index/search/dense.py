@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+EXACT_TOP = 512  # the best scores of a query made exact from the stored rows (``exact_top``)
 BLOCK_ROWS = 8192  # rows converted at a time while building: ~19 MB of float buffers, not a float32 copy
 _ZERO = 64  # the query codes' zero point: codes 1..127 (see the module docstring)
 # The one-node graph MatMulInteger(q uint8 [2, dim], m int8 [dim, chunks], zero point 64) → int32 [2, chunks],
@@ -96,6 +97,21 @@ class ChunkMatrix:
         scores *= self.scales
         scores += np.float32(self.center @ query)
         return scores
+
+
+def exact_top(scores: np.ndarray, query: np.ndarray, read_rows: Callable[[np.ndarray], np.ndarray],
+              top: int = EXACT_TOP) -> np.ndarray:
+    """``scores`` with its ``top`` best recomputed from the stored rows (``read_rows(sorted row numbers)``), in
+    place. The int8 error (~0.0001 typical, 0.002 at most) is below e5's gaps between good documents but not
+    always between the very best: LiveQA-Med dense nDCG@10 moved by −0.005 on 25 questions without this. The
+    rows a query reads are a few hundred kB (~1 ms); which rows deserve it is decided by the int8 scores, whose
+    error is far smaller than the distance from the top 512 chunks to the rest."""
+    query = np.asarray(query, dtype=np.float32).reshape(-1)
+    rows = (np.arange(len(scores)) if len(scores) <= top
+            else np.sort(np.argpartition(scores, len(scores) - top)[-top:]))
+    if len(rows):
+        scores[rows] = np.asarray(read_rows(rows), dtype=np.float32) @ query
+    return scores
 
 
 def _query_codes(query: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:

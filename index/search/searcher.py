@@ -19,7 +19,7 @@ from index.analysis.analyzer import STOP_WORDS, Analyzer, fold, folded_words, is
 from index.analysis.spelling import Speller
 from index.analysis.synonyms import Concept, SynonymTable, with_english
 from index.records import Embedder, Hit, SearchFilters, SearchMode, SearchResult, Tier
-from index.search.dense import BLOCK_ROWS, ChunkMatrix
+from index.search.dense import BLOCK_ROWS, ChunkMatrix, exact_top
 from index.search.lexical import LexicalIndex
 from index.search.ranking import (
     Candidate,
@@ -141,7 +141,9 @@ class Searcher:
         dense: dict[int, float] = {}
         chunk_scores, dense_median = None, 0.0
         if embedding is not None and (table := self.snapshot.chunk_table()) is not None:  # (dense_ok)
-            chunk_scores = self.chunk_matrix().scores(embedding.result()[0])
+            query_vector = embedding.result()[0]
+            chunk_scores = exact_top(self.chunk_matrix().scores(query_vector), query_vector,
+                                     self.snapshot.vector_rows)
             all_docs, all_best = best_per_doc(chunk_scores, table[:, 0])
             dense_median = float(np.median(all_best))
             docs, best = top_docs(all_docs, all_best, CANDIDATES)

@@ -225,6 +225,17 @@ class Snapshot:
         except (OSError, ValueError) as exc:
             raise IndexCorruptError(f"{self.folder}: vector file damaged ({exc})") from exc
 
+    def vector_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The stored rows ``rows`` (sorted row numbers) of the chunk matrix, read through a mapping that is
+        dropped again: a few hundred rows a query cost a few hundred kB of page cache, not the matrix in RSS."""
+        try:
+            mapped = np.load(self.folder / "vectors.npy", mmap_mode="r")
+            out = np.array(mapped[rows])
+        except (OSError, ValueError, IndexError) as exc:
+            raise IndexCorruptError(f"{self.folder}: vector file damaged ({exc})") from exc
+        del mapped
+        return out
+
     def _check_shape(self, shape: tuple[int, ...], table: np.ndarray) -> None:
         if len(shape) != 2 or shape[0] != table.shape[0] or shape[1] != self.manifest.get("dim"):
             raise IndexCorruptError(f"{self.folder}: vector file shape {shape} does not match the manifest")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from index.search import dense
-from index.search.dense import ChunkMatrix
+from index.search.dense import ChunkMatrix, exact_top
 from index.store import snapshot
 from index.store.snapshot import DOC_CHUNK_SECTION
 
@@ -103,5 +103,34 @@ def test_vector_blocks_read_back_the_stored_matrix(hybrid_index):
         assert [len(b) for b in blocks[:-1]] == [5] * (len(blocks) - 1)
         assert np.array_equal(np.concatenate(blocks), whole)
         assert np.array_equal(snap.chunk_table(), np.load(snap.folder / "chunks.npy"))
+    finally:
+        snap.close()
+
+
+def test_exact_top_recomputes_the_best_scores_from_the_stored_rows():
+    matrix = _unit_rows(2000, 64, seed=3, common=2.0)
+    query = _unit_rows(1, 64, seed=4, common=2.0)[0]
+    exact = matrix @ query
+    asked = []
+
+    def read_rows(rows):
+        asked.append(rows)
+        return matrix[rows].astype(np.float16)
+
+    scores = exact_top(ChunkMatrix.of(matrix).scores(query), query, read_rows, top=50)
+    assert len(asked) == 1 and len(asked[0]) == 50 and np.all(np.diff(asked[0]) > 0)  # sorted, once
+    best = np.argsort(-exact)[:20]
+    assert np.allclose(scores[best], exact[best], atol=1e-3)  # float16 storage, exact arithmetic
+    assert list(np.argsort(-scores)[:20]) == list(best)
+    small = exact_top(np.zeros(3, np.float32), query, lambda rows: matrix[rows], top=50)
+    assert np.allclose(small, exact[:3])
+
+
+def test_vector_rows_read_the_stored_rows(hybrid_index):
+    snap = snapshot.Snapshot(snapshot.current_dir(hybrid_index))
+    try:
+        whole = np.load(snap.folder / "vectors.npy")
+        rows = np.array([0, 3, len(whole) - 1])
+        assert np.array_equal(snap.vector_rows(rows), whole[rows])
     finally:
         snap.close()
