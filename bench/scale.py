@@ -444,11 +444,18 @@ def run(name: str, args, embedder) -> dict:
 
 def _hybrid_latency(engine, embedder, queries: list[str], reps: int) -> dict:
     """Hybrid p50/p95 over ``reps`` passes after a warm pass, the query embedding alone, and dense scoring
-    alone (the query's product with every chunk), each with the int8 chunk matrix the app uses and with the
-    float32 product it replaced (``bench.app_memory.Float32Product``), interleaved per query."""
+    alone (the query's product with every chunk), each with the int8 chunk matrix the app uses (its best 512
+    scores made exact from the stored rows) and with the float32 product it replaced
+    (``bench.app_memory.Float32Product``, no rescoring), interleaved per query."""
     from bench.app_memory import Float32Product
+    from index.search import dense
+    from index.search import searcher as searcher_module
+
+    def as_is(scores, *_args, **_kwargs):
+        return scores
 
     searcher = engine._searcher
+    read_rows = engine.snapshot.vector_rows
     int8 = searcher.chunk_matrix()
     float32 = Float32Product(engine.snapshot.vectors()[0])
     for q in queries:
@@ -466,10 +473,11 @@ def _hybrid_latency(engine, embedder, queries: list[str], reps: int) -> dict:
             order = (("hyb", int8), ("hyb_f32", float32))
             for key, matrix in order if (i + rep) % 2 == 0 else order[::-1]:  # alternate which goes first
                 searcher._matrix = matrix
+                searcher_module.exact_top = dense.exact_top if matrix is int8 else as_is
                 timed(key, engine.search, q, top=TOP, mode=SearchMode.HYBRID)
-            searcher._matrix = int8
+            searcher._matrix, searcher_module.exact_top = int8, dense.exact_top
             timed("qemb", embedder.encode_queries, [q])
-            timed("dense", int8.scores, vectors[i])
+            timed("dense", lambda v: dense.exact_top(int8.scores(v), v, read_rows), vectors[i])
             timed("dense_f32", float32.scores, vectors[i])
     return {k: _pct(v) for k, v in t.items()}
 
