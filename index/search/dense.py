@@ -8,10 +8,11 @@ about what the float32 one did (bench/scale.py, dense scoring alone; docs/benchm
 
 Precision: each row, less the mean of all rows, is scaled to ±127 by its largest component; the query is
 split into two 7-bit parts (its rounding and the rounding of what that left over), ~14 bits. Scores stay
-within ~0.002 of the float32 product (tests/index/search/test_dense.py), and dense and hybrid nDCG@10 within
-0.002 of it on nursing-nb, NorQuAD and a LiveQA-Med subset (``python -m bench.memory --quality``). 7-bit
-query codes, not 8: x86 CPUs without VNNI add pairs of uint8 × int8 products in 16 bits, which saturates
-above 2 × 127 × 127 (a full uint8 range gave errors of 0.03).
+within ~0.002 of the float32 product (tests/index/search/test_dense.py); the best 512 of each query are then
+recomputed from the stored float16 rows (``exact_top``), so the top of the ranking is the float32 one: dense
+and hybrid nDCG@10 unchanged on nursing-nb, NorQuAD and a LiveQA-Med subset (``python -m bench.memory
+--quality``). 7-bit query codes, not 8: x86 CPUs without VNNI add pairs of uint8 × int8 products in 16 bits,
+which saturates above 2 × 127 × 127 (a full uint8 range gave errors of 0.03).
 """
 
 from __future__ import annotations
