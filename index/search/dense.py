@@ -141,5 +141,6 @@ def _product_session() -> Any:
             options.intra_op_num_threads = 2
             options.inter_op_num_threads = 1
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # as index.embed.onnx
+            options.enable_cpu_mem_arena = False  # an arena keeps the per-call buffers (+29 MB at 103k chunks)
             _session = ort.InferenceSession(_GRAPH, options, providers=["CPUExecutionProvider"])
         return _session
