@@ -3,6 +3,8 @@ against the runtime one (ONNX Runtime + tokenizers).
 
     python -m bench.memory [--model DIR] [--variants sentence-transformers,onnx] [--rounds 1] [--queries 100]
                            [--passages 200]
+    python -m bench.memory --app INDEX [--against OLD_CODE_DIR] [--rounds 2] [--queries 100]
+    python -m bench.memory --quality [--sets nursing-nb,norquad,liveqa-sub25]   # int8 against float32, nDCG@10
 
 Each variant runs in a fresh interpreter (``--probe VARIANT``) that reads VmRSS (current) and VmHWM (peak)
 from /proc/self/status, plus RSS split into anonymous memory and file pages, after each stage:
@@ -18,6 +20,11 @@ queries when ``../shared/eval`` is there, else the model's verification sentence
 chunks of the demo procedures in ``resources/demo``, handed over 32 per call. Latency is per query, query
 embedding only. ``--rounds`` repeats the variants alternately (latency is pooled over rounds, RSS is from the
 first round). The load average is printed because other work on a 2-core machine shows up in the latencies.
+
+``--app INDEX``: where the app's memory goes with a real index (bench/app_memory.py): a fresh process per code
+tree, RSS/PSS/USS after each step of opening a hybrid index and searching it; ``--against DIR`` runs the same
+probe on another checkout (e.g. ``git archive`` of main) alternately with this one. ``--quality``: the dense
+representation's effect on retrieval (bench/app_memory.py).
 """
 
 from __future__ import annotations
@@ -155,7 +162,23 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--passages", type=int, default=200)
     ap.add_argument("--probe", choices=VARIANTS, help=argparse.SUPPRESS)
+    ap.add_argument("--app", type=Path, metavar="INDEX", help="RSS by step of the app with this (hybrid) index")
+    ap.add_argument("--against", type=Path, metavar="DIR", help="with --app: also probe this code checkout")
+    ap.add_argument("--quality", action="store_true", help="int8 chunk matrix against float32, nDCG@10")
+    ap.add_argument("--sets", default="", help="with --quality: comma-separated (nursing-nb,norquad,liveqa-sub25)")
     args = ap.parse_args()
+    if args.app or args.quality:
+        from bench import app_memory
+
+        if args.model is None:
+            from index.embed.model import default_model_dir
+
+            args.model = default_model_dir()
+        if args.quality:
+            app_memory.quality(args.model, [n for n in args.sets.split(",") if n])
+        else:
+            app_memory.compare(args.app, args.model, args.against, args.rounds, args.queries)
+        return
     if args.probe:
         print(json.dumps(probe(args.probe, args.model, args.queries, args.passages)))
         return

@@ -428,6 +428,7 @@ def run(name: str, args, embedder) -> dict:
     print(f"[{name}] hybrid index {r['chunks']} chunks ({sampled.real_hits} real) built in {rep.seconds:.1f} s; "
           f"hybrid p50/p95 {r['hyb'][0]:.1f}/{r['hyb'][1]:.1f} ms (query embedding alone "
           f"{r['qemb'][0]:.1f}/{r['qemb'][1]:.1f})  load {_load()}", flush=True)
+    _print_dense(name, r)
     if args.profile:
         _profile(engine, queries, base / "profile-hybrid.txt", mode=SearchMode.HYBRID)
     engine.close()
@@ -442,19 +443,43 @@ def run(name: str, args, embedder) -> dict:
 
 
 def _hybrid_latency(engine, embedder, queries: list[str], reps: int) -> dict:
-    """Hybrid p50/p95 over ``reps`` passes after a warm pass, and the query embedding alone (interleaved)."""
+    """Hybrid p50/p95 over ``reps`` passes after a warm pass, the query embedding alone, and dense scoring
+    alone (the query's product with every chunk), each with the int8 chunk matrix the app uses (its best 512
+    scores made exact from the stored rows) and with the float32 product it replaced
+    (``bench.app_memory.Float32Product``, no rescoring), interleaved per query."""
+    from bench.app_memory import Float32Product
+    from index.search import dense
+    from index.search import searcher as searcher_module
+
+    def as_is(scores, *_args, **_kwargs):
+        return scores
+
+    searcher = engine._searcher
+    read_rows = engine.snapshot.vector_rows
+    int8 = searcher.chunk_matrix()
+    float32 = Float32Product(engine.snapshot.vectors()[0])
     for q in queries:
         engine.search(q, top=TOP, mode=SearchMode.HYBRID)
-    hyb_t, emb_t = [], []
-    for _ in range(reps):
-        for q in queries:
-            t = time.perf_counter()
-            engine.search(q, top=TOP, mode=SearchMode.HYBRID)
-            hyb_t.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            embedder.encode_queries([q])
-            emb_t.append(time.perf_counter() - t)
-    return {"hyb": _pct(hyb_t), "qemb": _pct(emb_t)}
+    vectors = embedder.encode_queries(queries)
+    t: dict[str, list[float]] = {k: [] for k in ("hyb", "hyb_f32", "qemb", "dense", "dense_f32")}
+
+    def timed(key: str, fn, *a, **kw) -> None:
+        start = time.perf_counter()
+        fn(*a, **kw)
+        t[key].append(time.perf_counter() - start)
+
+    for rep in range(reps):
+        for i, q in enumerate(queries):
+            order = (("hyb", int8), ("hyb_f32", float32))
+            for key, matrix in order if (i + rep) % 2 == 0 else order[::-1]:  # alternate which goes first
+                searcher._matrix = matrix
+                searcher_module.exact_top = dense.exact_top if matrix is int8 else as_is
+                timed(key, engine.search, q, top=TOP, mode=SearchMode.HYBRID)
+            searcher._matrix, searcher_module.exact_top = int8, dense.exact_top
+            timed("qemb", embedder.encode_queries, [q])
+            timed("dense", lambda v: dense.exact_top(int8.scores(v), v, read_rows), vectors[i])
+            timed("dense_f32", float32.scores, vectors[i])
+    return {k: _pct(v) for k, v in t.items()}
 
 
 def run_latency_only(name: str, args, embedder) -> dict:
@@ -474,7 +499,16 @@ def run_latency_only(name: str, args, embedder) -> dict:
 
     print(f"[{name}] lexical first pass {ms('kf_lex_first')}, FTS5 {ms('fts_first')}; repeated {ms('kf_lex')}, "
           f"FTS5 {ms('fts')}; hybrid {ms('hyb')}, query embedding alone {ms('qemb')}  load {_load()}", flush=True)
+    _print_dense(name, r)
     return _rss_probe(name, base / "index-hybrid", base / "queries.json", r)
+
+
+def _print_dense(name: str, r: dict) -> None:
+    def ms(key: str) -> str:
+        return f"{r[key][0]:.1f}/{r[key][1]:.1f} ms"
+
+    print(f"[{name}] int8 chunk matrix vs float32 product (p50/p95): hybrid {ms('hyb')} vs {ms('hyb_f32')}; "
+          f"dense scoring alone {ms('dense')} vs {ms('dense_f32')}", flush=True)
 
 
 def _rss_probe(name: str, hyb_dir: Path, qfile: Path, r: dict) -> dict:

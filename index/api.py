@@ -17,8 +17,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-import numpy as np
-
 from index.analysis.analyzer import Analyzer, Vocabulary
 from index.analysis.spelling import Speller
 from index.analysis.synonyms import SynonymTable
@@ -298,11 +296,7 @@ class Engine:
             self.model_error = reason
             log.warning("semantic search off for %s: %s", self.snapshot.folder, reason)
             return False
-        vectors = self.snapshot.vectors()  # load now, off the caller's critical path
-        if vectors is not None:  # and the float32 copy the product needs (index.search.searcher.dense_scores)
-            from index.search.searcher import dense_scores
-
-            dense_scores(vectors[0], np.zeros(vectors[0].shape[1], np.float32))
+        self._searcher.chunk_matrix()  # read the vectors now, off the first search's critical path
         with self._lock:
             self._searcher.embedder = embedder
         self.model_error = ""
@@ -325,10 +319,10 @@ class Engine:
         by_lang: dict[str, int] = {}
         for d in docs:
             by_lang[d.language] = by_lang.get(d.language, 0) + 1
-        vectors = self.snapshot.vectors() if self.has_vectors else None
+        table = self.snapshot.chunk_table()  # not vectors(): the app would hold the whole matrix for a count
         m = self.snapshot.manifest
         return IndexStats(snapshot=self.snapshot.name, built_at=m.get("built_at", ""), documents=len(docs),
-                          chunks=0 if vectors is None else len(vectors[1]), by_tier=dict(m.get("by_tier", {})),
+                          chunks=0 if table is None else len(table), by_tier=dict(m.get("by_tier", {})),
                           by_language=by_lang, stale=sum(d.overdue(today) for d in docs),
                           superseded=sum(d.status == "superseded" for d in docs), model=m.get("model", ""),
                           dim=m.get("dim", 0))

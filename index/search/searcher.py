@@ -8,7 +8,7 @@ import functools
 import math
 import re
 import sys
-import weakref
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -19,6 +19,7 @@ from index.analysis.analyzer import STOP_WORDS, Analyzer, fold, folded_words, is
 from index.analysis.spelling import Speller
 from index.analysis.synonyms import Concept, SynonymTable, with_english
 from index.records import Embedder, Hit, SearchFilters, SearchMode, SearchResult, Tier
+from index.search.dense import BLOCK_ROWS, ChunkMatrix, exact_top
 from index.search.lexical import LexicalIndex
 from index.search.ranking import (
     Candidate,
@@ -63,31 +64,6 @@ def parse_prefixes(query: str, filters: SearchFilters) -> tuple[str, SearchFilte
     text = _PREFIX_RE.sub(" ", query)
     return " ".join(text.split()), replace(filters, tiers=frozenset(tiers), languages=frozenset(langs),
                                           include_superseded=superseded)
-
-
-def dense_scores(matrix: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
-    """Cosine of the query with every chunk (float32).
-
-    numpy has no fast float16 product (a float16 matrix-vector product, or even its conversion to float32, runs
-    at ~15 ns a value: 0.6 s for 101 659 chunks), so a float16 matrix is converted to float32 once and the copy
-    kept for as long as the matrix lives; the float32 product then takes ~10-30 ms at 101 659 chunks (BLAS),
-    as torch's float16 product did. The copy costs 1.5 kB a chunk (150 MB at 17k documents)."""
-    query = np.ascontiguousarray(query_vector, dtype=np.float32)
-    return _as_float32(matrix) @ query
-
-
-_F32: list = [None, None]  # [weak reference to the last float16 matrix, its float32 copy]
-
-
-def _as_float32(matrix: np.ndarray) -> np.ndarray:
-    if matrix.dtype == np.float32:
-        return matrix
-    copy: np.ndarray
-    ref, copy = _F32
-    if ref is None or ref() is not matrix:
-        copy = matrix.astype(np.float32)
-        _F32[:] = [weakref.ref(matrix), copy]
-    return copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +118,7 @@ class Searcher:
         query = "".join(ch if ch.isprintable() else " " for ch in query[:MAX_QUERY_CHARS])
         text, filters = parse_prefixes(query, filters)
         concepts = self._concepts(text)
-        dense_ok = self.embedder is not None and self.snapshot.vectors() is not None
+        dense_ok = self.embedder is not None and self.snapshot.chunk_table() is not None
         if mode == SearchMode.DENSE and not dense_ok:
             mode = SearchMode.LEXICAL
         notice = ""
@@ -164,9 +140,10 @@ class Searcher:
         lex, coverage = self._lexical(concepts) if wants_lexical else ({}, {})
         dense: dict[int, float] = {}
         chunk_scores, dense_median = None, 0.0
-        if embedding is not None and (vectors := self.snapshot.vectors()) is not None:  # (dense_ok)
-            matrix, table = vectors
-            chunk_scores = dense_scores(matrix, embedding.result()[0])
+        if embedding is not None and (table := self.snapshot.chunk_table()) is not None:  # (dense_ok)
+            query_vector = embedding.result()[0]
+            chunk_scores = exact_top(self.chunk_matrix().scores(query_vector), query_vector,
+                                     self.snapshot.vector_rows)
             all_docs, all_best = best_per_doc(chunk_scores, table[:, 0])
             dense_median = float(np.median(all_best))
             docs, best = top_docs(all_docs, all_best, CANDIDATES)
@@ -202,6 +179,20 @@ class Searcher:
         # Sections and their stems per document, for choosing each hit's best section: the same documents
         # come back query after query while a nurse refines a search.
         self._sections = functools.lru_cache(maxsize=SECTION_CACHE)(self._load_sections)
+        self._matrix: ChunkMatrix | None = None
+        self._matrix_lock = threading.Lock()
+
+    def chunk_matrix(self) -> ChunkMatrix:
+        """The snapshot's chunk vectors as dense search multiplies them (``index.search.dense``), read on first
+        use (~1 s at 100k chunks: ``Engine.attach_embedder`` does it before the first search)."""
+        with self._matrix_lock:
+            if self._matrix is None:
+                table = self.snapshot.chunk_table()
+                rows = 0 if table is None else len(table)
+                dim = int(self.snapshot.manifest.get("dim") or 0)
+                self._matrix = ChunkMatrix.from_blocks(lambda: self.snapshot.vector_blocks(BLOCK_ROWS), rows, dim)
+                self._matrix.scores(np.zeros(dim, np.float32))  # and make the product's session now
+            return self._matrix
 
     def _load_sections(self, idx: int) -> list[_Section]:
         return [_Section.of(heading, body, self.analyzer) for heading, body in self.snapshot.sections(idx)]
@@ -293,8 +284,7 @@ class Searcher:
         other = self.snapshot.docs[other_idx] if other_idx is not None else None
         sections = self._sections(c.idx)
         sec_dense: dict[int, float] = {}
-        if chunk_scores is not None and (vectors := self.snapshot.vectors()) is not None:  # (the scores' source)
-            table = vectors[1]
+        if chunk_scores is not None and (table := self.snapshot.chunk_table()) is not None:  # (the scores' source)
             # Chunks are stored grouped by document in index order: a binary search, not a scan per hit.
             lo, hi = np.searchsorted(table[:, 0], (c.idx, c.idx + 1))
             for s, v in zip(table[lo:hi, 1].tolist(), chunk_scores[lo:hi].tolist(), strict=True):

@@ -86,6 +86,7 @@ def test_a_snapshot_reads_back_what_was_built(built):
         rows = snap.file_rows()
         assert set(rows) == set(DOCS) and rows["var/pvk.md"][1] == snap.by_id["t-var-pvk"]
         assert snap.vectors() is None and snap.decisions() == {}
+        assert snap.chunk_table() is None and list(snap.vector_blocks(10)) == []
         assert snap.sections(10_000) == [] and snap.fallback_reason == ""
     finally:
         snap.close()
@@ -244,3 +245,19 @@ def test_prune_keeps_the_serving_snapshot_and_removes_only_dead_leftovers(tmp_pa
     assert sorted(p.name for p in ix.iterdir() if p.name.startswith(".") and p.name != LOCK_NAME) == \
         [f".building-{os.getpid()}-2"]
     assert snapshot.current_dir(ix) == older
+
+
+def test_vectors_damaged_after_open_are_reported_when_read(hybrid_index, tmp_path):
+    """The dense matrix is read at the first semantic search, not at open: a vectors.npy cut short meanwhile
+    (a share going away, a disk error) is an IndexCorruptError naming the snapshot, not a numpy error."""
+    ix = tmp_path / "ix"
+    shutil.copytree(hybrid_index, ix)
+    snap = snapshot.Snapshot(snapshot.current_dir(ix))
+    try:
+        path = snap.folder / "vectors.npy"
+        with open(path, "r+b") as fh:
+            fh.truncate(path.stat().st_size - 100)
+        with pytest.raises(IndexCorruptError, match=f"{snap.folder.name}.*vector file damaged"):
+            list(snap.vector_blocks(4))
+    finally:
+        snap.close()
