@@ -47,7 +47,7 @@ class ChunkMatrix:
         self.center = np.ascontiguousarray(center, dtype=np.float32)
 
     def __len__(self) -> int:
-        return self.codes_t.shape[1]
+        return int(self.codes_t.shape[1])
 
     @classmethod
     def from_blocks(cls, blocks: Callable[[], Iterable[np.ndarray]], rows: int, dim: int) -> ChunkMatrix:
@@ -91,7 +91,7 @@ class ChunkMatrix:
         codes, steps = _query_codes(query)
         # int32 [2, chunks]; |values| ≤ 63 · 127 · dim < 2²⁴, exact in float32
         out = _product_session().run(None, {"q": codes, "m": self.codes_t})[0].astype(np.float32)
-        scores = out[0]
+        scores: np.ndarray = out[0]
         scores *= np.float32(steps[0])
         if steps[1]:
             scores += out[1] * np.float32(steps[1])

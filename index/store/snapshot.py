@@ -29,6 +29,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -237,7 +238,7 @@ class Snapshot:
             raise IndexCorruptError(f"{self.folder}: vector file damaged ({exc})") from exc
         return out
 
-    def _vector_header(self, fh) -> tuple[tuple[int, ...], np.dtype]:
+    def _vector_header(self, fh: BinaryIO) -> tuple[tuple[int, ...], np.dtype]:
         """Read vectors.npy's header (leaving ``fh`` at the data) and check it against the manifest."""
         version = np.lib.format.read_magic(fh)
         read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
