@@ -38,6 +38,10 @@ EVIDENCE_CODE = ("search/searcher.py", "search/lexical.py", "analysis/analyzer.p
                  "analysis/spelling.py", "analysis/nynorsk.py", "embed/model.py")
 
 
+# A prefix for the evidence cache's name: an experiment that patches the evidence code in-process names its own.
+CACHE_TAG = ""
+
+
 class _QueryVectors:
     """The model's query vectors, kept on disk by text: a change to the ranking code re-runs the evidence
     without embedding every question again (the model and its files are part of the key)."""
@@ -94,14 +98,12 @@ class Set:
         for module in EVIDENCE_CODE:
             h.update((REPO / "index" / module).read_bytes())
         h.update(self.mode.encode())
-        cache = OUT / f"evidence-{self.name}-{h.hexdigest()[:16]}.pkl"
+        cache = OUT / f"evidence-{self.name}-{CACHE_TAG}{h.hexdigest()[:16]}.pkl"
         if cache.exists():
             return pickle.loads(cache.read_bytes())
         evidence = {q: self.searcher.evidence(t, mode=self.mode) for q, t, _ in self.queries}
         if isinstance(self.searcher.embedder, _QueryVectors):
             self.searcher.embedder.save()
-        for old in OUT.glob(f"evidence-{self.name}-*.pkl"):
-            old.unlink()
         cache.write_bytes(pickle.dumps(evidence))
         return evidence
 
