@@ -5,7 +5,9 @@
 Each query's evidence (lexical and dense scores, ``Searcher.evidence``) is computed once per index; the
 ranking stages (fusion, source priority, grouping) then run in-process for every parameter set, scored with
 the acceptance scorer's own function (``../shared/eval/score.py``). Field weights change the lexical scores
-themselves, so the ``fields`` grid re-runs the lexical side (milliseconds a query).
+themselves, so the ``fields`` grid (BM25F's length normalisation b per field) re-runs the lexical side
+(milliseconds a query); ``--mode lexical`` scores lexical search alone (LiveQA-Med's full corpus has no vectors:
+``--datasets nursing-nb,norquad,liveqa-med --mode lexical``).
 
 The objective is the mean over the sets of hybrid nDCG@10, with nursing-nb's R@10, MRR@10 and VAR-first
 added as constraints (a parameter set that loses on any of them against the shipped one is marked). A
@@ -30,7 +32,7 @@ import numpy as np
 from bench.common import EVAL, OUT, REPO, machine, require_shared, table
 from bench.quality import _dataset
 from index import api
-from index.search import lexical, searcher
+from index.search import lexical
 from index.search.ranking import Fusion, SourcePriority, VariantGrouping
 
 # The modules whose code decides a query's evidence (a change to any of them invalidates the cache).
@@ -152,16 +154,17 @@ def main() -> None:
                                                           "grouping": VariantGrouping(partial_ratio=ratio)}))
     rows = []
     if args.grid == "fields":
-        shipped = dict(lexical.FIELD_BOOSTS)
-        shipped_max = searcher.MAX_LEXICAL_CONCEPTS
-        for title, kw, parts, most in itertools.product((1.0,), (0.5, 1.0), (0.25, 0.5), (6,)):
-            lexical.FIELD_BOOSTS.update(title=title, keywords=kw, parts=parts)
-            searcher.MAX_LEXICAL_CONCEPTS = most
+        shipped, shipped_b = dict(lexical.FIELD_BOOSTS), dict(lexical.FIELD_B)
+        for title_b, keywords_b, body_b in itertools.product((0.0, 0.3, 0.5, 0.75), (0.0, 0.3, 0.75),
+                                                             (0.6, 0.75, 0.85)):
+            lexical.FIELD_B.clear()
+            lexical.FIELD_B.update(title=title_b, keywords=keywords_b, body=body_b)
             for s in sets:
                 s.relex()
-            rows.append(_row(f"title {title} kw {kw} parts {parts} concepts {most}", sets, base))
+            rows.append(_row(f"b: title {title_b} keywords {keywords_b} body {body_b}", sets, base))
         lexical.FIELD_BOOSTS.update(shipped)
-        searcher.MAX_LEXICAL_CONCEPTS = shipped_max
+        lexical.FIELD_B.clear()
+        lexical.FIELD_B.update(shipped_b)
     else:
         rows = [_row(label, sets, params) for label, params in grid]
     rows.sort(key=lambda r: -r[1])
