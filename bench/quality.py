@@ -1,14 +1,15 @@
 """Retrieval quality: nDCG@10, Recall@10, MRR@10, VAR-first for lexical, dense and hybrid search, each beside
 its plain reference on the same corpus and queries (``bench/plain.py``: plain BM25F, plain e5, plain RRF).
 
-    python -m bench.quality [--datasets nursing-nb,norquad,liveqa-sub] [--failures] [--lexical-only]
+    python -m bench.quality [--datasets nursing-nb,norquad,liveqa-sub] [--failures] [--lexical-only] [--tag NAME]
 
 Datasets: ``nursing-nb`` (dev queries), ``norquad`` (the **dev** split; its test split is held out),
 ``liveqa-med`` (all 17 908 passages; embedding them takes hours on 2 cores, so use it with --lexical-only)
 and ``liveqa-sub`` (the 1 936 judged passages plus 600 others drawn with a fixed seed: every mode).
 
 Scores come from the acceptance scorer (../shared/eval/score.py). Indexes are cached under bench/out/ and
-updated incrementally, so a re-run after a ranking change costs seconds.
+updated incrementally, so a re-run after a ranking change costs seconds. bench/out may be shared by several
+people measuring at once: ``--tag`` names this run's files (``run-NAME-…``) so they do not overwrite others'.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def evaluate(name: str, *, failures: bool = False, lexical_only: bool = False) -
     qtypes.write_text("qid\ttype\n" + "".join(f"{q}\t{t}\n" for q, _, t in queries), encoding="utf-8")
 
     def scored(results: dict, tag: str) -> dict:
-        run = OUT / f"run-{name}-{tag}.txt"
+        run = OUT / f"run-{RUN_TAG}{name}-{tag}.txt"
         write_run(run, results, f"kf-{tag}")
         return score(run, qrels, docs_dir, qtypes)
 
@@ -132,6 +133,7 @@ def evaluate(name: str, *, failures: bool = False, lexical_only: bool = False) -
 
 PLAIN_NAME = {"lexical": "BM25F", "dense": "e5", "hybrid": "RRF"}
 NO_MATCH = REPO / "bench" / "data" / "no-match-queries.txt"
+RUN_TAG = ""  # --tag, as a prefix of the run files' names
 CHECKS: list[list] = []  # dataset, mode, share of its queries with no good hit, of no-match queries, rewritten
 
 
@@ -156,7 +158,10 @@ def main() -> None:
     ap.add_argument("--failures", action="store_true", help="list nursing-nb queries that miss a target")
     ap.add_argument("--lexical-only", action="store_true",
                     help="build without embeddings and score lexical search only (large corpora, quick)")
+    ap.add_argument("--tag", default="", help="name this run's files in bench/out (run-TAG-…)")
     args = ap.parse_args()
+    global RUN_TAG
+    RUN_TAG = f"{args.tag}-" if args.tag else ""
     OUT.mkdir(parents=True, exist_ok=True)
     rows, types = [], {}
     for name in args.datasets.split(","):

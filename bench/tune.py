@@ -5,7 +5,9 @@
 Each query's evidence (lexical and dense scores, ``Searcher.evidence``) is computed once per index; the
 ranking stages (fusion, source priority, grouping) then run in-process for every parameter set, scored with
 the acceptance scorer's own function (``../shared/eval/score.py``). Field weights change the lexical scores
-themselves, so the ``fields`` grid re-runs the lexical side (milliseconds a query).
+themselves, so the ``fields`` grid (BM25F's length normalisation b per field) re-runs the lexical side
+(milliseconds a query); ``--mode lexical`` scores lexical search alone (LiveQA-Med's full corpus has no vectors:
+``--datasets nursing-nb,norquad,liveqa-med --mode lexical``).
 
 The objective is the mean over the sets of hybrid nDCG@10, with nursing-nb's R@10, MRR@10 and VAR-first
 added as constraints (a parameter set that loses on any of them against the shipped one is marked). A
@@ -30,12 +32,16 @@ import numpy as np
 from bench.common import EVAL, OUT, REPO, machine, require_shared, table
 from bench.quality import _dataset
 from index import api
-from index.search import lexical, searcher
+from index.search import lexical
 from index.search.ranking import Fusion, SourcePriority, VariantGrouping
 
 # The modules whose code decides a query's evidence (a change to any of them invalidates the cache).
 EVIDENCE_CODE = ("search/searcher.py", "search/lexical.py", "analysis/analyzer.py", "analysis/synonyms.py",
                  "analysis/spelling.py", "analysis/nynorsk.py", "embed/model.py")
+
+
+# A prefix for the evidence cache's name: an experiment that patches the evidence code in-process names its own.
+CACHE_TAG = ""
 
 
 class _QueryVectors:
@@ -94,14 +100,12 @@ class Set:
         for module in EVIDENCE_CODE:
             h.update((REPO / "index" / module).read_bytes())
         h.update(self.mode.encode())
-        cache = OUT / f"evidence-{self.name}-{h.hexdigest()[:16]}.pkl"
+        cache = OUT / f"evidence-{self.name}-{CACHE_TAG}{h.hexdigest()[:16]}.pkl"
         if cache.exists():
             return pickle.loads(cache.read_bytes())
         evidence = {q: self.searcher.evidence(t, mode=self.mode) for q, t, _ in self.queries}
         if isinstance(self.searcher.embedder, _QueryVectors):
             self.searcher.embedder.save()
-        for old in OUT.glob(f"evidence-{self.name}-*.pkl"):
-            old.unlink()
         cache.write_bytes(pickle.dumps(evidence))
         return evidence
 
@@ -150,16 +154,17 @@ def main() -> None:
                                                           "grouping": VariantGrouping(partial_ratio=ratio)}))
     rows = []
     if args.grid == "fields":
-        shipped = dict(lexical.FIELD_BOOSTS)
-        shipped_max = searcher.MAX_LEXICAL_CONCEPTS
-        for title, kw, parts, most in itertools.product((1.0,), (0.5, 1.0), (0.25, 0.5), (6,)):
-            lexical.FIELD_BOOSTS.update(title=title, keywords=kw, parts=parts)
-            searcher.MAX_LEXICAL_CONCEPTS = most
+        shipped, shipped_b = dict(lexical.FIELD_BOOSTS), dict(lexical.FIELD_B)
+        for title_b, keywords_b, body_b in itertools.product((0.0, 0.3, 0.5, 0.75), (0.0, 0.3, 0.75),
+                                                             (0.6, 0.75, 0.85)):
+            lexical.FIELD_B.clear()
+            lexical.FIELD_B.update(title=title_b, keywords=keywords_b, body=body_b)
             for s in sets:
                 s.relex()
-            rows.append(_row(f"title {title} kw {kw} parts {parts} concepts {most}", sets, base))
+            rows.append(_row(f"b: title {title_b} keywords {keywords_b} body {body_b}", sets, base))
         lexical.FIELD_BOOSTS.update(shipped)
-        searcher.MAX_LEXICAL_CONCEPTS = shipped_max
+        lexical.FIELD_B.clear()
+        lexical.FIELD_B.update(shipped_b)
     else:
         rows = [_row(label, sets, params) for label, params in grid]
     rows.sort(key=lambda r: -r[1])

@@ -32,11 +32,18 @@ def with_english(concepts: list[Concept]) -> list[Concept]:
     looked up by the English stems of its words (a query's language is not known; a Norwegian word's English
     stem is usually itself or a form no Norwegian document is indexed under)."""
     out = []
+    seen: set[tuple[str, ...]] = set()
     for c in concepts:
         surface = c.surface.split()
         if all(w in ENGLISH_STOP_WORDS for w in surface):
             continue
         en = tuple(stem_en(w) for w in surface if w not in ENGLISH_STOP_WORDS)
+        # Words one English stem apart are one concept ("aggravated … aggravate"): a word asked twice is not
+        # asked more, and counted twice it let documents about "potassium-aggravated myotonia" outrank
+        # plantar fasciitis (LiveQA-Med).
+        if en and en in seen:
+            continue
+        seen.update((en, c.original))
         out.append(replace(c, forms=(en,)) if en and en != c.original else c)
     return out
 

@@ -44,13 +44,21 @@ log = logging.getLogger(__name__)
 # objective is the mean lexical nDCG@10 of the three sets). The title 4.0 / keywords 2.5 that fitted nursing-nb's
 # short title-like queries cost real questions 0.14 on NorQuAD dev (0.763 against plain BM25F's 0.912); equal
 # weights give nursing-nb 0.903, NorQuAD 0.908, LiveQA-Med 0.504 (docs/benchmarks.md, 2026-12-03). The grid's
-# best (keywords 0.5, parts 0.25: 0.910 / 0.913 / 0.509) is not shipped until its hybrid figures are measured.
+# best (keywords 0.5, parts 0.25: 0.910 / 0.913 / 0.509; an earlier version of the grid) is not shipped.
 # A higher title weight helps LiveQA-Med (its titles are the questions the passages answer: 0.529 at 2.0) and
 # costs NorQuAD as much (0.857).
 FIELD_BOOSTS = {"title": 1.0, "keywords": 1.0, "headings": 1.0, "body": 1.0, "parts": 0.5}
 SYNONYM_WEIGHT = 0.8
 PARTS_WEIGHT = 0.6
 B, K1 = 0.75, 1.2
+# BM25F's length normalisation per field (Robertson, Zaragoza & Taylor 2004 give each field its own b). A title
+# or a keyword list names the topic: one that also lists its other names ("Abdominal CT scan (Also called:
+# Computed tomography scan - abdomen; CT scan - abdomen …)") is hardly less about that topic, so short naming
+# fields are normalised less than text. Chosen with bench/tune.py --grid fields (2026-12-03), nDCG@10 against
+# b 0.75 everywhere: lexical LiveQA-Med 0.525 → 0.543, NorQuAD dev 0.928 → 0.930, nursing-nb dev 0.909 → 0.912;
+# hybrid nursing-nb 0.928 and NorQuAD 0.936 unchanged. No normalisation at all (b 0) gives LiveQA-Med 0.549 and
+# costs nursing-nb hybrid 0.006 (MRR 0.935 → 0.923); body b 0.6–0.85 moves every set by ≤ 0.002.
+FIELD_B = {"title": 0.3, "keywords": 0.3}
 TERM_CACHE = 1024  # stems whose scores are kept (8 bytes per document that has the stem)
 
 _BYTE_LENGTH = np.array([byte_to_length(b) or 0 for b in range(256)], np.float32)
@@ -102,6 +110,11 @@ def write_index(folder: Path, *, add: list[Procedure], delete: set[str], analyze
         ix.close()
 
 
+def weighting() -> scoring.BM25F:
+    """Whoosh's BM25F with this module's parameters (the reference the numpy scores equal)."""
+    return scoring.BM25F(B=B, K1=K1, **{f"{name}_B": b for name, b in FIELD_B.items()})
+
+
 def phrasings(c: Concept, analyzer: Analyzer) -> list[tuple[tuple[str, ...], float]]:
     """A concept's phrasings with their weights: as typed (in each language's stems), its synonyms, and — for a
     single word — its compound parts (a compound the corpus knows only in parts: "blodtrykksmåling" vs "måling av
@@ -119,7 +132,7 @@ class LexicalIndex:
     def __init__(self, folder: Path):
         try:
             self._ix = windex.open_dir(folder, readonly=True)
-            self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=B, K1=K1))
+            self._searcher = self._ix.searcher(weighting=weighting())
             reader = self._searcher.reader()
             self._leaves = list(reader.leaf_readers())
             self._n = reader.doc_count_all()
@@ -212,8 +225,9 @@ class _Field:
         self.lengths = np.ones(n, np.float32)
         for seg, base in leaves:
             self.lengths[base:base + seg.doc_count_all()] = _segment_lengths(seg, name)
-        # The BM25 length norm K1·(1 − B + B·len/avg), per document, computed once.
-        self.norm = K1 * ((1 - B) + B * self.lengths / self.avg)
+        # The BM25 length norm K1·(1 − b + b·len/avg), per document, computed once.
+        b = FIELD_B.get(name, B)
+        self.norm = K1 * ((1 - b) + b * self.lengths / self.avg)
 
 
 def _segment_lengths(seg: Any, field: str) -> np.ndarray:

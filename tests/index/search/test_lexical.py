@@ -10,11 +10,11 @@ import shutil
 
 import pytest
 from whoosh import query as Q
-from whoosh import scoring
 
 from index.api import Engine, demo_sources
 from index.builder import build
 from index.search import lexical
+from tests.helpers.corpus import write_corpus
 
 QUERIES = [
     "pvk", "venflon", "skifte av perifert venekateter", "trykksår", "måling blodtrykk", "kad kvinne",
@@ -36,7 +36,7 @@ def whoosh_reference(lex: lexical.LexicalIndex, concepts, analyzer, limit: int) 
         return q
 
     total: dict[str, float] = {}
-    with lex._ix.searcher(weighting=scoring.BM25F(B=lexical.B, K1=lexical.K1)) as s:
+    with lex._ix.searcher(weighting=lexical.weighting()) as s:
         for c in concepts:
             best: dict[str, float] = {}
             for stems, weight in lexical.phrasings(c, analyzer):
@@ -89,3 +89,32 @@ def test_no_match_and_limit(updated_demo_index):
         many = searcher.lexical.search(searcher.synonyms.concepts("pasient"), searcher.analyzer, 5)
         assert len(many) == 5
         assert [s for _, s in many] == sorted((s for _, s in many), reverse=True)
+
+
+NAMED = {
+    f"var/ct-{i}.md": dict(
+        id=f"t-var-ct-{i}", title=title, source="var", owner="VAR (test)", language="nb", revised="2025-01-10",
+        review_due="2028-01-10", keywords=[],
+        body="## Hensikt\nForberedelse av pasienten til undersøkelsen og observasjon etterpå.")
+    for i, title in enumerate(["CT av abdomen",
+                               "CT av abdomen (også kalt computertomografi av buken, CT buk og bekken, "
+                               "skiktröntgen av magen)"])
+}
+
+
+def test_a_title_that_also_lists_other_names_is_hardly_less_about_its_topic(tmp_path, monkeypatch):
+    # Titles and keyword lists name the topic: BM25F normalises them by length less than text (FIELD_B), so the
+    # longer title (the same topic with its other names) loses less of the topic word's score than body text
+    # three times as long would.
+    build.build(tmp_path / "index", write_corpus(tmp_path / "src", NAMED))
+
+    def long_to_short() -> float:
+        with Engine(tmp_path / "index") as engine:
+            searcher = engine._searcher
+            scores = dict(searcher.lexical.search(searcher.synonyms.concepts("abdomen"), searcher.analyzer, 10))
+        return scores["t-var-ct-1"] / scores["t-var-ct-0"]
+
+    ours = long_to_short()
+    monkeypatch.setattr(lexical, "FIELD_B", {})  # every field normalised as text
+    as_text = long_to_short()
+    assert as_text < ours < 1.0
