@@ -10,7 +10,8 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from index.embed import convert
-from index.embed.export import Q4Matrix, _store_table_q4, _store_weights_fp16, _store_weights_q4
+from index.embed.export import _store_weights_fp16
+from index.embed.q4 import Q4Matrix, store_table, store_weights
 
 
 def q4_matrix(rows: int, cols: int, seed: int) -> Q4Matrix:
@@ -47,7 +48,7 @@ def test_q4_weights_compute_with_the_source_values(accuracy_level):
     weights in float32 — not their float16 rounding — up to the order of summation."""
     first, second = q4_matrix(96, 64, 1), q4_matrix(32, 96, 2)
     model = two_layer_graph(first, second)
-    assert _store_weights_q4(model, [first, second], accuracy_level=accuracy_level) == 2
+    assert store_weights(model, [first, second], accuracy_level=accuracy_level) == 2
     assert not {"w1", "w2"} & {i.name for i in model.graph.initializer}  # no float copy left in the file
     x = np.random.default_rng(3).standard_normal((5, 64)).astype(np.float32)
     expected = x.astype(np.float64) @ first.values().T.astype(np.float64) @ second.values().T.astype(np.float64)
@@ -58,14 +59,14 @@ def test_unpacked_weights_are_the_source_values_exactly():
     """The constant subgraph that onnxruntime folds at load yields each dequantised weight bit for bit."""
     matrix = q4_matrix(64, 96, 4)
     model = two_layer_graph(matrix, q4_matrix(32, 64, 5))
-    _store_weights_q4(model, [matrix], accuracy_level=None)
+    store_weights(model, [matrix], accuracy_level=None)
     model.graph.output[0].CopyFrom(helper.make_tensor_value_info("w1", TensorProto.FLOAT, [96, 64]))
     np.testing.assert_array_equal(run(model, {"x": np.zeros((1, 96), np.float32)}), matrix.values().T)
 
 
 def test_unknown_weights_are_left_alone():
     model = two_layer_graph(q4_matrix(96, 64, 1), q4_matrix(32, 96, 2))
-    assert _store_weights_q4(model, [q4_matrix(96, 64, 9)], accuracy_level=None) == 0
+    assert store_weights(model, [q4_matrix(96, 64, 9)], accuracy_level=None) == 0
     assert {"w1", "w2"} <= {i.name for i in model.graph.initializer}
 
 
@@ -80,7 +81,7 @@ def test_q4_word_table_gathers_the_source_rows(keep):
         [helper.make_tensor_value_info("rows", TensorProto.FLOAT, [None, None, 64])],
         [numpy_helper.from_array(table.values(np.float16).astype(np.float32), "embeddings.word_embeddings.weight")])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    _store_table_q4(model, table, keep=keep)
+    store_table(model, table, keep=keep)
     _store_weights_fp16(model)  # as the variant does next: must leave the 4-bit table alone
     ids = np.array([[0, 3, 1], [2, 2, 0]], np.int64)
     source_rows = ids if keep is None else keep[ids]
