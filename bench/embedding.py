@@ -2,6 +2,7 @@
 
     python -m bench.embedding [--variants fp32,fp32-emb16,int8,int8-emb16,int8-emb8]
                               [--datasets nursing-nb,norquad,liveqa-med] [--work build/onnx-work]
+    python -m bench.embedding --compare --variants fp16w-emb8-latin,q4w-emb4-latin,q4-emb4-latin
 
 Per dataset, every encoder builds its own index of the same documents (``index.builder.build``: the chunks the app
 embeds, the reference's vectors and each variant's), then the dev queries run through ``Engine.search`` in
@@ -17,6 +18,10 @@ Speed, same run: chunks/s of each encoder's full embedding pass over nursing-nb 
 sentence-transformers as the old build did), and query-embedding latency (one query at a time, warm) on the
 nursing-nb and LiveQA-Med questions. Variant folders are exported into ``--work`` (gitignored) when absent.
 Vectors are cached per dataset and encoder in bench/out/embedding/, so a re-run only scores.
+
+``--compare`` scores nothing: per encoder the cosine to the reference (verification sentences and real
+chunks), chunks/s, query latency (each query to every encoder in turn; wall p50/p95 and CPU p50) and the
+RSS its session adds to a fresh process (``session_rss``), all in one run.
 """
 
 from __future__ import annotations
@@ -152,6 +157,105 @@ def query_latency(embedder, texts: list[str]) -> tuple[float, float]:
     return float(np.percentile(times, 50)), float(np.percentile(times, 95))
 
 
+def query_latency_interleaved(encoders: dict, texts: list[str]) -> dict[str, tuple[float, float, float]]:
+    """(p50, p95 wall ms, p50 CPU ms) per encoder, each query sent to every encoder in turn: load on a shared
+    machine hits all alike. CPU time (all threads of the process) is the part load does not inflate."""
+    for enc in encoders.values():
+        for t in texts[:10]:
+            enc.encode_queries([t])
+    wall: dict[str, list[float]] = {label: [] for label in encoders}
+    cpu: dict[str, list[float]] = {label: [] for label in encoders}
+    for t in texts:
+        for label, enc in encoders.items():
+            c0, t0 = time.process_time(), time.perf_counter()
+            enc.encode_queries([t])
+            wall[label].append((time.perf_counter() - t0) * 1000)
+            cpu[label].append((time.process_time() - c0) * 1000)
+    return {label: (float(np.percentile(wall[label], 50)), float(np.percentile(wall[label], 95)),
+                    float(np.percentile(cpu[label], 50))) for label in encoders}
+
+
+def agreement(encoders: dict, texts: list[str]) -> dict[str, tuple[float, float]]:
+    """(min, mean) cosine to the reference's vectors: the verification sentences as queries one at a time, and
+    ``texts`` (real chunks) with them as passages in the encoder's own batches."""
+    from index.embed.model import VERIFY_SENTENCES
+
+    ref = encoders[REFERENCE]
+    theirs = np.vstack([ref.encode_queries(VERIFY_SENTENCES), ref.encode_passages(VERIFY_SENTENCES + texts)])
+    out = {}
+    for label, enc in encoders.items():
+        mine = np.vstack([*(enc.encode_queries([s]) for s in VERIFY_SENTENCES),
+                          enc.encode_passages(VERIFY_SENTENCES + texts)])
+        cos = (mine.astype(np.float64) * theirs).sum(axis=1)
+        out[label] = (float(cos.min()), float(cos.mean()))
+    return out
+
+
+_RSS_PROBE = r"""
+import json, sys
+def rss(field="VmRSS"):
+    status = open("/proc/self/status").read()
+    return int(next(l for l in status.splitlines() if l.startswith(field)).split()[1]) / 1024
+import onnxruntime, tokenizers
+from index.embed.model import load_embedder
+args = json.load(open(sys.argv[1]))
+base = rss()
+emb = load_embedder(args["folder"])
+loaded = rss()
+for q in args["queries"]:
+    emb.encode_queries([q])
+queried = rss()
+emb.encode_passages(args["passages"])
+print("RESULT " + json.dumps({"load": loaded - base, "queries": queried - base, "passages": rss() - base,
+                              "peak": rss("VmHWM") - base}))
+"""
+
+
+def session_rss(folder: Path, queries: list[str], passages: list[str]) -> dict[str, float]:
+    """MB the encoder adds to a fresh process that has imported onnxruntime and tokenizers: after loading,
+    after ``queries`` one at a time, after ``passages`` (a build's batches), and the peak."""
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump({"folder": str(folder), "queries": queries, "passages": passages}, fh)
+    try:
+        out = subprocess.run([sys.executable, "-c", _RSS_PROBE, fh.name], capture_output=True, text=True,
+                             check=True, cwd=REPO).stdout
+    finally:
+        os.unlink(fh.name)
+    return json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
+
+
+def compare(encoders: dict, sample: list[str], speed: dict) -> None:
+    """``--compare``: agreement, chunks/s, query latency and session RSS, every encoder in the same run."""
+    from bench.lean import queries as query_set
+
+    for label, (lo, mean) in agreement(encoders, sample).items():
+        speed[label]["cosine"] = (lo, mean)
+    for label, rate in passage_speed(encoders, sample).items():
+        speed[label]["chunks_per_s"] = rate
+    for name in ("nursing-nb", "liveqa-med"):
+        texts = query_set(name)[:100]
+        for label, figures in query_latency_interleaved(encoders, texts).items():
+            speed[label][f"query_{name}"] = figures
+    for label, enc in encoders.items():
+        if label != REFERENCE:
+            speed[label]["rss"] = session_rss(enc.path, query_set("nursing-nb")[:50], sample)
+    rows = []
+    for label, s in speed.items():
+        nb, lq = s["query_nursing-nb"], s["query_liveqa-med"]
+        rss = s.get("rss")
+        rows.append([label, f"{s['file_mb']:.0f}", f"{s['cosine'][0]:.6f} / {s['cosine'][1]:.6f}",
+                     f"{nb[0]:.1f} / {nb[1]:.1f} ({nb[2]:.1f})", f"{lq[0]:.1f} / {lq[1]:.1f} ({lq[2]:.1f})",
+                     f"{s['chunks_per_s']:.2f}",
+                     f"{rss['load']:.0f} / {rss['queries']:.0f} / {rss['peak']:.0f}" if rss else "–"])
+    print(table(["encoder", "file MB", "cosine to ref min / mean", "query ms nb p50 / p95 (CPU p50)",
+                 "query ms LiveQA p50 / p95 (CPU p50)", f"chunks/s ({len(sample)} chunks)",
+                 "session MB load / +50 queries / peak"], rows))
+
+
 def chunk_sample(n: int) -> list[str]:
     """The first ``n`` chunks the build embeds for nursing-nb (document and section passages, in file order)."""
     from index.builder.build import chunk_texts
@@ -194,6 +298,9 @@ def main() -> None:
                          "bench/out/index-nursing-nb): copied and searched as the reference instead of re-embedding")
     ap.add_argument("--queries-only", action="store_true",
                     help="variants only query the reference's index (no passage embedding: the 'mixed' rows)")
+    ap.add_argument("--compare", action="store_true",
+                    help="no retrieval scoring: cosine to the reference, chunks/s, query latency (interleaved, "
+                         "with CPU time) and session RSS of every encoder in one run")
     ap.add_argument("--reference-on", default="nursing-nb",
                     help="datasets embedded by sentence-transformers too; elsewhere fp32 ONNX stands in (it "
                          "equals the reference to cosine >= 0.9999: provisioning's check)")
@@ -214,6 +321,11 @@ def main() -> None:
             (onnx / "model.safetensors").stat().st_size
         speed[label]["file_mb"] = size / 1e6
         print(f"loaded {label} in {speed[label]['load_s']:.1f} s", flush=True)
+    if args.compare:
+        print(f"{time.strftime('%Y-%m-%d %H:%M')} · {machine()} · load avg {load_before}", flush=True)
+        compare(encoders, chunk_sample(args.speed_sample), speed)
+        print("load avg after: " + "/".join(f"{x:.1f}" for x in os.getloadavg()))
+        return
     if args.speed_sample:
         sample = chunk_sample(args.speed_sample)
         for label, rate in passage_speed(encoders, sample).items():

