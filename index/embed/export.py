@@ -153,9 +153,9 @@ def make_variant(fused: Path, out_file: Path, variant: str, work: Path, tokenize
         matrices, table_q4 = q4.q4_matrices(source)
         if q4.store_weights(model, matrices, accuracy_level=Q4_ACCURACY[parts[0]]) != len(matrices):
             raise ValueError(f"{source}: not every 4-bit matrix was found in the graph (another model?)")
-    if table == "emb4":
-        q4.store_table(model, table_q4, keep=keep)
-    else:
+        if table == "emb4":
+            q4.store_table(model, table_q4, keep=keep)
+    if table != "emb4":
         _store_table(model, "float16" if table == "emb16" else "int8", keep=keep)
     if parts[0] == "fp16w" or parts[0] in Q4_ACCURACY:
         _store_weights_fp16(model)
