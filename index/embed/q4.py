@@ -19,7 +19,6 @@ import numpy as np
 import numpy.typing as npt
 
 from index.embed import convert
-from index.embed.export import onnx_float, table_gather
 
 if TYPE_CHECKING:
     import onnx
@@ -180,3 +179,24 @@ def _q4_to_nbits(raw: memoryview, rows: int, cols: int) -> tuple[np.ndarray, np.
     nibbles = np.concatenate([qs & 0x0F, qs >> 4], axis=2)  # weights 0…31 of each block, in order
     packed = (nibbles[:, :, 0::2] | (nibbles[:, :, 1::2] << 4)).astype(np.uint8)
     return np.ascontiguousarray(packed), scales
+
+
+WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+
+
+def table_gather(graph: onnx.GraphProto) -> tuple[onnx.NodeProto, onnx.TensorProto]:
+    """The word-embedding table's initializer and the one Gather that reads it."""
+    init = next((i for i in graph.initializer if i.name.endswith(WORD_EMBEDDINGS) or i.name == WORD_EMBEDDINGS),
+                None)
+    if init is None:  # named by the exporter after the parameter; find the big 2-D table instead
+        init = max(graph.initializer, key=lambda i: int(np.prod(i.dims)) if len(i.dims) == 2 else 0)
+    gathers = [n for n in graph.node if n.op_type == "Gather" and n.input[0] == init.name]
+    if len(gathers) != 1:
+        raise ValueError(f"expected one Gather of the word-embedding table, found {len(gathers)}")
+    return gathers[0], init
+
+
+def onnx_float() -> int:
+    from onnx import TensorProto
+
+    return TensorProto.FLOAT
