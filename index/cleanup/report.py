@@ -58,7 +58,7 @@ def confidence_of(o: Overlap, hybrid: bool = True) -> float:
 
 
 def _doc(d: DocMeta) -> ReportDoc:
-    return ReportDoc(doc_id=d.doc_id, title=d.title, tier=Tier(d.tier), owner=d.owner, unit=d.unit, language=d.language,
+    return ReportDoc(doc_id=d.doc_id, title=d.title, tier=d.tier, owner=d.owner, unit=d.unit, language=d.language,
                      status=d.status, revised=d.revised, review_due=d.review_due, path=d.path,
                      replaced_by=d.replaced_by)
 

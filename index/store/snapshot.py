@@ -29,12 +29,11 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
 from index.errors import IndexCorruptError, IndexMissingError
-from index.records import Overlap, Procedure, Section
+from index.records import Overlap, Procedure, Section, Tier
 
 FORMAT_VERSION = 1
 POINTER = "CURRENT"
@@ -51,7 +50,7 @@ class DocMeta:
     idx: int
     doc_id: str
     title: str
-    tier: str
+    tier: Tier
     owner: str
     unit: str
     language: str
@@ -138,7 +137,7 @@ class Snapshot:
             for idx, meta in self._con.execute("SELECT idx, meta FROM docs ORDER BY idx"):
                 m = json.loads(meta)
                 self.docs.append(DocMeta(
-                    idx=idx, doc_id=m["doc_id"], title=m["title"], tier=m["tier"], owner=m["owner"],
+                    idx=idx, doc_id=m["doc_id"], title=m["title"], tier=Tier(m["tier"]), owner=m["owner"],
                     unit=m["unit"], language=m["language"], status=m["status"], revised=_date(m["revised"]),
                     review_due=_date(m["review_due"]), keywords=tuple(m["keywords"]), path=m["path"],
                     url=m["url"], replaced_by=m.get("replaced_by", "")))
@@ -150,6 +149,7 @@ class Snapshot:
                                     f"store has {len(self.docs)}")
         self._vectors: tuple[np.ndarray, np.ndarray] | None = None
         self._chunk_table: np.ndarray | None = None
+        self._layout: tuple[int, tuple[int, ...], np.dtype] | None = None  # vectors.npy: data offset, shape, dtype
         self._overlaps: list[Overlap] | None = None
         self._verdicts: dict[int, tuple[int, str]] | None = None
 
@@ -206,9 +206,10 @@ class Snapshot:
         for as long as it lives)."""
         if self.chunk_table() is None:
             return
+        offset, shape, dtype = self._vector_layout()
         try:
             with open(self.folder / "vectors.npy", "rb") as fh:
-                shape, dtype = self._vector_header(fh)
+                fh.seek(offset)
                 for start in range(0, shape[0], rows):
                     n = min(rows, shape[0] - start)
                     block = np.fromfile(fh, dtype=dtype, count=n * shape[1])
@@ -223,10 +224,10 @@ class Snapshot:
         hundred rows a query are a few hundred kB of reads from the page cache. Not through a memory mapping:
         the kernel maps ~64 kB around every row touched, and those pages count in the app's RSS (+70 MB peak for
         512 rows a query at 17k documents)."""
+        start, shape, dtype = self._vector_layout()
+        size = shape[1] * dtype.itemsize
         try:
             with open(self.folder / "vectors.npy", "rb", buffering=0) as fh:
-                shape, dtype = self._vector_header(fh)
-                start, size = fh.tell(), shape[1] * dtype.itemsize
                 out = np.empty((len(rows), shape[1]), dtype)
                 for i, row in enumerate(rows.tolist()):
                     fh.seek(start + row * size)
@@ -238,17 +239,26 @@ class Snapshot:
             raise IndexCorruptError(f"{self.folder}: vector file damaged ({exc})") from exc
         return out
 
-    def _vector_header(self, fh: BinaryIO) -> tuple[tuple[int, ...], np.dtype]:
-        """Read vectors.npy's header (leaving ``fh`` at the data) and check it against the manifest."""
-        version = np.lib.format.read_magic(fh)
-        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                       else np.lib.format.read_array_header_2_0)
-        shape, fortran, dtype = read_header(fh)
-        table = self.chunk_table()
-        self._check_shape(shape, table if table is not None else np.zeros((0, 2)))
-        if fortran or dtype.hasobject:
-            raise ValueError("vectors.npy is not a C-ordered numeric array")
-        return shape, dtype
+    def _vector_layout(self) -> tuple[int, tuple[int, ...], np.dtype]:
+        """vectors.npy's data offset, shape and dtype, read from its header once (a snapshot's files never
+        change) and checked against the manifest: a search reads rows at every query."""
+        if self._layout is None:
+            try:
+                with open(self.folder / "vectors.npy", "rb") as fh:
+                    version = np.lib.format.read_magic(fh)
+                    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                                   else np.lib.format.read_array_header_2_0)
+                    shape, fortran, dtype = read_header(fh)
+                    offset = fh.tell()
+            except (OSError, ValueError) as exc:
+                raise IndexCorruptError(f"{self.folder}: vector file damaged ({exc})") from exc
+            table = self.chunk_table()
+            self._check_shape(shape, table if table is not None else np.zeros((0, 2)))
+            if fortran or dtype.hasobject:
+                raise IndexCorruptError(f"{self.folder}: vector file damaged (vectors.npy is not a C-ordered "
+                                        f"numeric array)")
+            self._layout = (offset, shape, dtype)
+        return self._layout
 
     def _check_shape(self, shape: tuple[int, ...], table: np.ndarray) -> None:
         if len(shape) != 2 or shape[0] != table.shape[0] or shape[1] != self.manifest.get("dim"):
