@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import EVAL, NURSING, OUT, REPO, machine, read_tsv, score, table, write_run
+from bench.common import EVAL, NURSING, OUT, REPO, machine, memory_mb, read_tsv, score, table, write_run
 
 STAGES = ("bare python", "imports", "open index", "chunk matrix", "model", "first query", "queries")
 MEMORY = OUT / "memory"
@@ -39,12 +39,7 @@ MEMORY = OUT / "memory"
 
 def _memory() -> dict[str, float]:
     """MB: rss, peak (VmHWM), anon, file, pss, uss."""
-    fields = {"VmRSS": "rss", "VmHWM": "peak", "RssAnon": "anon", "RssFile": "file"}
-    out = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in fields:
-            out[fields[key]] = int(value.split()[0]) / 1024
+    out = memory_mb()
     rollup = {}
     for line in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]:
         key, _, value = line.partition(":")

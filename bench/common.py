@@ -18,6 +18,17 @@ EVAL = SHARED / "eval"
 NURSING = EVAL / "nursing-nb"
 OUT = REPO / "bench" / "out"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+_STATUS_FIELDS = {"VmRSS": "rss", "VmHWM": "peak", "RssAnon": "anon", "RssFile": "file"}
+
+
+def memory_mb() -> dict[str, float]:
+    """This process's memory from /proc/self/status, MB: rss (VmRSS), peak (VmHWM), anon and file pages."""
+    out = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in _STATUS_FIELDS:
+            out[_STATUS_FIELDS[key]] = int(value.split()[0]) / 1024
+    return out
 
 
 def require_shared() -> None:

@@ -195,9 +195,9 @@ def agreement(encoders: dict, texts: list[str]) -> dict[str, tuple[float, float]
 
 _RSS_PROBE = r"""
 import json, sys
-def rss(field="VmRSS"):
-    status = open("/proc/self/status").read()
-    return int(next(l for l in status.splitlines() if l.startswith(field)).split()[1]) / 1024
+from bench.common import memory_mb
+def rss(field="rss"):
+    return memory_mb()[field]
 import onnxruntime, tokenizers
 from index.embed.model import load_embedder
 args = json.load(open(sys.argv[1]))
@@ -209,7 +209,7 @@ for q in args["queries"]:
 queried = rss()
 emb.encode_passages(args["passages"])
 print("RESULT " + json.dumps({"load": loaded - base, "queries": queried - base, "passages": rss() - base,
-                              "peak": rss("VmHWM") - base}))
+                              "peak": rss("peak") - base}))
 """
 
 

@@ -40,20 +40,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import NURSING, REPO, machine, read_tsv, table
+from bench.common import NURSING, REPO, machine, memory_mb, read_tsv, table
 
 VARIANTS = ("sentence-transformers", "onnx")
 STAGES = ("bare python", "import the runtime", "load model", "queries", "passages")
-_FIELDS = {"VmRSS": "rss", "VmHWM": "peak", "RssAnon": "anon", "RssFile": "file"}
-
-
-def _status() -> dict[str, float]:
-    out = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in _FIELDS:
-            out[_FIELDS[key]] = int(value.split()[0]) / 1024
-    return out
 
 
 def _queries(n: int) -> list[str]:
@@ -77,14 +67,14 @@ def _passages(n: int, words: int = 180) -> list[str]:
 
 def probe(variant: str, model: Path, n_queries: int, n_passages: int) -> dict:
     """Run in a fresh process: the stages in order, RSS after each."""
-    stages = {"bare python": _status()}
+    stages = {"bare python": memory_mb()}
     if variant == "onnx":
         import onnxruntime  # noqa: F401
         import tokenizers  # noqa: F401
     else:
         import sentence_transformers  # noqa: F401
         import torch  # noqa: F401
-    stages["import the runtime"] = _status()
+    stages["import the runtime"] = memory_mb()
     from concurrent.futures import ThreadPoolExecutor
 
     from index.embed.model import load_embedder
@@ -93,19 +83,19 @@ def probe(variant: str, model: Path, n_queries: int, n_passages: int) -> dict:
     t = time.perf_counter()
     embedder = load_embedder(model, encoder=variant)
     load_s = time.perf_counter() - t
-    stages["load model"] = _status()
+    stages["load model"] = memory_mb()
     times = []
     with ThreadPoolExecutor(max_workers=1) as pool:
         for q in queries:
             t = time.perf_counter()
             pool.submit(embedder.encode_queries, [q]).result()
             times.append((time.perf_counter() - t) * 1000)
-    stages["queries"] = _status()
+    stages["queries"] = memory_mb()
     t = time.perf_counter()
     for start in range(0, len(passages), 32):
         embedder.encode_passages(passages[start:start + 32])
     passage_s = time.perf_counter() - t
-    stages["passages"] = _status()
+    stages["passages"] = memory_mb()
     heavy = sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules)
     return {"variant": variant, "stages": stages, "load_s": load_s, "query_ms": times,
             "passages_per_s": len(passages) / passage_s, "heavy": heavy}
