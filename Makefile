@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 
 model: $(MODEL_STAMP)
 
-$(MODEL_STAMP): $(STAMP) index/embed/model.py index/embed/convert.py index/embed/export.py index/embed/q4.py
+$(MODEL_STAMP): $(STAMP) index/embed/model.py index/embed/convert.py index/embed/export.py index/embed/q4.py index/embed/graph.py
 	$(PY) -m index.embed.model provision --out $(MODEL_DIR)
 
 # The demo index with vectors, built once here (and for the bundle) so a first start has hybrid search at once.

