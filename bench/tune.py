@@ -36,12 +36,8 @@ from index.search import lexical
 from index.search.ranking import Fusion, SourcePriority, VariantGrouping
 
 # The modules whose code decides a query's evidence (a change to any of them invalidates the cache).
-EVIDENCE_CODE = ("search/searcher.py", "search/lexical.py", "analysis/analyzer.py", "analysis/synonyms.py",
-                 "analysis/spelling.py", "analysis/nynorsk.py", "embed/model.py")
-
-
-# A prefix for the evidence cache's name: an experiment that patches the evidence code in-process names its own.
-CACHE_TAG = ""
+EVIDENCE_CODE = ("search/searcher.py", "search/lexical.py", "search/dense.py", "analysis/analyzer.py",
+                 "analysis/synonyms.py", "analysis/spelling.py", "analysis/nynorsk.py", "embed/model.py")
 
 
 class _QueryVectors:
@@ -100,7 +96,7 @@ class Set:
         for module in EVIDENCE_CODE:
             h.update((REPO / "index" / module).read_bytes())
         h.update(self.mode.encode())
-        cache = OUT / f"evidence-{self.name}-{CACHE_TAG}{h.hexdigest()[:16]}.pkl"
+        cache = OUT / f"evidence-{self.name}-{h.hexdigest()[:16]}.pkl"
         if cache.exists():
             return pickle.loads(cache.read_bytes())
         evidence = {q: self.searcher.evidence(t, mode=self.mode) for q, t, _ in self.queries}
@@ -154,7 +150,7 @@ def main() -> None:
                                                           "grouping": VariantGrouping(partial_ratio=ratio)}))
     rows = []
     if args.grid == "fields":
-        shipped, shipped_b = dict(lexical.FIELD_BOOSTS), dict(lexical.FIELD_B)
+        shipped_b = dict(lexical.FIELD_B)
         for title_b, keywords_b, body_b in itertools.product((0.0, 0.3, 0.5, 0.75), (0.0, 0.3, 0.75),
                                                              (0.6, 0.75, 0.85)):
             lexical.FIELD_B.clear()
@@ -162,7 +158,6 @@ def main() -> None:
             for s in sets:
                 s.relex()
             rows.append(_row(f"b: title {title_b} keywords {keywords_b} body {body_b}", sets, base))
-        lexical.FIELD_BOOSTS.update(shipped)
         lexical.FIELD_B.clear()
         lexical.FIELD_B.update(shipped_b)
     else:
