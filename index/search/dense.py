@@ -3,8 +3,9 @@ through onnxruntime's integer matrix product.
 
 Why not float: the snapshot stores float16 (``vectors.npy``) and numpy has no fast float16 product, so search
 used to keep a float32 copy beside it: 1.5 kB a chunk in all, 234 MB at 17k documents (103k chunks). The int8
-codes are 384 bytes a chunk (39 MB at 17k), and the product (MLAS, already in the app for the encoder) costs
-about what the float32 one did (bench/scale.py, dense scoring alone; docs/benchmarks.md).
+codes are 384 bytes a chunk (39 MB at 17k) and MLAS (already in the app for the encoder) keeps one packed copy
+of them for its integer product (+38 MB), made once when the matrix's session is; the product then costs less
+than the float32 one did (bench/scale.py, dense scoring alone; docs/benchmarks.md).
 
 Precision: each row, less the mean of all rows, is scaled to ±127 by its largest component; the query is
 split into two 7-bit parts (its rounding and the rounding of what that left over), ~14 bits. Scores stay
@@ -28,12 +29,13 @@ BLOCK_ROWS = 8192  # rows converted at a time while building: ~19 MB of float bu
 _ZERO = 64  # the query codes' zero point: codes 1..127 (see the module docstring)
 # The one-node graph MatMulInteger(q uint8 [2, dim], m int8 [dim, chunks], zero point 64) → int32 [2, chunks],
 # serialised: the app does not ship the ``onnx`` package that builds it (tests/index/search/test_dense.py does).
-_GRAPH = (b'\x08\x08\x12\x0bkildefinner:\x96\x01\n#\n\x01q\n\x01m\n\x04zero\x12\x06scores"\rMatMulInteger\x12\x0cchunk_'
-          b'scores*\x0b\x10\x02*\x01@B\x04zeroZ\x16\n\x01q\x12\x11\n\x0f\x08\x02\x12\x0b\n\x02\x08\x02\n\x05\x12\x03dimZ\x1c\n'
-          b'\x01m\x12\x17\n\x15\x08\x03\x12\x11\n\x05\x12\x03dim\n\x08\x12\x06chunksb\x1e\n\x06scores\x12\x14\n\x12\x08\x06'
-          b'\x12\x0e\n\x02\x08\x02\n\x08\x12\x06chunksB\x04\n\x00\x10\r')
-_session: Any = None  # onnxruntime.InferenceSession: the one-node graph, shared by every matrix
-_session_lock = threading.Lock()
+# ``m`` is an initializer (an empty placeholder here, each matrix's codes given to its session with
+# ``add_initializer``): a constant right-hand side is packed for MLAS once, when the session is made, and not at
+# every query as a graph input is (at 103k chunks 6.9 against 12.2 ms a product; the packed copy is +38 MB).
+_GRAPH = (b'\x08\x08\x12\x0bkildefinner:\x83\x01\n#\n\x01q\n\x01m\n\x04zero\x12\x06scores"\rMatMulInteger\x12\x0c'
+          b'chunk_scores*\x0b\x10\x02*\x01@B\x04zero*\t\x08\x00\x08\x00\x10\x03B\x01mZ\x16\n\x01q\x12\x11\n\x0f\x08\x02'
+          b'\x12\x0b\n\x02\x08\x02\n\x05\x12\x03dimb\x1e\n\x06scores\x12\x14\n\x12\x08\x06\x12\x0e\n\x02\x08\x02\n\x08'
+          b'\x12\x06chunksB\x04\n\x00\x10\r')
 
 
 class ChunkMatrix:
@@ -45,6 +47,9 @@ class ChunkMatrix:
         self.codes_t = np.ascontiguousarray(codes_t, dtype=np.int8)
         self.scales = np.ascontiguousarray(scales, dtype=np.float32)
         self.center = np.ascontiguousarray(center, dtype=np.float32)
+        self._session: Any = None  # onnxruntime.InferenceSession holding the packed codes, made on first use
+        self._session_lock = threading.Lock()
+        self._codes_value: Any = None  # onnxruntime.OrtValue over ``codes_t``, which the session reads
 
     def __len__(self) -> int:
         return int(self.codes_t.shape[1])
@@ -90,7 +95,7 @@ class ChunkMatrix:
             return np.zeros(0, np.float32)
         codes, steps = _query_codes(query)
         # int32 [2, chunks]; |values| ≤ 63 · 127 · dim < 2²⁴, exact in float32
-        out = _product_session().run(None, {"q": codes, "m": self.codes_t})[0].astype(np.float32)
+        out = self._product().run(None, {"q": codes})[0].astype(np.float32)
         scores: np.ndarray = out[0]
         scores *= np.float32(steps[0])
         if steps[1]:
@@ -98,6 +103,23 @@ class ChunkMatrix:
         scores *= self.scales
         scores += np.float32(self.center @ query)
         return scores
+
+    def _product(self) -> Any:
+        with self._session_lock:
+            if self._session is None:
+                import onnxruntime as ort
+
+                options = ort.SessionOptions()
+                options.intra_op_num_threads = 2
+                options.inter_op_num_threads = 1
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # as index.embed.onnx
+                options.enable_cpu_mem_arena = False  # an arena keeps the per-call buffers (+29 MB at 103k chunks)
+                options.log_severity_level = 3  # the placeholder's shape differs from the output's, by design
+                # The session refers to this value (and it to the codes' buffer): both must live as long as it.
+                self._codes_value = ort.OrtValue.ortvalue_from_numpy(self.codes_t)
+                options.add_initializer("m", self._codes_value)
+                self._session = ort.InferenceSession(_GRAPH, options, providers=["CPUExecutionProvider"])
+            return self._session
 
 
 def exact_top(scores: np.ndarray, query: np.ndarray, read_rows: Callable[[np.ndarray], np.ndarray],
@@ -129,18 +151,3 @@ def _query_codes(query: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
         codes[i] = (ints + _ZERO).astype(np.uint8)
         rest = rest - ints * steps[i]
     return codes, (steps[0], steps[1])
-
-
-def _product_session() -> Any:
-    global _session
-    with _session_lock:
-        if _session is None:
-            import onnxruntime as ort
-
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = 2
-            options.inter_op_num_threads = 1
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # as index.embed.onnx
-            options.enable_cpu_mem_arena = False  # an arena keeps the per-call buffers (+29 MB at 103k chunks)
-            _session = ort.InferenceSession(_GRAPH, options, providers=["CPUExecutionProvider"])
-        return _session

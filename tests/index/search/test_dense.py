@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from index.errors import IndexCorruptError
 from index.search import dense
 from index.search.dense import ChunkMatrix, exact_top
 from index.store import snapshot
@@ -25,10 +26,10 @@ def test_the_stored_graph_is_the_one_onnx_builds():
 
     graph = helper.make_graph(
         [helper.make_node("MatMulInteger", ["q", "m", "zero"], ["scores"])], "chunk_scores",
-        [helper.make_tensor_value_info("q", TensorProto.UINT8, [2, "dim"]),
-         helper.make_tensor_value_info("m", TensorProto.INT8, ["dim", "chunks"])],
+        [helper.make_tensor_value_info("q", TensorProto.UINT8, [2, "dim"])],
         [helper.make_tensor_value_info("scores", TensorProto.INT32, [2, "chunks"])],
-        initializer=[helper.make_tensor("zero", TensorProto.UINT8, [], [64])])
+        initializer=[helper.make_tensor("zero", TensorProto.UINT8, [], [64]),
+                     helper.make_tensor("m", TensorProto.INT8, [0, 0], [])])  # each matrix's codes replace it
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="kildefinner")
     model.ir_version = 8
     onnx.checker.check_model(model)
@@ -132,5 +133,10 @@ def test_vector_rows_read_the_stored_rows(hybrid_index):
         whole = np.load(snap.folder / "vectors.npy")
         rows = np.array([0, 3, len(whole) - 1])
         assert np.array_equal(snap.vector_rows(rows), whole[rows])
+        assert np.array_equal(snap.vector_rows(rows[::-1]), whole[rows[::-1]])  # any order
+        assert snap.vector_rows(np.array([], np.int64)).shape == (0, whole.shape[1])
+        for outside in (len(whole), -1):
+            with pytest.raises(IndexCorruptError, match="vector file damaged"):
+                snap.vector_rows(np.array([0, outside]))
     finally:
         snap.close()

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.builder import build
@@ -259,5 +260,7 @@ def test_vectors_damaged_after_open_are_reported_when_read(hybrid_index, tmp_pat
             fh.truncate(path.stat().st_size - 100)
         with pytest.raises(IndexCorruptError, match=f"{snap.folder.name}.*vector file damaged"):
             list(snap.vector_blocks(4))
+        with pytest.raises(IndexCorruptError, match=f"{snap.folder.name}.*vector file damaged"):
+            snap.vector_rows(np.array([0]))
     finally:
         snap.close()
