@@ -360,9 +360,14 @@ def open_current(index_dir: Path, *, check: Callable[[Snapshot], None] | None = 
     index_dir = Path(index_dir)
     first_error: Exception | None = None
     candidates = [None, *reversed(snapshot_dirs(index_dir))]  # None: the one CURRENT names
+    tried: set[str] = set()  # a damaged serving snapshot is not opened a second time as a fallback
     for folder in candidates:
         try:
-            snap = Snapshot(current_dir(index_dir) if folder is None else folder)
+            folder = current_dir(index_dir) if folder is None else folder
+            if folder.name in tried:
+                continue
+            tried.add(folder.name)
+            snap = Snapshot(folder)
         except IndexCorruptError as exc:
             first_error = first_error or exc
             continue

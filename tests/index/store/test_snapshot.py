@@ -175,7 +175,7 @@ def test_damage_found_by_the_check_falls_back_too_and_all_bad_raises_the_first_e
 
     snap = snapshot.open_current(ix, check=refuse_current)
     assert snap.folder == older and "whoosh damaged (test)" in snap.fallback_reason
-    assert seen[0] == current.name and seen[-1] == older.name  # the pointer's first, then older ones
+    assert seen == [current.name, older.name]  # the pointer's first, then older ones, each once
     snap.close()
 
     def refuse_all(snap: snapshot.Snapshot) -> None:
