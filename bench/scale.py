@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import EVAL, NURSING, OUT, REPO, beir_to_folder, machine, read_tsv, table
+from bench.common import EVAL, NURSING, OUT, REPO, beir_to_folder, machine, memory_mb, read_tsv, table
 from index import api
 from index.builder import build as _build
 from index.errors import ParseError
@@ -321,22 +321,18 @@ def _load() -> str:
 
 def rss_probe(index: Path, queries_file: Path) -> None:
     """Run in a fresh process: open, load the model, search every query hybrid; print peak RSS (MB)."""
-    def vm_rss() -> float:
-        status = Path("/proc/self/status").read_text()
-        return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
-
     engine = api.Engine(index)
-    opened = vm_rss()
+    opened = memory_mb()["rss"]
     assert engine.load_model(), engine.model_error
-    loaded = vm_rss()
+    loaded = memory_mb()["rss"]
     queries = json.loads(queries_file.read_text(encoding="utf-8"))
     for q in queries:
         engine.search(q, top=30, mode=SearchMode.HYBRID)
     # VmHWM, not ru_maxrss: Linux carries the forked parent's peak into ru_maxrss across exec, so a probe
     # started from this (large) benchmark process would report the benchmark's own peak.
-    peak = int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
-    print(json.dumps({"rss_mb": peak, "opened_mb": opened,
-                      "loaded_mb": loaded, "after_mb": vm_rss()}))
+    memory = memory_mb()
+    print(json.dumps({"rss_mb": memory["peak"], "opened_mb": opened,
+                      "loaded_mb": loaded, "after_mb": memory["rss"]}))
 
 
 # ------------------------------------------------------------------------------------------------------- run
