@@ -359,14 +359,14 @@ def open_current(index_dir: Path, *, check: Callable[[Snapshot], None] | None = 
     """
     index_dir = Path(index_dir)
     first_error: Exception | None = None
-    candidates = [None, *reversed(snapshot_dirs(index_dir))]  # None: the one CURRENT names
-    tried: set[str] = set()  # a damaged serving snapshot is not opened a second time as a fallback
+    try:
+        serving = [current_dir(index_dir)]
+    except IndexCorruptError as exc:  # a pointer naming nothing: every snapshot is a fallback
+        first_error, serving = exc, []
+    # The one CURRENT names first, then the others newest first (a damaged serving one is not tried twice).
+    candidates = serving + [p for p in reversed(snapshot_dirs(index_dir)) if p not in serving]
     for folder in candidates:
         try:
-            folder = current_dir(index_dir) if folder is None else folder
-            if folder.name in tried:
-                continue
-            tried.add(folder.name)
             snap = Snapshot(folder)
         except IndexCorruptError as exc:
             first_error = first_error or exc
