@@ -140,9 +140,9 @@ def main() -> None:
     base = dict(fusion=Fusion(), policy=SourcePriority(), grouping=VariantGrouping())
     grid: list[tuple[str, dict]] = [("shipped", base)]
     if args.grid == "fusion":
-        for lw, coord, floor in itertools.product((0.5, 0.6, 0.7), (0.0, 0.25, 0.5), (8, 12, 16)):
-            f = Fusion(lexical_weight=lw, coord_power=coord, dense_floor_rank=floor)
-            grid.append((f"lex {lw} coord {coord} floor {floor}", {**base, "fusion": f}))
+        for lw, coord, power in itertools.product((0.55, 0.6, 0.65), (0.0, 0.25, 0.5), (1.0, 2.0, 2.25, 2.5, 3.0)):
+            f = Fusion(lexical_weight=lw, coord_power=coord, dense_power=power)
+            grid.append((f"lex {lw} coord {coord} dense power {power}", {**base, "fusion": f}))
     elif args.grid == "policy":
         for bonus, ratio in itertools.product((0.15, 0.2, 0.25, 0.3, 0.35), (0.5, 0.7, 0.9)):
             p = SourcePriority(bonus={"var": bonus, "regional": bonus * 0.4, "local": 0.0})

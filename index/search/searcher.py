@@ -164,7 +164,8 @@ class Searcher:
         """The evidence through fusion, the filters, the source policy and variant grouping: (ranked candidates,
         idx of those placed under their VAR procedure)."""
         candidates, stale = [], set()
-        for idx, (lx, dn, fused) in self.fusion.fuse(ev.lexical, ev.dense, ev.coverage).items():
+        fused_all = self.fusion.fuse(ev.lexical, ev.dense, ev.coverage, dense_baseline=ev.dense_median)
+        for idx, (lx, dn, fused) in fused_all.items():
             meta = self.snapshot.docs[idx]
             if (not self._allowed(meta, ev.filters, today)
                     or self._retired(meta.doc_id, ev.filters, ev.text, today)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index.records import Tier
 from index.search.ranking import Candidate, Fusion, SourcePriority, VariantGrouping
 
@@ -24,17 +26,25 @@ def test_fusion_normalises_and_uses_one_signal_alone():
 
 
 def test_fusion_weighs_lexical_and_dense_by_the_one_share():
-    f = Fusion(lexical_weight=0.6, dense_floor_rank=2, coord_power=0.0)
-    fused = f.fuse({1: 8.0, 2: 4.0}, {1: 0.80, 2: 0.90, 3: 0.70})
-    assert fused[1][2] == 0.6 * 1.0 + 0.4 * 0.5  # best lexical, dense half way between floor and best
-    assert fused[2][2] == 0.6 * 0.5 + 0.4 * 1.0
-    assert fused[3][2] == 0.0  # at the dense floor, no lexical match
+    f = Fusion(lexical_weight=0.6, dense_power=2.0, coord_power=0.0)
+    fused = f.fuse({1: 8.0, 2: 4.0}, {1: 0.80, 2: 0.90, 3: 0.70}, dense_baseline=0.70)
+    assert fused[1][2] == pytest.approx(0.6 * 1.0 + 0.4 * 0.5 ** 2)  # dense half way from baseline to best
+    assert fused[2][2] == pytest.approx(0.6 * 0.5 + 0.4 * 1.0)
+    assert fused[3][2] == 0.0  # as close as the no-match baseline, no lexical match
 
 
 def test_a_document_covering_the_question_beats_one_repeating_one_rare_word():
     # BM25F 10 for matching a fifth of the question (one rare word, many times), 9 for matching all of it.
     fused = Fusion().fuse({1: 10.0, 2: 9.0}, {}, coverage={1: 0.2, 2: 1.0})
     assert fused[2][2] > fused[1][2] and fused[1][0] == 10.0  # the hit keeps its BM25F
+
+
+def test_documents_below_the_dense_baseline_keep_their_cosine_order():
+    # Meaning-only search: below the no-match baseline every document fuses to 0; the cosine still orders them.
+    fused = Fusion().fuse({}, {i: 0.7 + 0.01 * i for i in range(20)}, dense_baseline=0.85)  # 19 is the closest
+    cands = [Candidate(i, Tier.VAR, lx, dn, f, SourcePriority().final_score(f, Tier.VAR, False))
+             for i, (lx, dn, f) in fused.items()]
+    assert [c.idx for c in SourcePriority().rank(cands)] == list(range(19, -1, -1))
 
 
 def test_var_wins_within_the_band_but_a_clearly_better_local_wins():
