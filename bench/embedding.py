@@ -8,7 +8,9 @@ Per dataset, every encoder builds its own index of the same documents (``index.b
 embeds, the reference's vectors and each variant's), then the dev queries run through ``Engine.search`` in
 hybrid and dense mode, scored with the acceptance scorer: nDCG@10 and its difference to the reference
 ("as shipped" is the hybrid row). ``mixed`` rows query the reference's index with a variant (passages by
-sentence-transformers, queries by ONNX: a central build searched on a ward PC).
+sentence-transformers, queries by ONNX: a central build searched on a ward PC). ``--passage-variants`` rows
+embed the passages with another variant and query with the shipped one (a faster build encoder, if it keeps
+quality: issue 14).
 
 Sets: nursing-nb dev (all 170 documents, 100 queries); NorQuAD dev (the 755-passage corpus, dev qrels);
 LiveQA-Med subset: the first ``--liveqa-queries`` queries (by id) with every passage judged for them plus
@@ -80,6 +82,21 @@ class CachingEmbedder:
             self._vectors.update({k: v for (k, _), v in zip(todo, vecs, strict=True)})
             np.savez(self.cache, **self._vectors)
         return np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
+
+
+class PassagesBy:
+    """Passages by one encoder, queries (and the manifest's record) by another: an index whose build used a
+    faster variant, searched by the shipped query encoder."""
+
+    def __init__(self, passages, queries):
+        self.passages, self.queries = passages, queries
+        self.name, self.dim, self.record = queries.name, queries.dim, queries.record
+
+    def encode_queries(self, texts):
+        return self.queries.encode_queries(texts)
+
+    def encode_passages(self, texts, *args, **kwargs):
+        return self.passages.encode_passages(texts, *args, **kwargs)
 
 
 def _queries(path: Path, wanted: set[str]) -> list[tuple[str, str]]:
@@ -298,6 +315,8 @@ def main() -> None:
     ap.add_argument("--compare", action="store_true",
                     help="no retrieval scoring: cosine to the reference, chunks/s, query latency (interleaved, "
                          "with CPU time) and session RSS of every encoder in one run")
+    ap.add_argument("--passage-variants", default="",
+                    help="variants that embed only the passages, searched with the shipped variant's queries")
     ap.add_argument("--reference-on", default="nursing-nb",
                     help="datasets embedded by sentence-transformers too; elsewhere fp32 ONNX stands in (it "
                          "equals the reference to cosine >= 0.9999: provisioning's check)")
@@ -307,7 +326,11 @@ def main() -> None:
 
     (OUT / "embedding" / "no-tiers").mkdir(parents=True, exist_ok=True)
     load_before = "/".join(f"{x:.1f}" for x in os.getloadavg())
-    labels = [REFERENCE, *args.variants.split(",")]
+    from index.embed.model import DEFAULT_VARIANT
+
+    passage_only = [v for v in args.passage_variants.split(",") if v]
+    labels = [REFERENCE, *dict.fromkeys([*args.variants.split(","), *([DEFAULT_VARIANT] if passage_only else []),
+                                         *passage_only])]
     encoders, quality, speed = {}, {}, {}
     for label in labels:
         t0 = time.perf_counter()
@@ -334,7 +357,7 @@ def main() -> None:
         sources, qrels, docs_dir, queries = dataset(name, args)
         texts = [t for _, t in queries]
         ref = refs[name] = REFERENCE if name in args.reference_on.split(",") else "fp32"
-        for label in [x for x in labels if x != REFERENCE or ref == REFERENCE]:
+        for label in [x for x in labels if (x != REFERENCE or ref == REFERENCE) and x not in passage_only]:
             if args.queries_only and label != ref:  # the reference's passages, this variant's queries
                 engine = api.Engine(OUT / "embedding" / f"index-{name}-{ref}")
                 if engine.attach_embedder(encoders[label]):
@@ -366,6 +389,18 @@ def main() -> None:
             if name in ("nursing-nb", "liveqa-med"):
                 speed[label][f"query_{name}"] = query_latency(encoders[label], texts)
             print(f"[{name}] {label}: {quality[(name, label)]}", flush=True)
+        for label in passage_only:
+            index_dir = OUT / "embedding" / f"index-{name}-passages-{label}"
+            emb = CachingEmbedder(PassagesBy(encoders[label], encoders[DEFAULT_VARIANT]),
+                                  OUT / "embedding" / f"vectors-{name}-{label}.npz")
+            _build.build(index_dir, sources, embedder=emb, full=True)
+            engine = api.Engine(index_dir)
+            if not engine.attach_embedder(encoders[DEFAULT_VARIANT]):
+                raise SystemExit(f"{label}: {engine.model_error}")
+            key = (name, f"passages {label}, queries {DEFAULT_VARIANT}")
+            quality[key] = evaluate(engine, queries, qrels, docs_dir, f"{name}-passages-{label}")
+            engine.close()
+            print(f"[{name}] {key[1]}: {quality[key]}", flush=True)
     rows = []
     for (name, label), q in quality.items():
         ref = quality[(name, refs[name])]
