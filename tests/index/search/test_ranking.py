@@ -33,6 +33,11 @@ def test_fusion_weighs_lexical_and_dense_by_the_one_share():
     assert fused[3][2] == 0.0  # as close as the no-match baseline, no lexical match
 
 
+def test_dense_evidence_alone_stays_linear():
+    fused = Fusion(dense_power=2.0).fuse({}, {1: 0.90, 2: 0.80}, dense_baseline=0.70)
+    assert fused[2][2] == pytest.approx(0.5)  # half way from the baseline to the best, not its square
+
+
 def test_a_document_covering_the_question_beats_one_repeating_one_rare_word():
     # BM25F 10 for matching a fifth of the question (one rare word, many times), 9 for matching all of it.
     fused = Fusion().fuse({1: 10.0, 2: 9.0}, {}, coverage={1: 0.2, 2: 1.0})
