@@ -165,6 +165,20 @@ def evaluate(engine, queries, qrels, docs_dir, tag: str) -> dict:
     return out
 
 
+def _score_index(index_dir: Path, encoder, label: str, queries, qrels, docs_dir, tag: str) -> dict:
+    """``evaluate`` on the index at ``index_dir`` searched with ``encoder``; an encoder the index's vectors do not
+    fit ends the run."""
+    from index import api
+
+    engine = api.Engine(index_dir)
+    try:
+        if not engine.attach_embedder(encoder):
+            raise SystemExit(f"{label}: {engine.model_error}")
+        return evaluate(engine, queries, qrels, docs_dir, tag)
+    finally:
+        engine.close()
+
+
 def query_latency(embedder, texts: list[str]) -> tuple[float, float]:
     """(p50, p95 wall ms) of one encoder alone."""
     p50, p95, _cpu = query_latency_interleaved({"alone": embedder}, texts)["alone"]
@@ -375,11 +389,8 @@ def main() -> None:
             else:
                 emb = CachingEmbedder(encoders[label], OUT / "embedding" / f"vectors-{name}-{label}.npz")
                 _build.build(index_dir, sources, embedder=emb, full=True)
-            engine = api.Engine(index_dir)
-            if not engine.attach_embedder(encoders[label]):
-                raise SystemExit(f"{label}: {engine.model_error}")
-            quality[(name, label)] = evaluate(engine, queries, qrels, docs_dir, f"{name}-{label}")
-            engine.close()
+            quality[(name, label)] = _score_index(index_dir, encoders[label], label, queries, qrels, docs_dir,
+                                                  f"{name}-{label}")
             if label != ref:  # the reference's passages, this variant's queries
                 engine = api.Engine(OUT / "embedding" / f"index-{name}-{ref}")
                 if engine.attach_embedder(encoders[label]):
@@ -394,12 +405,9 @@ def main() -> None:
             emb = CachingEmbedder(PassagesBy(encoders[label], encoders[DEFAULT_VARIANT]),
                                   OUT / "embedding" / f"vectors-{name}-{label}.npz")
             _build.build(index_dir, sources, embedder=emb, full=True)
-            engine = api.Engine(index_dir)
-            if not engine.attach_embedder(encoders[DEFAULT_VARIANT]):
-                raise SystemExit(f"{label}: {engine.model_error}")
             key = (name, f"passages {label}, queries {DEFAULT_VARIANT}")
-            quality[key] = evaluate(engine, queries, qrels, docs_dir, f"{name}-passages-{label}")
-            engine.close()
+            quality[key] = _score_index(index_dir, encoders[DEFAULT_VARIANT], label, queries, qrels, docs_dir,
+                                        f"{name}-passages-{label}")
             print(f"[{name}] {key[1]}: {quality[key]}", flush=True)
     rows = []
     for (name, label), q in quality.items():
